@@ -1,0 +1,106 @@
+"""The exception family and the located problem value every error carries.
+
+Everything contentcal raises on purpose derives from :class:`ContentcalError`.
+Subclasses also inherit the closest builtin (``ValueError``, ``OSError``) so callers that
+already catch those keep working.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+import attrs
+
+
+class Severity(enum.StrEnum):
+    """How bad a problem or finding is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@attrs.frozen
+class Problem:
+    """One located problem in a user's input."""
+
+    message: str
+    """What is wrong, as one sentence without the location."""
+
+    file: str | None = None
+    """The file the problem is in, as the user named it (relative paths stay relative)."""
+
+    line: int | None = None
+    """1-based line in `file`, where the file format lets us know it."""
+
+    column: int | None = None
+    """1-based column, where known."""
+
+    path: str | None = None
+    """Key path inside the file, e.g. ``items[3].pillar`` or ``platforms.instagram.slots[0]``."""
+
+    hint: str | None = None
+    """How to fix it, e.g. ``did you mean 'education'?``."""
+
+    code: str = "plan-invalid"
+    """Stable machine-readable code of the problem class."""
+
+    severity: Severity = Severity.ERROR
+    """Load problems are errors unless stated otherwise."""
+
+    def location(self) -> str:
+        """Return ``file:line: path`` with whatever parts are known."""
+        head = self.file or "<plan>"
+        if self.line is not None:
+            head += f":{self.line}"
+            if self.column is not None:
+                head += f":{self.column}"
+        if self.path:
+            head += f": {self.path}"
+        return head
+
+    def __str__(self) -> str:
+        text = f"{self.location()}: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def to_dict(self) -> dict[str, object]:
+        """The stable JSON shape: keys ``file line path severity code message hint``."""
+        return {
+            "code": self.code,
+            "file": self.file,
+            "hint": self.hint,
+            "line": self.line,
+            "message": self.message,
+            "path": self.path,
+            "severity": str(self.severity),
+        }
+
+
+class ContentcalError(Exception):
+    """Root of every error contentcal raises on purpose."""
+
+
+class PlanError(ContentcalError, ValueError):
+    """A plan could not be loaded; `problems` holds every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        first = str(self.problems[0]) if self.problems else "invalid plan"
+        more = f" (and {count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
+        super().__init__(first + more)
+
+
+class PlanFileNotFoundError(PlanError, FileNotFoundError):
+    """The plan file itself does not exist."""
+
+
+class OptionalDependencyError(ContentcalError, ImportError):
+    """A feature needs an extra that is not installed; the message says how to install it."""
+
+
+class OutputError(ContentcalError, OSError):
+    """A result could not be written (permission, missing directory, full disk)."""

@@ -1,0 +1,411 @@
+"""The plan model: immutable values for a brand's strategy and its content items.
+
+Everything here is an ``attrs.frozen`` class; change a value with ``attrs.evolve``.
+Raw input never reaches these constructors directly: :mod:`contentcal.load` converts and
+validates it first and reports every problem with its location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+
+class Network(enum.StrEnum):
+    """The social networks and channels contentcal knows (a closed vocabulary)."""
+
+    FACEBOOK = "facebook"
+    INSTAGRAM = "instagram"
+    X = "x"
+    LINKEDIN = "linkedin"
+    YOUTUBE = "youtube"
+    TIKTOK = "tiktok"
+    THREADS = "threads"
+    BLUESKY = "bluesky"
+    MASTODON = "mastodon"
+    PINTEREST = "pinterest"
+    BLOG = "blog"
+    NEWSLETTER = "newsletter"
+    WHATSAPP = "whatsapp"
+    GOOGLE_BUSINESS = "google-business"
+    OTHER = "other"
+
+    @property
+    def display_name(self) -> str:
+        """How people write the network's name (``LinkedIn``, ``X``, ``Google Business``)."""
+        return _NETWORK_NAMES[self]
+
+
+_NETWORK_NAMES = {
+    Network.FACEBOOK: "Facebook",
+    Network.INSTAGRAM: "Instagram",
+    Network.X: "X",
+    Network.LINKEDIN: "LinkedIn",
+    Network.YOUTUBE: "YouTube",
+    Network.TIKTOK: "TikTok",
+    Network.THREADS: "Threads",
+    Network.BLUESKY: "Bluesky",
+    Network.MASTODON: "Mastodon",
+    Network.PINTEREST: "Pinterest",
+    Network.BLOG: "Blog",
+    Network.NEWSLETTER: "Newsletter",
+    Network.WHATSAPP: "WhatsApp",
+    Network.GOOGLE_BUSINESS: "Google Business",
+    Network.OTHER: "Other",
+}
+
+
+class Media(enum.StrEnum):
+    """What kind of post an item is."""
+
+    TEXT = "text"
+    IMAGE = "image"
+    CAROUSEL = "carousel"
+    VIDEO = "video"
+    SHORT_VIDEO = "short-video"
+    STORY = "story"
+    LINK = "link"
+    DOCUMENT = "document"
+    LIVE = "live"
+
+
+class Status(enum.StrEnum):
+    """Where an item is in its life, from idea to published."""
+
+    IDEA = "idea"
+    DRAFT = "draft"
+    REVIEW = "review"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_backlog(self) -> bool:
+        """Ideas, drafts and items in review wait in the backlog and are not placed."""
+        return self in (Status.IDEA, Status.DRAFT, Status.REVIEW)
+
+
+class Horizon(enum.StrEnum):
+    """Whether a goal is short or long term."""
+
+    SHORT = "short"
+    LONG = "long"
+
+
+class Account(enum.StrEnum):
+    """The kind of account a platform entry uses."""
+
+    BUSINESS = "business"
+    PERSONAL = "personal"
+
+
+DEFAULT_PILLARS: tuple[tuple[str, str, str], ...] = (
+    ("communication", "Talk with your audience: news, answers, behind the scenes.", "royalblue"),
+    ("collaboration", "Work with customers and partners: reposts, questions, co-creation.", "seagreen"),
+    ("education", "Teach something useful about your products or craft.", "darkorange"),
+    ("entertainment", "Stories, humour and moments people enjoy and share.", "orchid"),
+)
+"""The four pillars of *The Social Media Bible*: id, description, colour."""
+
+
+@attrs.frozen
+class Source:
+    """Where a value came from, so findings and pinning can point back to it."""
+
+    file: str
+    """The file as the user named it (relative to the working directory when possible)."""
+
+    line: int | None = None
+    """1-based line of the item's first line, where the format lets us know it."""
+
+    path: str | None = None
+    """Key path of the item inside its file, e.g. ``items[3]`` or ``row 5``."""
+
+
+@attrs.frozen
+class Blackout:
+    """Days on which nothing is posted (inclusive range of local dates)."""
+
+    first: dt.date
+    """First day without posts."""
+
+    last: dt.date
+    """Last day without posts (equal to `first` for a single day)."""
+
+    reason: str | None = None
+    """Why, e.g. ``Lebaran``; shown in schedules."""
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether `day` falls inside this blackout."""
+        return self.first <= day <= self.last
+
+
+@attrs.frozen
+class Brand:
+    """The business the plan is for."""
+
+    name: str
+    """Display name, used in feed titles and schedules."""
+
+    timezone: str
+    """IANA time-zone name such as ``Asia/Jakarta``; the default for every platform."""
+
+    url: str | None = None
+    """The brand's website."""
+
+    domain: str | None = None
+    """The brand's domain, e.g. ``batikcikarang.id``."""
+
+    blackout: tuple[Blackout, ...] = ()
+    """Days without any posts on any platform."""
+
+
+@attrs.frozen
+class Goal:
+    """A SMART business goal that content items serve."""
+
+    id: str
+    """Key of the goal in the plan (``[goals.<id>]``)."""
+
+    statement: str
+    """What should happen, in a sentence (the *specific* part)."""
+
+    metric: str | None = None
+    """What is measured, e.g. ``followers`` (the *measurable* part)."""
+
+    baseline: float | None = None
+    """The metric's value when the goal was set."""
+
+    target: float | None = None
+    """The value to reach (the *attainable* part, judged against the baseline)."""
+
+    due: dt.date | None = None
+    """When the target must be reached (the *timely* part)."""
+
+    horizon: Horizon = Horizon.SHORT
+    """Short or long term."""
+
+    owner: str | None = None
+    """Who answers for the goal."""
+
+    relevance: str | None = None
+    """Why the goal matters to the business (the *relevant* part)."""
+
+    def missing_smart(self) -> tuple[str, ...]:
+        """Return the SMART letters this goal cannot show, e.g. ``("M", "T")``.
+
+        S needs a statement, M a metric, A a target, R a statement tied to the business
+        (a statement is enough; `relevance` makes it explicit), T a due date.
+        """
+        missing = []
+        if not self.statement.strip():
+            missing.append("S")
+        if not self.metric:
+            missing.append("M")
+        if self.target is None:
+            missing.append("A")
+        if not (self.statement.strip() or self.relevance):
+            missing.append("R")
+        if self.due is None:
+            missing.append("T")
+        return tuple(missing)
+
+
+@attrs.frozen
+class Pillar:
+    """A content pillar: a theme a share of the content should serve."""
+
+    id: str
+    """Key of the pillar in the plan (``[pillars.<id>]``)."""
+
+    description: str | None = None
+    """What belongs in this pillar."""
+
+    share: float | None = None
+    """Target share of all content, between 0 and 1."""
+
+    color: str | None = None
+    """A CSS colour name used in feeds and schedules."""
+
+
+@attrs.frozen
+class Platform:
+    """One account of the brand on one network: a row of the Social Tool Matrix."""
+
+    id: str
+    """Key of the platform in the plan (``[platforms.<id>]``)."""
+
+    network: Network
+    """Which network this account is on."""
+
+    timezone: str
+    """IANA zone of the posting slots (the brand's unless set)."""
+
+    handle: str | None = None
+    """The account name, e.g. ``@batikcikarang``."""
+
+    owner: str | None = None
+    """Who keeps the account up to date."""
+
+    purpose: str | None = None
+    """Why the brand is on this platform."""
+
+    account: Account = Account.BUSINESS
+    """Business or personal account."""
+
+    slots: tuple[str, ...] = ()
+    """Posting slots as cadence strings (``"MO,WE,FR 19:00"``) or RRULEs."""
+
+    respond_within: dt.timedelta | None = None
+    """How fast comments and questions must get an answer."""
+
+    min_gap: dt.timedelta | None = None
+    """Least time between two posts on this platform."""
+
+    blackout: tuple[Blackout, ...] = ()
+    """Days without posts on this platform only."""
+
+    limits: Mapping[str, int] = attrs.field(factory=dict, converter=MappingProxyType)
+    """Per-platform overrides of the network's limits, e.g. ``{"text": 1000}``."""
+
+    @property
+    def name(self) -> str:
+        """Display name: the network's name, or the id for ``other``."""
+        if self.network is Network.OTHER:
+            return self.id
+        return self.network.display_name
+
+
+@attrs.frozen
+class ContentItem:
+    """One piece of content for one platform."""
+
+    id: str
+    """Unique id across the whole plan (all included files)."""
+
+    platform: str
+    """Id of the platform it is posted on."""
+
+    title: str
+    """Short working title shown in calendars."""
+
+    pillar: str | None = None
+    """Id of the pillar it serves."""
+
+    goal: str | None = None
+    """Id of the goal it serves."""
+
+    copy: str = ""
+    """The text of the post."""
+
+    media: Media | None = None
+    """What kind of post it is; ``None`` when not stated."""
+
+    link: str | None = None
+    """A link the post points to."""
+
+    at: dt.datetime | dt.date | None = None
+    """When it goes out: an aware date-time, a date (all-day), or ``None`` to take a slot."""
+
+    duration: dt.timedelta | None = None
+    """How long the post occupies the calendar (the plan's default when ``None``)."""
+
+    status: Status = Status.APPROVED
+    """Where the item is in its life."""
+
+    owner: str | None = None
+    """Who is responsible (the platform's owner unless set)."""
+
+    story: str | None = None
+    """Groups the versions of one idea across platforms."""
+
+    tags: tuple[str, ...] = ()
+    """Free labels."""
+
+    notes: str | None = None
+    """Internal notes, not published."""
+
+    updated: dt.datetime | None = None
+    """When the item was last edited (aware), if the user tracks it."""
+
+    priority: int = 0
+    """Higher priority items are placed first; equal priorities keep plan order."""
+
+    ignore: tuple[str, ...] = ()
+    """Check rules (names or codes) suppressed for this item."""
+
+    ignore_reason: str | None = None
+    """Why the rules in `ignore` do not apply to this item."""
+
+    source: Source | None = attrs.field(default=None, eq=False)
+    """Where the item was defined; not part of equality."""
+
+
+def _index(values: tuple[Any, ...]) -> Mapping[str, Any]:
+    return MappingProxyType({value.id: value for value in values})
+
+
+@attrs.frozen
+class Plan:
+    """A brand's whole strategy: goals, pillars, platforms and content items."""
+
+    brand: Brand
+    """The business."""
+
+    goals: tuple[Goal, ...] = ()
+    """SMART goals, in file order."""
+
+    pillars: tuple[Pillar, ...] = ()
+    """Content pillars, in file order."""
+
+    platforms: tuple[Platform, ...] = ()
+    """Platforms (accounts), in file order."""
+
+    items: tuple[ContentItem, ...] = ()
+    """Content items in plan order: the plan's own ``[[items]]`` first, then each include."""
+
+    settings: Mapping[str, Mapping[str, Any]] = attrs.field(
+        factory=dict, converter=MappingProxyType
+    )
+    """Raw tables for later stages, e.g. ``settings["check"]`` and ``settings["feeds"]``."""
+
+    source: str | None = None
+    """The plan file, as the user named it."""
+
+    _goals: Mapping[str, Goal] = attrs.field(init=False, eq=False, repr=False)
+    _pillars: Mapping[str, Pillar] = attrs.field(init=False, eq=False, repr=False)
+    _platforms: Mapping[str, Platform] = attrs.field(init=False, eq=False, repr=False)
+    _items: Mapping[str, ContentItem] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # Lookups are derived once; the plan is immutable so they never go stale.
+        object.__setattr__(self, "_goals", _index(self.goals))
+        object.__setattr__(self, "_pillars", _index(self.pillars))
+        object.__setattr__(self, "_platforms", _index(self.platforms))
+        object.__setattr__(self, "_items", _index(self.items))
+
+    def goal(self, goal_id: str) -> Goal:
+        """Return the goal with this id; raise ``KeyError`` when there is none."""
+        return self._goals[goal_id]
+
+    def pillar(self, pillar_id: str) -> Pillar:
+        """Return the pillar with this id; raise ``KeyError`` when there is none."""
+        return self._pillars[pillar_id]
+
+    def platform(self, platform_id: str) -> Platform:
+        """Return the platform with this id; raise ``KeyError`` when there is none."""
+        return self._platforms[platform_id]
+
+    def item(self, item_id: str) -> ContentItem:
+        """Return the item with this id; raise ``KeyError`` when there is none."""
+        return self._items[item_id]
+
+    def items_on(self, platform_id: str) -> tuple[ContentItem, ...]:
+        """Items of one platform, in plan order."""
+        return tuple(item for item in self.items if item.platform == platform_id)
