@@ -1,1 +1,109 @@
-"""contentcal: a small business's social-media strategy as a checked editorial calendar."""
+"""contentcal: a small business's social-media strategy as a checked editorial calendar.
+
+The public API is re-exported here and imported lazily, so ``contentcal --help`` does not
+pay for icalendar or rapidfuzz.
+
+>>> import contentcal
+>>> plan = contentcal.load("examples/batik-cikarang/plan.toml")
+>>> plan.brand.name
+'Batik Cikarang'
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from contentcal.errors import (
+        ContentcalError,
+        OptionalDependencyError,
+        OutputError,
+        PlanError,
+        PlanFileNotFoundError,
+        Problem,
+        Severity,
+    )
+    from contentcal.load import load
+    from contentcal.model import (
+        Account,
+        Blackout,
+        Brand,
+        ContentItem,
+        Goal,
+        Horizon,
+        Media,
+        Network,
+        Pillar,
+        Plan,
+        Platform,
+        Source,
+        Status,
+    )
+
+__all__ = [
+    "Account",
+    "Blackout",
+    "Brand",
+    "ContentItem",
+    "ContentcalError",
+    "Goal",
+    "Horizon",
+    "Media",
+    "Network",
+    "OptionalDependencyError",
+    "OutputError",
+    "Pillar",
+    "Plan",
+    "PlanError",
+    "PlanFileNotFoundError",
+    "Platform",
+    "Problem",
+    "Severity",
+    "Source",
+    "Status",
+    "__version__",
+    "load",
+]
+
+_HOMES = {
+    "ContentcalError": "errors",
+    "OptionalDependencyError": "errors",
+    "OutputError": "errors",
+    "PlanError": "errors",
+    "PlanFileNotFoundError": "errors",
+    "Problem": "errors",
+    "Severity": "errors",
+    "load": "load",
+    **dict.fromkeys(
+        (
+            "Account",
+            "Blackout",
+            "Brand",
+            "ContentItem",
+            "Goal",
+            "Horizon",
+            "Media",
+            "Network",
+            "Pillar",
+            "Plan",
+            "Platform",
+            "Source",
+            "Status",
+        ),
+        "model",
+    ),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version  # noqa: PLC0415
+
+        return version("contentcal")
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'contentcal' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"contentcal.{home}"), name)
+    globals()[name] = value
+    return value

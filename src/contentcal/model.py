@@ -16,6 +16,11 @@ from typing import Any
 import attrs
 
 
+def _frozen_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only copy, so frozen values stay frozen."""
+    return MappingProxyType(dict(value))
+
+
 class Network(enum.StrEnum):
     """The social networks and channels contentcal knows (a closed vocabulary)."""
 
@@ -107,7 +112,11 @@ class Account(enum.StrEnum):
 
 DEFAULT_PILLARS: tuple[tuple[str, str, str], ...] = (
     ("communication", "Talk with your audience: news, answers, behind the scenes.", "royalblue"),
-    ("collaboration", "Work with customers and partners: reposts, questions, co-creation.", "seagreen"),
+    (
+        "collaboration",
+        "Work with customers and partners: reposts, questions, co-creation.",
+        "seagreen",
+    ),
     ("education", "Teach something useful about your products or craft.", "darkorange"),
     ("entertainment", "Stories, humour and moments people enjoy and share.", "orchid"),
 )
@@ -271,7 +280,7 @@ class Platform:
     blackout: tuple[Blackout, ...] = ()
     """Days without posts on this platform only."""
 
-    limits: Mapping[str, int] = attrs.field(factory=dict, converter=MappingProxyType)
+    limits: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen_map)
     """Per-platform overrides of the network's limits, e.g. ``{"text": 1000}``."""
 
     @property
@@ -370,9 +379,7 @@ class Plan:
     items: tuple[ContentItem, ...] = ()
     """Content items in plan order: the plan's own ``[[items]]`` first, then each include."""
 
-    settings: Mapping[str, Mapping[str, Any]] = attrs.field(
-        factory=dict, converter=MappingProxyType
-    )
+    settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_frozen_map)
     """Raw tables for later stages, e.g. ``settings["check"]`` and ``settings["feeds"]``."""
 
     source: str | None = None

@@ -1,0 +1,402 @@
+"""The check engine: run the rules over a plan and report findings.
+
+Rules live in :mod:`contentcal.rules`; each has a stable code, a kebab-case name, a default
+severity and a docstring that explains why it matters. This module selects and configures
+them, runs them, applies per-item suppression, and renders the findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from contentcal.errors import PlanError, Problem, Severity
+from contentcal.model import Plan
+from contentcal.rules import RULES, Context, Rule, Thresholds
+
+__all__ = [
+    "LOAD_CODES",
+    "CheckConfig",
+    "CheckReport",
+    "Finding",
+    "check",
+    "check_file",
+    "render_json",
+    "render_text",
+]
+
+
+@attrs.frozen
+class Finding:
+    """One thing `check` found, located as precisely as the input allows."""
+
+    code: str
+    """Stable code, e.g. ``CC101``; never reused for another meaning."""
+
+    rule: str
+    """Kebab-case rule name, e.g. ``same-copy-across-platforms``."""
+
+    severity: Severity
+    """error, warning or info (after configuration)."""
+
+    message: str
+    """What is wrong, in one sentence."""
+
+    hint: str | None = None
+    """How to fix it."""
+
+    file: str | None = None
+    """File the finding points into."""
+
+    line: int | None = None
+    """1-based line in `file`, where known."""
+
+    column: int | None = None
+    """1-based column, where known (syntax errors)."""
+
+    path: str | None = None
+    """Key path such as ``items[3].pillar``, where known."""
+
+    item: str | None = None
+    """Id of the item concerned (the first one, for findings about several)."""
+
+    platform: str | None = None
+    """Id of the platform concerned."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON shape (keys sorted when dumped)."""
+        return {
+            "code": self.code,
+            "column": self.column,
+            "file": self.file,
+            "hint": self.hint,
+            "item": self.item,
+            "line": self.line,
+            "message": self.message,
+            "path": self.path,
+            "platform": self.platform,
+            "rule": self.rule,
+            "severity": str(self.severity),
+        }
+
+    def sort_key(self) -> tuple[Any, ...]:
+        """Order: by file, then line, then rule and message (deterministic output)."""
+        return (
+            self.file or "",
+            self.line if self.line is not None else 0,
+            self.item or "",
+            self.code,
+            self.message,
+        )
+
+
+LOAD_CODES: Mapping[str, str] = {
+    "syntax-error": "CC001",
+    "bad-encoding": "CC002",
+    "file-not-found": "CC003",
+    "file-unreadable": "CC004",
+    "unknown-key": "CC005",
+    "missing-field": "CC006",
+    "plan-invalid": "CC007",
+    "unknown-reference": "CC008",
+    "duplicate-id": "CC009",
+    "bad-slot": "CC010",
+}
+"""Codes of the problems loading can report; they appear in `check` output like rules."""
+
+
+def finding_from_problem(problem: Problem) -> Finding:
+    """A load problem as a check finding (same location, message and hint)."""
+    return Finding(
+        code=LOAD_CODES.get(problem.code, "CC007"),
+        rule=problem.code,
+        severity=problem.severity,
+        message=problem.message,
+        hint=problem.hint,
+        file=problem.file,
+        line=problem.line,
+        column=problem.column,
+        path=problem.path,
+    )
+
+
+@attrs.frozen
+class CheckConfig:
+    """Which rules run, at what severity, with which thresholds."""
+
+    select: frozenset[str] = frozenset()
+    """Only these rules (names or codes); empty means all."""
+
+    ignore: frozenset[str] = frozenset()
+    """Rules (names or codes) that never run."""
+
+    severity: Mapping[str, Severity] = attrs.field(factory=dict)
+    """Severity overrides by rule name or code."""
+
+    thresholds: Thresholds = attrs.field(factory=Thresholds)
+    """Numbers the rules compare against."""
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Mapping[str, Any] | None,
+        *,
+        select: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+        file: str | None = None,
+    ) -> CheckConfig:
+        """Build from a plan's ``[check]`` table plus command-line selections.
+
+        Raises :class:`~contentcal.errors.PlanError` for unknown rules or thresholds.
+        """
+        settings = dict(settings or {})
+        problems: list[Problem] = []
+        known = {rule.name for rule in RULES} | {rule.code for rule in RULES}
+
+        def names(raw: object, path: str) -> frozenset[str]:
+            values = [raw] if isinstance(raw, str) else raw
+            if not isinstance(values, list | tuple | frozenset | set):
+                problems.append(
+                    Problem(f"{path} must be a list of rule names", file=file, path=path)
+                )
+                return frozenset()
+            result = set()
+            for value in values:
+                if value not in known:
+                    problems.append(
+                        Problem(
+                            f"unknown rule {value!r}",
+                            file=file,
+                            path=path,
+                            hint=_rule_hint(str(value)),
+                            code="unknown-key",
+                        )
+                    )
+                else:
+                    result.add(str(value))
+            return frozenset(result)
+
+        chosen_select = names(list(select), "--select") | names(
+            settings.pop("select", []), "check.select"
+        )
+        chosen_ignore = names(list(ignore), "--ignore") | names(
+            settings.pop("ignore", []), "check.ignore"
+        )
+        overrides: dict[str, Severity] = {}
+        raw_severity = settings.pop("severity", {})
+        if isinstance(raw_severity, dict):
+            for rule_name, level in raw_severity.items():
+                if rule_name not in known:
+                    problems.append(
+                        Problem(
+                            f"unknown rule {rule_name!r}",
+                            file=file,
+                            path=f"check.severity.{rule_name}",
+                            hint=_rule_hint(rule_name),
+                            code="unknown-key",
+                        )
+                    )
+                elif level not in Severity._value2member_map_:
+                    problems.append(
+                        Problem(
+                            f"unknown severity {level!r}",
+                            file=file,
+                            path=f"check.severity.{rule_name}",
+                            hint="use error, warning or info",
+                        )
+                    )
+                else:
+                    overrides[rule_name] = Severity(level)
+        else:
+            problems.append(
+                Problem(
+                    "check.severity must be a table",
+                    file=file,
+                    path="check.severity",
+                    hint='e.g. severity = { "posting-gap" = "info" }',
+                )
+            )
+        thresholds, threshold_problems = Thresholds.from_settings(settings, file=file)
+        problems.extend(threshold_problems)
+        if problems:
+            raise PlanError(problems)
+        return cls(
+            select=chosen_select,
+            ignore=chosen_ignore,
+            severity=overrides,
+            thresholds=thresholds,
+        )
+
+    def active(self, rule: Rule) -> bool:
+        """Whether `rule` runs under this configuration."""
+        if self.select and rule.name not in self.select and rule.code not in self.select:
+            return False
+        return rule.name not in self.ignore and rule.code not in self.ignore
+
+    def severity_of(self, rule: Rule) -> Severity:
+        """The rule's severity after overrides."""
+        return self.severity.get(rule.name) or self.severity.get(rule.code) or rule.severity
+
+
+def _rule_hint(value: str) -> str:
+    import difflib  # noqa: PLC0415 - only on error
+
+    close = difflib.get_close_matches(value, sorted(rule.name for rule in RULES), n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return "see docs/rules.md for every rule's name and code"
+
+
+def check(plan: Plan, *, now: dt.datetime, config: CheckConfig | None = None) -> list[Finding]:
+    """Run every active rule over `plan` and return the findings, sorted.
+
+    `now` is an aware date-time (a naive one is read as the brand's wall time); it decides
+    what is in the past. Items that suppress a rule with ``ignore = [...]`` get no finding
+    from it.
+    """
+    config = config or CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
+    context = Context(plan=plan, now=now, thresholds=config.thresholds)
+    findings = []
+    for rule in RULES:
+        if not config.active(rule):
+            continue
+        severity = config.severity_of(rule)
+        for raw in rule.function(context):
+            item = plan.item(raw.item) if raw.item is not None else None
+            if item is not None and (rule.name in item.ignore or rule.code in item.ignore):
+                continue
+            source = item.source if item is not None else None
+            findings.append(
+                Finding(
+                    code=rule.code,
+                    rule=rule.name,
+                    severity=severity,
+                    message=raw.message,
+                    hint=raw.hint,
+                    file=raw.file or (source.file if source else plan.source),
+                    line=raw.line if raw.file else (source.line if source else None),
+                    path=raw.path or (source.path if source else None),
+                    item=raw.item,
+                    platform=raw.platform,
+                )
+            )
+    return sorted(findings, key=Finding.sort_key)
+
+
+@attrs.frozen
+class CheckReport:
+    """The result of checking a plan file: findings, and what was checked."""
+
+    plan_file: str
+    """The plan file as named."""
+
+    findings: tuple[Finding, ...]
+    """Every finding, sorted by file, line and item."""
+
+    items: int | None = None
+    """Number of items checked (``None`` when the plan did not load)."""
+
+    platforms: int | None = None
+    """Number of platforms checked (``None`` when the plan did not load)."""
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have `severity`."""
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+    def fails(self, *, strict: bool = False) -> bool:
+        """Whether the check fails: any error, or with `strict` any warning too."""
+        failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
+        return any(finding.severity in failing for finding in self.findings)
+
+
+def check_file(
+    path: str | os.PathLike[str],
+    *,
+    now: dt.datetime,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+) -> CheckReport:
+    """Load and check a plan file; load problems come back as findings, not exceptions.
+
+    Raises :class:`~contentcal.errors.PlanFileNotFoundError` only when the plan file itself
+    does not exist (there is nothing to report on).
+    """
+    from contentcal.errors import PlanFileNotFoundError  # noqa: PLC0415
+    from contentcal.load import load  # noqa: PLC0415
+
+    name = os.fspath(path)
+    try:
+        plan = load(name)
+        config = CheckConfig.from_settings(
+            plan.settings.get("check"), select=select, ignore=ignore, file=name
+        )
+    except PlanFileNotFoundError:
+        raise
+    except PlanError as exc:
+        findings = sorted((finding_from_problem(p) for p in exc.problems), key=Finding.sort_key)
+        return CheckReport(plan_file=name, findings=tuple(findings))
+    findings = check(plan, now=now, config=config)
+    return CheckReport(
+        plan_file=name,
+        findings=tuple(findings),
+        items=len(plan.items),
+        platforms=len(plan.platforms),
+    )
+
+
+def render_text(report: CheckReport) -> str:
+    """Findings grouped by file and item, then a summary line.
+
+    Each finding reads ``file:line: path: severity: message (hint) [rule]``.
+    """
+    lines = []
+    current_file: str | None = None
+    for finding in report.findings:
+        if finding.file != current_file and current_file is not None:
+            lines.append("")
+        current_file = finding.file
+        where = finding.file or report.plan_file
+        if finding.line is not None:
+            where += f":{finding.line}"
+            if finding.column is not None:
+                where += f":{finding.column}"
+        if finding.path:
+            where += f": {finding.path}"
+        text = f"{where}: {finding.severity}: {finding.message}"
+        if finding.hint:
+            text += f" ({finding.hint})"
+        lines.append(f"{text} [{finding.rule}]")
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    infos = report.count(Severity.INFO)
+    summary = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    if infos:
+        summary += f", {_plural(infos, 'note')}"
+    if report.items is not None:
+        summary += (
+            f" in {_plural(report.items, 'item')} on {_plural(report.platforms or 0, 'platform')}"
+        )
+    else:
+        summary += "; the plan could not be loaded"
+    if lines:
+        lines.append("")
+    lines.append(f"{report.plan_file}: {summary}")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(report: CheckReport) -> str:
+    """The findings as a JSON list of objects with sorted keys (a stable contract)."""
+    return json.dumps(
+        [finding.to_dict() for finding in report.findings],
+        ensure_ascii=False,
+        indent=2,
+        sort_keys=True,
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"

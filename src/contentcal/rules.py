@@ -1,0 +1,420 @@
+"""The rules `contentcal check` runs, each tied to a failure the field research found.
+
+A rule is a function from a :class:`Context` to raw findings, registered with a stable
+code, a kebab-case name and a default severity. Its docstring's first line is its summary;
+``docs/rules.md`` documents every registered rule (a test enforces it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from contentcal.errors import Problem, Severity
+from contentcal.model import Account, ContentItem, Plan, Status
+from contentcal.zones import get_zone, localize
+
+__all__ = ["RULES", "Context", "RawFinding", "Rule", "Thresholds"]
+
+
+@attrs.frozen
+class Thresholds:
+    """Numbers the rules compare against; set in the plan's ``[check]`` table."""
+
+    near_duplicate: float = 0.0
+    """Similarity (0..1) from which two items on different platforms are near-duplicates.
+
+    0 means "the similarity module's tuned default".
+    """
+
+    mirrored_share: float = 0.5
+    """Share of a platform's items that duplicate another platform's before it is mirrored."""
+
+    repeat_days: int = 30
+    """Same copy again on one platform within this many days is a repeat."""
+
+    pillar_tolerance: float = 0.10
+    """How far (as a share, 0.10 = 10 points) a pillar's share may stray from its target."""
+
+    platforms_per_owner: int = 3
+    """More platforms than this for one person is too many."""
+
+    cadence_fill: float = 0.5
+    """A platform should fill at least this share of its slots in the window."""
+
+    posting_gap_days: int = 14
+    """A platform silent for more than this many days inside the window gets a warning."""
+
+    window_days: int = 56
+    """How far ahead of `now` the schedule rules look (days)."""
+
+    @classmethod
+    def from_settings(
+        cls, settings: Mapping[str, Any], *, file: str | None
+    ) -> tuple[Thresholds, list[Problem]]:
+        """Read the threshold keys of a ``[check]`` table; return problems for bad ones."""
+        problems = []
+        values: dict[str, Any] = {}
+        fields = {field.name: field for field in attrs.fields(cls)}
+        for key, raw in settings.items():
+            name = key.replace("-", "_")
+            if name not in fields:
+                import difflib  # noqa: PLC0415 - only on error
+
+                close = difflib.get_close_matches(
+                    name, [*fields, "select", "ignore", "severity"], n=1
+                )
+                problems.append(
+                    Problem(
+                        f"unknown key {key!r} in [check]",
+                        file=file,
+                        path=f"check.{key}",
+                        hint=f"did you mean {close[0]!r}?" if close else "see docs/rules.md",
+                        code="unknown-key",
+                    )
+                )
+                continue
+            default = fields[name].default
+            if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
+                problems.append(
+                    Problem(
+                        f"check.{key} must be a non-negative number, got {raw!r}",
+                        file=file,
+                        path=f"check.{key}",
+                        hint=f"the default is {default}",
+                    )
+                )
+                continue
+            values[name] = type(default)(raw)
+        return cls(**values), problems
+
+
+@attrs.frozen
+class RawFinding:
+    """What a rule reports; the engine adds code, rule name, severity and item location."""
+
+    message: str
+    """What is wrong."""
+
+    hint: str | None = None
+    """How to fix it."""
+
+    item: str | None = None
+    """The item concerned; its source gives file and line unless `file` is set."""
+
+    platform: str | None = None
+    """The platform concerned."""
+
+    file: str | None = None
+    """Explicit file (for findings about the plan rather than an item)."""
+
+    line: int | None = None
+    """Explicit line in `file`."""
+
+    path: str | None = None
+    """Explicit key path, e.g. ``goals.followers-q1``."""
+
+
+@attrs.frozen
+class Context:
+    """Everything a rule may look at; derived data is computed once, on first use."""
+
+    plan: Plan
+    """The plan being checked."""
+
+    now: dt.datetime
+    """The present moment (aware; a naive value is the brand's wall time)."""
+
+    thresholds: Thresholds = attrs.field(factory=Thresholds)
+    """Configured thresholds."""
+
+    @functools.cached_property
+    def aware_now(self) -> dt.datetime:
+        """`now` as an aware date-time."""
+        if self.now.tzinfo is None:
+            return localize(self.now, get_zone(self.plan.brand.timezone))
+        return self.now
+
+    @functools.cached_property
+    def live_items(self) -> tuple[ContentItem, ...]:
+        """Items that are not cancelled."""
+        return tuple(item for item in self.plan.items if item.status is not Status.CANCELLED)
+
+    def plan_line(self, path: str) -> tuple[str | None, int | None]:
+        """File and best-known line of a key path in the plan file."""
+        return self.plan.source, _plan_lines(self.plan.source).get(path)
+
+
+@functools.lru_cache(maxsize=8)
+def _plan_lines(source: str | None) -> Mapping[str, int]:
+    """Line of each ``[table]`` header of the plan file, for plan-level findings."""
+    if source is None:
+        return {}
+    import re  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    try:
+        text = Path(source).read_text(encoding="utf-8-sig")
+    except OSError:
+        return {}
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
+        if match:
+            key = ".".join(part.strip().strip('"') for part in match.group(1).split("."))
+            lines.setdefault(key, number)
+    return lines
+
+
+RuleFunction = Callable[[Context], Iterable[RawFinding]]
+
+
+@attrs.frozen
+class Rule:
+    """A registered rule."""
+
+    code: str
+    """Stable code such as ``CC101``."""
+
+    name: str
+    """Kebab-case name, e.g. ``missing-goal``."""
+
+    severity: Severity
+    """Default severity."""
+
+    function: RuleFunction
+    """Produces the raw findings."""
+
+    @property
+    def summary(self) -> str:
+        """First line of the rule function's docstring."""
+        return (self.function.__doc__ or "").strip().splitlines()[0]
+
+
+RULES: list[Rule] = []
+"""Every rule, in registration (and documentation) order."""
+
+
+def rule(code: str, name: str, severity: Severity) -> Callable[[RuleFunction], RuleFunction]:
+    """Register a rule function."""
+
+    def register(function: RuleFunction) -> RuleFunction:
+        RULES.append(Rule(code=code, name=name, severity=severity, function=function))
+        return function
+
+    return register
+
+
+# --- strategy audit: goals ---------------------------------------------------------------------
+
+
+@rule("CC101", "missing-goal", Severity.ERROR)
+def missing_goal(context: Context) -> Iterator[RawFinding]:
+    """Content that serves no business goal."""
+    for item in context.live_items:
+        if item.goal is None:
+            goals = ", ".join(goal.id for goal in context.plan.goals) or "none defined yet"
+            yield RawFinding(
+                f"item {item.id!r} serves no goal",
+                hint=f"add goal = ... (goals: {goals})",
+                item=item.id,
+                platform=item.platform,
+            )
+
+
+@rule("CC102", "missing-pillar", Severity.ERROR)
+def missing_pillar(context: Context) -> Iterator[RawFinding]:
+    """Content that belongs to no content pillar."""
+    pillars = ", ".join(pillar.id for pillar in context.plan.pillars)
+    for item in context.live_items:
+        if item.pillar is None:
+            yield RawFinding(
+                f"item {item.id!r} belongs to no pillar",
+                hint=f"add pillar = ... (pillars: {pillars})",
+                item=item.id,
+                platform=item.platform,
+            )
+
+
+_SMART_WORDS = {
+    "S": "specific",
+    "M": "measurable",
+    "A": "attainable",
+    "R": "relevant",
+    "T": "timely",
+}
+_SMART_FIX = {
+    "S": "a statement",
+    "M": "metric = ...",
+    "A": "target = ...",
+    "R": "relevance = ...",
+    "T": "due = YYYY-MM-DD",
+}
+
+
+@rule("CC103", "goal-not-smart", Severity.WARNING)
+def goal_not_smart(context: Context) -> Iterator[RawFinding]:
+    """A goal that cannot be measured: no metric, no target or no due date."""
+    for goal in context.plan.goals:
+        missing = goal.missing_smart()
+        if missing:
+            file, line = context.plan_line(f"goals.{goal.id}")
+            words = ", ".join(f"{letter} ({_SMART_WORDS[letter]})" for letter in missing)
+            yield RawFinding(
+                f"goal {goal.id!r} is not SMART: missing {words}",
+                hint="add " + ", ".join(_SMART_FIX[letter] for letter in missing),
+                file=file,
+                line=line,
+                path=f"goals.{goal.id}",
+            )
+
+
+@rule("CC104", "goal-past-due", Severity.WARNING)
+def goal_past_due(context: Context) -> Iterator[RawFinding]:
+    """A goal whose due date has passed while items still point to it."""
+    today = context.aware_now.astimezone(get_zone(context.plan.brand.timezone)).date()
+    users: dict[str, list[str]] = defaultdict(list)
+    for item in context.live_items:
+        if item.goal is not None and item.status is not Status.PUBLISHED:
+            users[item.goal].append(item.id)
+    for goal in context.plan.goals:
+        if goal.due is not None and goal.due < today and users.get(goal.id):
+            file, line = context.plan_line(f"goals.{goal.id}")
+            count = len(users[goal.id])
+            yield RawFinding(
+                f"goal {goal.id!r} was due on {goal.due} but {count} unpublished "
+                f"item{'s' if count != 1 else ''} still serve it",
+                hint="review the result against the target, then set a new goal or due date",
+                file=file,
+                line=line,
+                path=f"goals.{goal.id}.due",
+            )
+
+
+@rule("CC105", "goal-without-items", Severity.WARNING)
+def goal_without_items(context: Context) -> Iterator[RawFinding]:
+    """A goal no content serves."""
+    used = {item.goal for item in context.live_items}
+    for goal in context.plan.goals:
+        if goal.id not in used:
+            file, line = context.plan_line(f"goals.{goal.id}")
+            yield RawFinding(
+                f"no item serves goal {goal.id!r}",
+                hint="plan content for it, or drop the goal",
+                file=file,
+                line=line,
+                path=f"goals.{goal.id}",
+            )
+
+
+# --- strategy audit: the Social Tool Matrix ------------------------------------------------------
+
+
+def _platform_finding(context: Context, platform_id: str, message: str, hint: str) -> RawFinding:
+    file, line = context.plan_line(f"platforms.{platform_id}")
+    return RawFinding(
+        message,
+        hint=hint,
+        platform=platform_id,
+        file=file,
+        line=line,
+        path=f"platforms.{platform_id}",
+    )
+
+
+@rule("CC111", "platform-without-owner", Severity.WARNING)
+def platform_without_owner(context: Context) -> Iterator[RawFinding]:
+    """A platform nobody is responsible for."""
+    for platform in context.plan.platforms:
+        if not platform.owner:
+            yield _platform_finding(
+                context,
+                platform.id,
+                f"platform {platform.id!r} has no owner",
+                'add owner = "..." — one person who keeps it up to date',
+            )
+
+
+@rule("CC112", "platform-without-purpose", Severity.WARNING)
+def platform_without_purpose(context: Context) -> Iterator[RawFinding]:
+    """A platform the brand is on without saying why."""
+    for platform in context.plan.platforms:
+        if not platform.purpose:
+            yield _platform_finding(
+                context,
+                platform.id,
+                f"platform {platform.id!r} has no purpose",
+                'add purpose = "..." — what this platform does for the business',
+            )
+
+
+@rule("CC113", "platform-without-response-time", Severity.WARNING)
+def platform_without_response_time(context: Context) -> Iterator[RawFinding]:
+    """A platform with no promise of how fast questions get an answer."""
+    for platform in context.plan.platforms:
+        if platform.respond_within is None:
+            yield _platform_finding(
+                context,
+                platform.id,
+                f"platform {platform.id!r} sets no response time",
+                'add respond_within = "2h" — customers wait for answers',
+            )
+
+
+@rule("CC114", "personal-account", Severity.WARNING)
+def personal_account(context: Context) -> Iterator[RawFinding]:
+    """A personal account used for the business."""
+    for platform in context.plan.platforms:
+        if platform.account is Account.PERSONAL:
+            yield _platform_finding(
+                context,
+                platform.id,
+                f"platform {platform.id!r} is a personal account",
+                "move the business to a business account; keep personal and business apart",
+            )
+
+
+@rule("CC115", "too-many-platforms-per-owner", Severity.WARNING)
+def too_many_platforms_per_owner(context: Context) -> Iterator[RawFinding]:
+    """One person owns more platforms than they can keep up."""
+    limit = context.thresholds.platforms_per_owner
+    owned: dict[str, list[str]] = defaultdict(list)
+    for platform in context.plan.platforms:
+        if platform.owner:
+            owned[platform.owner].append(platform.id)
+    for owner, platform_ids in sorted(owned.items()):
+        if len(platform_ids) > limit:
+            yield _platform_finding(
+                context,
+                platform_ids[limit],
+                f"{owner} owns {len(platform_ids)} platforms ({', '.join(platform_ids)}); "
+                f"more than {limit} is hard to keep up",
+                "choose fewer platforms or share the work; you need not be everywhere",
+            )
+
+
+@rule("CC116", "no-slots", Severity.ERROR)
+def no_slots(context: Context) -> Iterator[RawFinding]:
+    """Items waiting for a slot on a platform that has no slots."""
+    waiting: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for item in context.live_items:
+        if item.at is None and not item.status.is_backlog and item.status is not Status.PUBLISHED:
+            waiting[item.platform] += 1
+            first.setdefault(item.platform, item.id)
+    for platform in context.plan.platforms:
+        if not platform.slots and waiting[platform.id]:
+            count = waiting[platform.id]
+            yield _platform_finding(
+                context,
+                platform.id,
+                f"platform {platform.id!r} has no slots but {count} "
+                f"item{'s' if count != 1 else ''} without a time wait for one "
+                f"(first: {first[platform.id]!r})",
+                'add slots = ["MO,WE,FR 19:00"] or give each item an at = ... time',
+            )
