@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import click
 
-from contentcal.errors import ContentcalError, PlanError
+from contentcal.errors import ContentcalError, InvalidOptionError, PlanError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +30,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except InvalidOptionError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_USAGE)
         except PlanError as exc:
             for problem in exc.problems:
                 click.echo(f"error: {problem}", err=True)
@@ -120,6 +123,138 @@ def check(
         click.echo(checking.render_text(report), nl=False)
     if report.fails(strict=strict):
         sys.exit(EXIT_PLAN_ERRORS)
+
+
+def _date_option(name: str, help_text: str) -> Callable[[F], F]:
+    return click.option(
+        name,
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        metavar="DATE",
+        help=help_text,
+    )
+
+
+@cli.command(name="schedule")
+@_plan_argument
+@_date_option("--start", "First day shown (default: today in the brand's time zone).")
+@_date_option("--end", "Day after the last day shown (default: eight weeks after --start).")
+@_now_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for scripts (same contract as `week --format json`).",
+)
+@click.option(
+    "--pin",
+    is_flag=True,
+    help="Write each placed time back into its file as at = ... (keeps comments and layout).",
+)
+@click.option("--dry-run", is_flag=True, help="With --pin: show the diff and write nothing.")
+def schedule_command(
+    plan: str,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    now: dt.datetime | None,
+    output_format: str,
+    pin: bool,
+    dry_run: bool,
+) -> None:
+    """Place PLAN's approved items in their platforms' slots and show the result.
+
+    Items with a time keep it; approved items without one take the next free slot at or
+    after --now, in plan order. Shows what goes where, the backlog (ideas, drafts, items
+    in review) and what could not be placed, with the reason. With --pin, the placed
+    times are written into the plan's files so they stay put.
+    """
+    from contentcal import pin as pinning  # noqa: PLC0415 - lazy: scheduling pulls dateutil
+    from contentcal import views  # noqa: PLC0415
+    from contentcal.load import load  # noqa: PLC0415
+    from contentcal.schedule import schedule  # noqa: PLC0415
+
+    if dry_run and not pin:
+        raise click.UsageError("--dry-run only makes sense with --pin")
+    loaded = load(plan)
+    placed = schedule(
+        loaded,
+        now=_aware_now(now),
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+    )
+    if pin:
+        result = pinning.pin(placed)
+        if dry_run:
+            click.echo(result.diff(), nl=False)
+            click.echo(f"would pin {result.pinned} items in {len(result.changes)} files", err=True)
+        else:
+            pinning.apply_pins(result)
+            click.echo(f"pinned {result.pinned} items in {len(result.changes)} files", err=True)
+        return
+    click.echo(views.render_week(views.select(placed), fmt=output_format), nl=False)
+
+
+@cli.command()
+@_plan_argument
+@click.option("--week", "iso_week", metavar="YYYY-Www", help="ISO week to show, e.g. 2026-W50.")
+@_date_option("--start", "First day to show instead of a week's Monday.")
+@click.option(
+    "--days", type=click.IntRange(min=1), default=7, show_default=True, help="How many days."
+)
+@click.option(
+    "--platform",
+    "platforms",
+    multiple=True,
+    metavar="ID",
+    help="Only this platform (its id in the plan); repeatable.",
+)
+@click.option("--owner", metavar="NAME", help="Only items this person is responsible for.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "markdown", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="table for a terminal, markdown for a wiki or chat, csv for a spreadsheet, "
+    "json for scripts.",
+)
+@click.option(
+    "--tz", "timezone", metavar="ZONE", help="Show times in this IANA zone (default: the brand's)."
+)
+@_now_option
+def week(
+    plan: str,
+    iso_week: str | None,
+    start: dt.datetime | None,
+    days: int,
+    platforms: tuple[str, ...],
+    owner: str | None,
+    output_format: str,
+    timezone: str | None,
+    now: dt.datetime | None,
+) -> None:
+    """Print PLAN's weekly schedule, grouped per platform.
+
+    Default: the current ISO week in the brand's time zone. Each entry shows the local
+    date and time, title, pillar, goal, status and owner; the footer shows the pillar mix
+    against its targets, slots filled per platform, the backlog and anything unplaced.
+    """
+    from contentcal import views  # noqa: PLC0415 - lazy: scheduling pulls dateutil
+    from contentcal.load import load  # noqa: PLC0415
+
+    view = views.week(
+        load(plan),
+        now=_aware_now(now),
+        iso_week=iso_week,
+        start=start.date() if start else None,
+        days=days,
+        platforms=platforms,
+        owner=owner,
+        timezone=timezone,
+    )
+    click.echo(views.render_week(view, fmt=output_format), nl=False)
 
 
 def _aware_now(now: dt.datetime | None) -> dt.datetime:

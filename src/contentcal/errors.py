@@ -98,6 +98,10 @@ class PlanFileNotFoundError(PlanError, FileNotFoundError):
     """The plan file itself does not exist."""
 
 
+class InvalidOptionError(ContentcalError, ValueError):
+    """An option given to a library function or command is not valid (unknown platform...)."""
+
+
 class OptionalDependencyError(ContentcalError, ImportError):
     """A feature needs an extra that is not installed; the message says how to install it."""
 

@@ -31,12 +31,14 @@ from contentcal.model import (
     Brand,
     ContentItem,
     Goal,
+    HolidayMode,
     Horizon,
     Media,
     Network,
     Pillar,
     Plan,
     Platform,
+    ScheduleSettings,
     Source,
     Status,
 )
@@ -313,6 +315,14 @@ _PLATFORM_FIELDS = {
     "limits": _Field(lambda raw: raw),  # validated below: a table of whole numbers
 }
 
+_SCHEDULE_FIELDS = {
+    "duration": _Field(_duration),
+    "horizon": _Field(_duration),
+    "holidays": _Field(_identifier),
+    "subdivision": _Field(_identifier),
+    "holiday_mode": _Field(_choice(HolidayMode, "holiday mode")),
+}
+
 ITEM_FIELDS: tuple[str, ...] = (
     "id",
     "platform",
@@ -370,7 +380,7 @@ _TOP_LEVEL = (
     "feeds",
     "schedule",
 )
-_SETTINGS_TABLES = ("check", "feeds", "schedule")
+_SETTINGS_TABLES = ("check", "feeds")
 
 
 # --- locating lines in TOML -------------------------------------------------------------------
@@ -562,6 +572,18 @@ class _Loader:
                         path=name,
                     )
 
+        schedule_settings = ScheduleSettings()
+        if "schedule" in data:
+            values = self.fields(
+                data["schedule"],
+                _SCHEDULE_FIELDS,
+                file=plan_path,
+                path="schedule",
+                line_of=lines.line,
+                what="[schedule]",
+            )
+            if values:
+                schedule_settings = ScheduleSettings(**values)
         items = self.resolve_items(raw_items, brand, goals, pillars, platforms)
         if self.problems or brand is None:
             raise PlanError(self.problems)
@@ -571,6 +593,7 @@ class _Loader:
             pillars=tuple(pillars.values()),
             platforms=tuple(platforms.values()),
             items=items,
+            schedule_settings=schedule_settings,
             settings=settings,
             source=plan_path,
         )

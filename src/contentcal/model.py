@@ -356,6 +356,36 @@ class ContentItem:
     """Where the item was defined; not part of equality."""
 
 
+class HolidayMode(enum.StrEnum):
+    """What public holidays do to the schedule."""
+
+    BLOCK = "block"
+    """No slot falls on a public holiday (like a blackout)."""
+
+    SHOW = "show"
+    """Holidays only appear as context in schedules."""
+
+
+@attrs.frozen
+class ScheduleSettings:
+    """The plan's ``[schedule]`` table."""
+
+    duration: dt.timedelta = dt.timedelta(minutes=15)
+    """How long a post occupies the calendar when the item sets no duration."""
+
+    horizon: dt.timedelta = dt.timedelta(days=365)
+    """How far ahead of `now` items are placed in slots."""
+
+    holidays: str | None = None
+    """ISO country code for public holidays, e.g. ``ID``; needs ``contentcal[holidays]``."""
+
+    subdivision: str | None = None
+    """Optional subdivision (province, state) for the holidays, e.g. ``JK``."""
+
+    holiday_mode: HolidayMode = HolidayMode.SHOW
+    """Whether holidays block slots or only show as context."""
+
+
 def _index(values: tuple[Any, ...]) -> Mapping[str, Any]:
     return MappingProxyType({value.id: value for value in values})
 
@@ -378,6 +408,9 @@ class Plan:
 
     items: tuple[ContentItem, ...] = ()
     """Content items in plan order: the plan's own ``[[items]]`` first, then each include."""
+
+    schedule_settings: ScheduleSettings = attrs.field(factory=ScheduleSettings)
+    """Placement settings from the ``[schedule]`` table."""
 
     settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_frozen_map)
     """Raw tables for later stages, e.g. ``settings["check"]`` and ``settings["feeds"]``."""

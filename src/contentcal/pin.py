@@ -1,0 +1,269 @@
+"""Pinning: write placed times back into the files the items came from.
+
+After pinning, each placed item carries ``at = ...`` (the platform's local wall time) in its
+own file, so the calendar no longer shifts when items are added or the plan is scheduled on
+another day. Only the changed values are touched:
+
+* TOML files are edited with tomlkit, which keeps comments, order and formatting;
+* CSV files keep their delimiter, quoting, line endings and BOM; only the ``at`` cells
+  change (an ``at`` column is appended when the file has none);
+* JSON lines files get the one line of each changed item rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import attrs
+
+from contentcal.errors import PlanError, Problem
+from contentcal.fileio import write_atomic
+from contentcal.schedule import Entry, Schedule
+from contentcal.zones import get_zone
+
+__all__ = ["FileChange", "PinResult", "apply_pins", "pin"]
+
+
+@attrs.frozen
+class FileChange:
+    """New contents for one file."""
+
+    file: str
+    """The file, as the plan names it."""
+
+    before: str
+    """Its text now."""
+
+    after: str
+    """Its text with the pinned times."""
+
+    items: tuple[str, ...]
+    """Ids of the items pinned in this file."""
+
+    encoding: str = "utf-8"
+    """``utf-8-sig`` when the file starts with a BOM (kept on write)."""
+
+    def diff(self) -> str:
+        """A unified diff of the change."""
+        return "".join(
+            difflib.unified_diff(
+                self.before.splitlines(keepends=True),
+                self.after.splitlines(keepends=True),
+                fromfile=f"a/{self.file}",
+                tofile=f"b/{self.file}",
+            )
+        )
+
+
+@attrs.frozen
+class PinResult:
+    """What pinning would change."""
+
+    changes: tuple[FileChange, ...]
+    """One change per file that gets new times."""
+
+    @property
+    def pinned(self) -> int:
+        """How many items get a time."""
+        return sum(len(change.items) for change in self.changes)
+
+    def diff(self) -> str:
+        """Unified diff of every file."""
+        return "".join(change.diff() for change in self.changes)
+
+
+def pin(schedule: Schedule) -> PinResult:
+    """Compute the file edits that give every placed item its time; writes nothing.
+
+    Raises :class:`~contentcal.errors.PlanError` when a file changed since it was loaded
+    in a way that hides an item.
+    """
+    by_file: dict[str, list[Entry]] = defaultdict(list)
+    for entry in schedule.all_entries:
+        if entry.placed and entry.item.source is not None:
+            by_file[entry.item.source.file].append(entry)
+    changes = []
+    for file in sorted(by_file):
+        entries = by_file[file]
+        raw = Path(file).read_bytes()
+        encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
+        before = raw.decode(encoding)
+        values = {entry.item.id: _local_text(entry) for entry in entries}
+        suffix = Path(file).suffix.lower()
+        if suffix == ".csv":
+            after = _pin_csv(before, values, file)
+        elif suffix in (".jsonl", ".ndjson"):
+            after = _pin_jsonl(before, values, file)
+        else:
+            after = _pin_toml(before, entries, file)
+        changes.append(
+            FileChange(
+                file=file,
+                before=before,
+                after=after,
+                items=tuple(entry.item.id for entry in entries),
+                encoding=encoding,
+            )
+        )
+    return PinResult(changes=tuple(changes))
+
+
+def apply_pins(result: PinResult) -> None:
+    """Write every change atomically (each file is replaced in one rename)."""
+    for change in result.changes:
+        write_atomic(change.file, change.after.encode(change.encoding))
+
+
+def _local(entry: Entry) -> dt.datetime:
+    assert isinstance(entry.start, dt.datetime)  # noqa: S101 - placed entries are timed
+    return entry.start.astimezone(get_zone(entry.platform.timezone)).replace(tzinfo=None)
+
+
+def _local_text(entry: Entry) -> str:
+    return _local(entry).strftime("%Y-%m-%dT%H:%M")
+
+
+def _missing(file: str, item_ids: Iterable[str]) -> PlanError:
+    return PlanError(
+        [
+            Problem(
+                f"cannot pin item {item_id!r}: it is no longer in the file",
+                file=file,
+                hint="the file changed while contentcal ran; run the command again",
+            )
+            for item_id in item_ids
+        ]
+    )
+
+
+# --- TOML ----------------------------------------------------------------------------------------
+
+
+def _pin_toml(text: str, entries: Sequence[Entry], file: str) -> str:
+    import tomlkit  # noqa: PLC0415 - only pinning needs it
+
+    document = tomlkit.parse(text)
+    items = document.get("items", [])
+    by_id = {str(table.get("id", "")).strip(): table for table in items if hasattr(table, "get")}
+    missing = [entry.item.id for entry in entries if entry.item.id not in by_id]
+    if missing:
+        raise _missing(file, missing)
+    for entry in entries:
+        by_id[entry.item.id]["at"] = _local(entry)
+    result: str = tomlkit.dumps(document)
+    return result
+
+
+# --- CSV -----------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Record:
+    """Character spans of one CSV record's cells, and where its line ending starts."""
+
+    cells: tuple[tuple[int, int], ...]
+    end: int
+
+
+def _scan_csv(text: str, delimiter: str) -> list[_Record]:
+    """Split CSV text into records with the exact span of every cell (quotes included)."""
+    records = []
+    position, length = 0, len(text)
+    while position < length:
+        cells = []
+        while True:
+            start = position
+            if position < length and text[position] == '"':
+                position += 1
+                while position < length:
+                    if text[position] == '"':
+                        if position + 1 < length and text[position + 1] == '"':
+                            position += 2
+                            continue
+                        position += 1
+                        break
+                    position += 1
+            while position < length and text[position] not in (delimiter, "\n", "\r"):
+                position += 1
+            cells.append((start, position))
+            if position < length and text[position] == delimiter:
+                position += 1
+                continue
+            break
+        records.append(_Record(cells=tuple(cells), end=position))
+        if text.startswith("\r\n", position):
+            position += 2
+        elif position < length:
+            position += 1
+    return records
+
+
+def _cell_text(text: str, span: tuple[int, int]) -> str:
+    raw = text[span[0] : span[1]]
+    if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+        return raw[1:-1].replace('""', '"')
+    return raw
+
+
+def _pin_csv(text: str, values: Mapping[str, str], file: str) -> str:
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((";", ",", "\t"), key=first_line.count)
+    records = _scan_csv(text, delimiter)
+    header = [_cell_text(text, span).strip().lower().replace(" ", "_") for span in records[0].cells]
+    id_column = header.index("id")
+    at_column = header.index("at") if "at" in header else None
+    edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
+    found = set()
+    if at_column is None:
+        edits.append((records[0].end, records[0].end, f"{delimiter}at"))
+    for record in records[1:]:
+        if len(record.cells) <= id_column:
+            continue
+        item_id = _cell_text(text, record.cells[id_column]).strip()
+        value = values.get(item_id)
+        if value is not None:
+            found.add(item_id)
+        if at_column is None:
+            if any(text[start:end].strip() for start, end in record.cells):
+                edits.append((record.end, record.end, f"{delimiter}{value or ''}"))
+        elif value is not None:
+            if at_column < len(record.cells):
+                start, end = record.cells[at_column]
+                edits.append((start, end, value))
+            else:
+                padding = delimiter * (at_column - len(record.cells) + 1)
+                edits.append((record.end, record.end, f"{padding}{value}"))
+    missing = [item_id for item_id in values if item_id not in found]
+    if missing:
+        raise _missing(file, missing)
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+# --- JSON lines ----------------------------------------------------------------------------------
+
+
+def _pin_jsonl(text: str, values: Mapping[str, str], file: str) -> str:
+    lines = text.splitlines(keepends=True)
+    found = set()
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        data = json.loads(line)
+        item_id = str(data.get("id", "")).strip()
+        if item_id in values:
+            found.add(item_id)
+            data["at"] = values[item_id]
+            ending = re.search(r"\r?\n$", line)
+            lines[index] = json.dumps(data, ensure_ascii=False) + (ending.group() if ending else "")
+    missing = [item_id for item_id in values if item_id not in found]
+    if missing:
+        raise _missing(file, missing)
+    return "".join(lines)

@@ -1,0 +1,459 @@
+"""Weekly per-platform schedules: pure functions from a Schedule to text.
+
+Formats: ``table`` (a terminal 100 columns wide), ``markdown``, ``csv`` and ``json``.
+The JSON shape is a stable contract (see ``docs/scheduling.md``): keys are sorted, times
+are ISO 8601 with their offset.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+import json
+import textwrap
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from contentcal.errors import InvalidOptionError
+from contentcal.model import Plan
+from contentcal.schedule import Entry, Schedule, schedule
+from contentcal.zones import get_zone, localize, suggest_zone
+
+__all__ = ["Format", "WeekView", "iso_week_start", "render_week", "select", "week"]
+
+
+class Format(enum.StrEnum):
+    """Output formats of the weekly schedule."""
+
+    TABLE = "table"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+    JSON = "json"
+
+
+TABLE_WIDTH = 100
+
+
+def iso_week_start(week: str) -> dt.date:
+    """Monday of an ISO week written ``2026-W50``; raise ``ValueError`` when malformed.
+
+    >>> iso_week_start("2026-W50")
+    datetime.date(2026, 12, 7)
+    """
+    text = week.strip().upper()
+    try:
+        year_text, week_text = text.split("-W")
+        return dt.date.fromisocalendar(int(year_text), int(week_text), 1)
+    except ValueError:
+        raise InvalidOptionError(f"{week!r} is not an ISO week; write it like 2026-W50") from None
+
+
+@attrs.frozen
+class WeekView:
+    """A schedule narrowed to some platforms or one owner, shown in one time zone."""
+
+    schedule: Schedule
+    """The schedule (its window is the view's window)."""
+
+    entries: tuple[Entry, ...]
+    """The entries shown."""
+
+    platforms: tuple[str, ...]
+    """Platform ids shown, in plan order."""
+
+    timezone: str
+    """Zone in which times are shown."""
+
+
+def select(
+    schedule: Schedule,
+    *,
+    platforms: Sequence[str] = (),
+    owner: str | None = None,
+    timezone: str | None = None,
+) -> WeekView:
+    """Narrow `schedule` to `platforms` (ids) and/or `owner`, shown in `timezone`.
+
+    Raises :class:`~contentcal.errors.InvalidOptionError` naming the unknown platform or zone.
+    """
+    plan = schedule.plan
+    known = [platform.id for platform in plan.platforms]
+    for platform_id in platforms:
+        if platform_id not in known:
+            raise InvalidOptionError(
+                f"unknown platform {platform_id!r}; the plan has: {', '.join(known)}"
+            )
+    chosen = tuple(p for p in known if not platforms or p in platforms)
+    zone = timezone or plan.brand.timezone
+    try:
+        get_zone(zone)
+    except ValueError:
+        raise InvalidOptionError(f"unknown time zone {zone!r}; {suggest_zone(zone)}") from None
+    wanted_owner = owner.casefold() if owner else None
+    entries = tuple(
+        entry
+        for entry in schedule.entries
+        if entry.platform.id in chosen
+        and (wanted_owner is None or (entry.item.owner or "").casefold() == wanted_owner)
+    )
+    if wanted_owner is not None:
+        chosen = tuple(
+            p
+            for p in chosen
+            if (plan.platform(p).owner or "").casefold() == wanted_owner
+            or any(entry.platform.id == p for entry in entries)
+        )
+    return WeekView(schedule=schedule, entries=entries, platforms=chosen, timezone=zone)
+
+
+def week(
+    plan: Plan,
+    *,
+    now: dt.datetime,
+    iso_week: str | None = None,
+    start: dt.date | None = None,
+    days: int = 7,
+    platforms: Sequence[str] = (),
+    owner: str | None = None,
+    timezone: str | None = None,
+) -> WeekView:
+    """Schedule `plan` and narrow it to one week (or `days` days) for display.
+
+    The window starts on the Monday of `iso_week` (``2026-W50``), or on `start`, or by
+    default on the Monday of `now`'s ISO week in the brand's time zone. A naive `now` is
+    the brand's wall time. Raises :class:`~contentcal.errors.InvalidOptionError` for a malformed week, a non-positive
+    `days`, an unknown platform or time zone.
+    """
+    if iso_week is not None and start is not None:
+        raise InvalidOptionError("give either a week or a start date, not both")
+    if days < 1:
+        raise InvalidOptionError(f"days must be at least 1, got {days}")
+    brand_zone = get_zone(plan.brand.timezone)
+    aware_now = now if now.tzinfo is not None else localize(now, brand_zone)
+    if iso_week is not None:
+        first = iso_week_start(iso_week)
+    elif start is not None:
+        first = start
+    else:
+        today = aware_now.astimezone(brand_zone).date()
+        first = today - dt.timedelta(days=today.weekday())
+    placed = schedule(plan, now=aware_now, start=first, end=first + dt.timedelta(days=days))
+    return select(placed, platforms=platforms, owner=owner, timezone=timezone)
+
+
+def render_week(view: WeekView, *, fmt: Format | str = Format.TABLE) -> str:
+    """Render a week (or any window) in one of the :class:`Format` s."""
+    fmt = Format(fmt)
+    if fmt is Format.JSON:
+        return json.dumps(to_json(view), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if fmt is Format.CSV:
+        return _csv(view)
+    if fmt is Format.MARKDOWN:
+        return _markdown(view)
+    return _table(view)
+
+
+# --- data shared by every format ----------------------------------------------------------------
+
+
+def _local(value: dt.datetime | dt.date, zone: str) -> dt.datetime | dt.date:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(get_zone(zone))
+    return value
+
+
+def _when(entry: Entry, zone: str) -> str:
+    start = _local(entry.start, zone)
+    if isinstance(start, dt.datetime):
+        return start.strftime("%a %d %b %H:%M")
+    return start.strftime("%a %d %b") + " all day"
+
+
+def _iso(value: dt.datetime | dt.date, zone: str) -> str:
+    return _local(value, zone).isoformat()
+
+
+def _pillar_mix(view: WeekView) -> list[tuple[str, int, float, float | None]]:
+    """(pillar, count, actual share, target share) for every pillar of the plan."""
+    counts = Counter(entry.item.pillar for entry in view.entries if entry.item.pillar)
+    total = sum(counts.values())
+    return [
+        (pillar.id, counts[pillar.id], counts[pillar.id] / total if total else 0.0, pillar.share)
+        for pillar in view.schedule.plan.pillars
+    ]
+
+
+def _slots(view: WeekView) -> list[tuple[str, int, int]]:
+    """(platform, entries on slots, slots available) per shown platform."""
+    used = Counter(entry.platform.id for entry in view.entries if not entry.all_day)
+    return [(p, used[p], view.schedule.slots.get(p, 0)) for p in view.platforms]
+
+
+def to_json(view: WeekView) -> dict[str, Any]:
+    """The stable JSON object of a week (see docs/scheduling.md for every key)."""
+    schedule, zone = view.schedule, view.timezone
+    shown = set(view.platforms)
+    return {
+        "start": schedule.start.isoformat(),
+        "end": schedule.end.isoformat(),
+        "timezone": zone,
+        "entries": [
+            {
+                "item": entry.item.id,
+                "platform": entry.platform.id,
+                "network": str(entry.platform.network),
+                "start": _iso(entry.start, zone),
+                "end": _iso(entry.end, zone),
+                "all_day": entry.all_day,
+                "placed": entry.placed,
+                "title": entry.item.title,
+                "pillar": entry.item.pillar,
+                "goal": entry.item.goal,
+                "status": str(entry.item.status),
+                "owner": entry.item.owner,
+                "story": entry.item.story,
+            }
+            for entry in view.entries
+        ],
+        "backlog": [_item_json(item) for item in schedule.backlog if item.platform in shown],
+        "unplaced": [
+            {
+                **_item_json(unplaced.item),
+                "reason": str(unplaced.reason),
+                "message": unplaced.message,
+            }
+            for unplaced in schedule.unplaced
+            if unplaced.item.platform in shown
+        ],
+        "problems": [
+            {
+                "kind": str(problem.kind),
+                "item": problem.item.id,
+                "other": problem.other.id if problem.other else None,
+                "message": problem.message,
+            }
+            for problem in schedule.problems
+            if problem.item.platform in shown
+        ],
+        "holidays": [
+            {"date": holiday.day.isoformat(), "name": holiday.name} for holiday in schedule.holidays
+        ],
+        "pillar_mix": [
+            {"pillar": pillar, "count": count, "share": round(share, 3), "target": target}
+            for pillar, count, share, target in _pillar_mix(view)
+        ],
+        "slots": [
+            {"platform": platform, "filled": filled, "available": available}
+            for platform, filled, available in _slots(view)
+        ],
+    }
+
+
+def _item_json(item: Any) -> dict[str, Any]:
+    return {
+        "item": item.id,
+        "platform": item.platform,
+        "title": item.title,
+        "pillar": item.pillar,
+        "goal": item.goal,
+        "status": str(item.status),
+        "owner": item.owner,
+    }
+
+
+def _heading(view: WeekView) -> str:
+    schedule = view.schedule
+    first = schedule.start.astimezone(get_zone(view.timezone))
+    last = (schedule.end - dt.timedelta(microseconds=1)).astimezone(get_zone(view.timezone))
+    days = (schedule.end - schedule.start).days
+    span = f"{first:%a %d %b %Y} – {last:%a %d %b %Y}"
+    iso_year, iso_week, iso_day = first.date().isocalendar()
+    label = f"week {iso_year}-W{iso_week:02d}, " if iso_day == 1 and days == 7 else ""
+    return f"{schedule.plan.brand.name} — {label}{span} ({view.timezone})"
+
+
+# --- table (terminal) ----------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        for char in text
+    )
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut `text` to `width` terminal columns (with …) and pad it to exactly `width`."""
+    text = " ".join(text.split())
+    if _width(text) > width:
+        cut = ""
+        for char in text:
+            if _width(cut + char) > width - 1:
+                break
+            cut += char
+        text = cut + "…"
+    return text + " " * (width - _width(text))
+
+
+_COLUMNS = (("when", 17), ("title", 31), ("pillar", 13), ("goal", 15), ("status", 9), ("owner", 8))
+
+
+def _table(view: WeekView) -> str:
+    plan, zone = view.schedule.plan, view.timezone
+    lines = [_heading(view), ""]
+    slots = {platform: (filled, available) for platform, filled, available in _slots(view)}
+    for platform_id in view.platforms:
+        platform = plan.platform(platform_id)
+        filled, available = slots[platform_id]
+        who = " · ".join(part for part in (platform.handle, platform.owner) if part)
+        head = f"{platform.name}" + (f" ({who})" if who else "")
+        if platform.name.casefold() != platform.id.casefold():
+            head = f"{platform.id}: {head}"
+        lines.append(f"{head} — {filled} of {available} slots filled")
+        entries = [entry for entry in view.entries if entry.platform.id == platform_id]
+        if not entries:
+            lines.append("  (nothing planned)")
+        for entry in entries:
+            item = entry.item
+            cells = (
+                _when(entry, zone),
+                item.title,
+                item.pillar or "-",
+                item.goal or "-",
+                str(item.status),
+                item.owner or "-",
+            )
+            row = "  " + " ".join(
+                _fit(cell, width) for cell, (_, width) in zip(cells, _COLUMNS, strict=True)
+            )
+            lines.append(row.rstrip())
+        lines.append("")
+    for line in _footer(view):
+        lines.extend(
+            textwrap.wrap(line, TABLE_WIDTH, subsequent_indent="  ", break_on_hyphens=False)
+        )
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _footer(view: WeekView) -> list[str]:
+    schedule = view.schedule
+    mix = []
+    for pillar, count, share, target in _pillar_mix(view):
+        text = f"{pillar} {count} ({share:.0%}"
+        text += f", target {target:.0%})" if target is not None else ")"
+        mix.append(text)
+    lines = ["Pillar mix: " + (", ".join(mix) if mix else "no pillars")]
+    shown = set(view.platforms)
+    if schedule.holidays:
+        lines.append(
+            "Holidays: " + ", ".join(f"{h.day:%a %d %b} {h.name}" for h in schedule.holidays)
+        )
+    backlog = [item for item in schedule.backlog if item.platform in shown]
+    if backlog:
+        counts = Counter(str(item.status) for item in backlog)
+        lines.append(
+            f"Backlog: {len(backlog)} item{'s' if len(backlog) != 1 else ''} not ready ("
+            + ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+            + ")"
+        )
+    unplaced = [u for u in schedule.unplaced if u.item.platform in shown]
+    for entry in unplaced:
+        lines.append(f"Unplaced: {entry.item.id}: {entry.message}")
+    for problem in schedule.problems:
+        if problem.item.platform in shown:
+            lines.append(f"Problem: {problem.message} [{problem.kind}]")
+    return lines
+
+
+# --- markdown and csv ----------------------------------------------------------------------------
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _markdown(view: WeekView) -> str:
+    plan, zone = view.schedule.plan, view.timezone
+    lines = [f"# {_heading(view)}", ""]
+    slots = {platform: (filled, available) for platform, filled, available in _slots(view)}
+    for platform_id in view.platforms:
+        platform = plan.platform(platform_id)
+        filled, available = slots[platform_id]
+        lines.append(f"## {platform.name} — {filled} of {available} slots filled")
+        lines.append("")
+        entries = [entry for entry in view.entries if entry.platform.id == platform_id]
+        if not entries:
+            lines.extend(["Nothing planned.", ""])
+            continue
+        lines.append("| When | Title | Pillar | Goal | Status | Owner |")
+        lines.append("|---|---|---|---|---|---|")
+        for entry in entries:
+            item = entry.item
+            cells = (
+                _when(entry, zone),
+                item.title,
+                item.pillar or "",
+                item.goal or "",
+                str(item.status),
+                item.owner or "",
+            )
+            lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
+        lines.append("")
+    lines.extend(f"- {line}" for line in _footer(view))
+    return "\n".join(lines) + "\n"
+
+
+CSV_COLUMNS = (
+    "date",
+    "time",
+    "timezone",
+    "platform",
+    "network",
+    "item",
+    "title",
+    "pillar",
+    "goal",
+    "status",
+    "owner",
+    "story",
+    "start",
+    "end",
+)
+"""Header of the CSV format, one row per entry."""
+
+
+def _csv(view: WeekView) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in _csv_rows(view.entries, view.timezone):
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def _csv_rows(entries: Iterable[Entry], zone: str) -> Iterable[list[str]]:
+    for entry in entries:
+        start = _local(entry.start, zone)
+        item = entry.item
+        yield [
+            start.strftime("%Y-%m-%d"),
+            start.strftime("%H:%M") if isinstance(start, dt.datetime) else "",
+            zone,
+            entry.platform.id,
+            str(entry.platform.network),
+            item.id,
+            item.title,
+            item.pillar or "",
+            item.goal or "",
+            str(item.status),
+            item.owner or "",
+            item.story or "",
+            _iso(entry.start, zone),
+            _iso(entry.end, zone),
+        ]
