@@ -1,0 +1,814 @@
+"""The subscription server, exercised over a real socket on 127.0.0.1."""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+import pytest
+
+from contentcal.errors import PlanError, Problem
+from contentcal.serve import (
+    FeedServer,
+    SiteCache,
+    StaticSite,
+    SubscribeLink,
+    make_server,
+    serve_forever,
+    subscribe_urls,
+)
+
+MODIFIED = datetime(2026, 10, 29, 16, 0, 0, 123456, tzinfo=UTC)
+MODIFIED_HTTP = "Thu, 29 Oct 2026 16:00:00 GMT"
+FEED = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nEND:VCALENDAR\r\n"
+INDEX = b"<!doctype html><title>feeds</title>"
+FILES = {
+    "all.ics": FEED,
+    "platform/instagram.ics": FEED.replace(b"test", b"instagram"),
+    "index.html": INDEX,
+}
+TOKEN = "Zq3-x_9kPw"  # noqa: S105 - a fixed test token, not a credential
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def static_cache(files: Mapping[str, bytes] = FILES) -> SiteCache:
+    site = StaticSite(files=files, last_modified=MODIFIED)
+    return SiteCache(lambda: site, lambda: [], check_interval=0)
+
+
+class Response:
+    """What a test needs from one exchange, read before the connection is reused."""
+
+    def __init__(self, raw: http.client.HTTPResponse) -> None:
+        self.status = raw.status
+        self.headers = dict(raw.getheaders())
+        self.body = raw.read()
+
+
+def fetch(
+    server: FeedServer,
+    target: str,
+    *,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.request(method, target, headers=dict(headers or {}))
+        return Response(connection.getresponse())
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def start() -> Iterator[Callable[..., FeedServer]]:
+    """Start servers on free ports in background threads; always shut them down."""
+    running: list[tuple[FeedServer, threading.Thread]] = []
+
+    def _start(cache: SiteCache, *, token: str | None = None) -> FeedServer:
+        server = make_server(cache, port=0, token=token)
+        thread = threading.Thread(
+            target=serve_forever, args=(server,), kwargs={"poll_interval": 0.01}, daemon=True
+        )
+        thread.start()
+        running.append((server, thread))
+        return server
+
+    yield _start
+    for server, thread in running:
+        server.shutdown()
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+
+
+def bump_mtime(path: Path) -> None:
+    """Move mtime a whole second on, so coarse file-system timestamps still differ."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+# --- responses and headers ---------------------------------------------------------------
+
+
+def test_get_feed_has_exact_headers(start: Callable[..., FeedServer]) -> None:
+    """A feed is served with calendar type, strong ETag, second-precision date, no disposition."""
+    server = start(static_cache())
+
+    response = fetch(server, "/all.ics")
+
+    assert response.status == 200
+    assert response.body == FEED
+    parsedate_to_datetime(response.headers.pop("Date"))
+    assert response.headers == {
+        "Server": "contentcal",
+        "Content-Type": "text/calendar; charset=utf-8",
+        "Content-Length": str(len(FEED)),
+        "ETag": etag_of(FEED),
+        "Last-Modified": MODIFIED_HTTP,
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+    }
+
+
+def test_root_serves_index_html(start: Callable[..., FeedServer]) -> None:
+    """``/`` is the index page, typed as HTML."""
+    server = start(static_cache())
+
+    response = fetch(server, "/")
+
+    assert (response.status, response.body) == (200, INDEX)
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["ETag"] == etag_of(INDEX)
+
+
+def test_nested_path_is_served(start: Callable[..., FeedServer]) -> None:
+    """Files in folders of the site are reachable by their relative path."""
+    server = start(static_cache())
+
+    response = fetch(server, "/platform/instagram.ics")
+
+    assert (response.status, response.body) == (200, FILES["platform/instagram.ics"])
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "text/calendar", "application/json"])
+def test_accept_header_does_not_matter(
+    start: Callable[..., FeedServer], accept: str | None
+) -> None:
+    """Google sends no Accept header and others send anything: always 200 with the feed."""
+    server = start(static_cache())
+
+    response = fetch(server, "/all.ics", headers={"Accept": accept} if accept else None)
+
+    assert (response.status, response.body) == (200, FEED)
+
+
+@pytest.mark.parametrize("target", ["/all.ics?x=1", "/all.ics?", "/all.ics?a=1&b=%2e%2e"])
+def test_query_string_is_ignored(start: Callable[..., FeedServer], target: str) -> None:
+    """Cache-busting query strings get the same feed."""
+    server = start(static_cache())
+
+    response = fetch(server, target)
+
+    assert (response.status, response.body) == (200, FEED)
+
+
+def test_head_sends_headers_without_body(start: Callable[..., FeedServer]) -> None:
+    """HEAD has GET's headers; no body bytes follow, so the connection stays usable."""
+    server = start(static_cache())
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.request("HEAD", "/all.ics")
+        head = Response(connection.getresponse())
+        # Any stray body bytes would be read as the start of this next response.
+        connection.request("GET", "/index.html")
+        after = Response(connection.getresponse())
+    finally:
+        connection.close()
+
+    assert head.status == 200
+    assert head.body == b""
+    assert head.headers["Content-Length"] == str(len(FEED))
+    assert head.headers["ETag"] == etag_of(FEED)
+    assert head.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert (after.status, after.body) == (200, INDEX)
+
+
+def test_unknown_path_is_404(start: Callable[..., FeedServer]) -> None:
+    """Paths outside the site's mapping are 404 with a short plain body."""
+    server = start(static_cache())
+
+    response = fetch(server, "/nope.ics")
+
+    assert response.status == 404
+    assert response.body == b"404 Not Found\n"
+    assert "ETag" not in response.headers
+
+
+def test_root_without_index_is_404(start: Callable[..., FeedServer]) -> None:
+    """A site without index.html has nothing at ``/``."""
+    server = start(static_cache({"all.ics": FEED}))
+
+    assert fetch(server, "/").status == 404
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+def test_other_methods_are_405_with_allow(start: Callable[..., FeedServer], method: str) -> None:
+    """Anything but GET/HEAD is refused, says what is allowed, and closes the connection."""
+    server = start(static_cache())
+
+    response = fetch(server, "/all.ics", method=method, headers={"Content-Length": "0"})
+
+    assert response.status == 405
+    assert response.headers["Allow"] == "GET, HEAD"
+    assert response.headers["Connection"] == "close"
+
+
+def test_post_body_does_not_become_the_next_request(start: Callable[..., FeedServer]) -> None:
+    """The unread body of a refused POST must not be parsed as a request on the same socket."""
+    server = start(static_cache())
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.request("POST", "/all.ics", body=b"GET /all.ics HTTP/1.1\r\n\r\n")
+        refused = Response(connection.getresponse())
+        # http.client reconnects because the server announced Connection: close.
+        connection.request("GET", "/all.ics")
+        served = Response(connection.getresponse())
+    finally:
+        connection.close()
+
+    assert refused.status == 405
+    assert (served.status, served.body) == (200, FEED)
+
+
+# --- conditional requests ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "if_none_match",
+    [
+        etag_of(FEED),
+        "W/" + etag_of(FEED),
+        f'"other", {etag_of(FEED)}',
+        f'"a,b", W/"x", {etag_of(FEED)}',
+        "*",
+    ],
+)
+def test_matching_if_none_match_is_304(
+    start: Callable[..., FeedServer], if_none_match: str
+) -> None:
+    """Weak comparison over a list, and ``*``, answer 304 with validators and no body."""
+    server = start(static_cache())
+
+    response = fetch(server, "/all.ics", headers={"If-None-Match": if_none_match})
+
+    assert response.status == 304
+    assert response.body == b""
+    assert response.headers["ETag"] == etag_of(FEED)
+    assert response.headers["Last-Modified"] == MODIFIED_HTTP
+    assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_revalidation_with_etag_from_a_previous_200(start: Callable[..., FeedServer]) -> None:
+    """The round trip a client makes: GET, then revalidate with the ETag it was given."""
+    server = start(static_cache())
+
+    first = fetch(server, "/all.ics")
+    second = fetch(server, "/all.ics", headers={"If-None-Match": first.headers["ETag"]})
+
+    assert (first.status, second.status) == (200, 304)
+    assert second.headers["ETag"] == first.headers["ETag"]
+
+
+@pytest.mark.parametrize("if_none_match", ['"stale"', "", "garbage", etag_of(FEED)[:-2] + '"'])
+def test_non_matching_if_none_match_is_200(
+    start: Callable[..., FeedServer], if_none_match: str
+) -> None:
+    """A different, empty or unparsable If-None-Match gets the full feed."""
+    server = start(static_cache())
+
+    response = fetch(server, "/all.ics", headers={"If-None-Match": if_none_match})
+
+    assert (response.status, response.body) == (200, FEED)
+
+
+def test_if_none_match_wins_over_if_modified_since(start: Callable[..., FeedServer]) -> None:
+    """With If-None-Match present, If-Modified-Since is ignored in both directions."""
+    server = start(static_cache())
+    future = "Fri, 01 Jan 2100 00:00:00 GMT"
+    past = "Mon, 01 Jan 2001 00:00:00 GMT"
+
+    stale_tag = fetch(
+        server, "/all.ics", headers={"If-None-Match": '"stale"', "If-Modified-Since": future}
+    )
+    fresh_tag = fetch(
+        server, "/all.ics", headers={"If-None-Match": etag_of(FEED), "If-Modified-Since": past}
+    )
+
+    assert (stale_tag.status, stale_tag.body) == (200, FEED)
+    assert fresh_tag.status == 304
+
+
+@pytest.mark.parametrize(
+    ("if_modified_since", "status"),
+    [
+        ("Thu, 29 Oct 2026 15:59:59 GMT", 200),
+        (MODIFIED_HTTP, 304),
+        ("Thu, 29 Oct 2026 16:00:01 GMT", 304),
+        ("Thu, 29 Oct 2026 17:00:00 +0100", 304),
+        ("Thursday, 29-Oct-26 16:00:00 GMT", 304),  # RFC 850, obsolete but still allowed
+        ("Thursday, 29-Oct-26 15:59:59 GMT", 200),
+        ("Thu Oct 29 16:00:00 2026", 304),  # asctime, which carries no zone: GMT
+        ("yesterday", 200),
+        ("", 200),
+        ("Thu, 32 Oct 2026 16:00:00 GMT", 200),
+    ],
+)
+def test_if_modified_since_compares_dates(
+    start: Callable[..., FeedServer], if_modified_since: str, status: int
+) -> None:
+    """Only a parsed date at or after Last-Modified is 304; garbage is ignored, never 304."""
+    server = start(static_cache())
+
+    response = fetch(server, "/all.ics", headers={"If-Modified-Since": if_modified_since})
+
+    assert response.status == status
+    assert response.body == (FEED if status == 200 else b"")
+
+
+def test_head_revalidation_is_304(start: Callable[..., FeedServer]) -> None:
+    """Conditional HEAD answers like conditional GET."""
+    server = start(static_cache())
+
+    response = fetch(server, "/all.ics", method="HEAD", headers={"If-None-Match": etag_of(FEED)})
+
+    assert response.status == 304
+
+
+# --- traversal and tokens ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../all.ics",
+        "/platform/../all.ics",
+        "/platform/%2e%2e/all.ics",
+        "/platform/%2E%2E%2Fall.ics",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/../../../../etc/passwd",
+        "/./all.ics",
+        "/platform\\..\\all.ics",
+        "/platform%5c..%5call.ics",
+        "//all.ics",
+        "/%2fall.ics",
+        "/platform//instagram.ics",
+        "/all.ics/",
+        "/all.ics%00",
+        "/all.ics%00.html",
+        "/%ff%fe",
+        "/etc/passwd",
+        "http://127.0.0.1/../all.ics",
+        "file:///etc/passwd",
+    ],
+)
+def test_traversal_never_escapes_the_mapping(start: Callable[..., FeedServer], target: str) -> None:
+    """Dot segments, encoded slashes, backslashes, NUL and empty segments are all 404."""
+    server = start(static_cache())
+
+    response = fetch(server, target)
+
+    assert response.status == 404
+    assert response.body == b"404 Not Found\n"
+
+
+def test_absolute_form_target_is_accepted(start: Callable[..., FeedServer]) -> None:
+    """RFC 9112 requires accepting ``GET http://host/path``; only the path counts."""
+    server = start(static_cache())
+
+    response = fetch(server, f"http://127.0.0.1:{server.port}/all.ics?x=1")
+
+    assert (response.status, response.body) == (200, FEED)
+
+
+@pytest.mark.parametrize(
+    ("target", "body"),
+    [
+        (f"/{TOKEN}/all.ics", FEED),
+        (f"/{TOKEN}/platform/instagram.ics", FILES["platform/instagram.ics"]),
+        (f"/{TOKEN}/", INDEX),
+        (f"/{TOKEN}/all.ics?x=1", FEED),
+    ],
+)
+def test_token_serves_under_its_prefix(
+    start: Callable[..., FeedServer], target: str, body: bytes
+) -> None:
+    """With a token, the site lives under ``/<token>/``."""
+    server = start(static_cache(), token=TOKEN)
+
+    response = fetch(server, target)
+
+    assert (response.status, response.body) == (200, body)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/",
+        "/all.ics",
+        "/index.html",
+        "/platform/instagram.ics",
+        f"/{TOKEN[:-1]}/all.ics",
+        f"/{TOKEN}x/all.ics",
+        f"/{TOKEN.lower()}/all.ics",
+        f"/x/{TOKEN}/all.ics",
+        f"/{TOKEN}/../all.ics",
+        f"//{TOKEN}/all.ics",
+    ],
+)
+def test_missing_or_wrong_token_is_404(start: Callable[..., FeedServer], target: str) -> None:
+    """No token, a wrong one, or a near miss: 404, not 403, so the feed's existence stays hidden."""
+    server = start(static_cache(), token=TOKEN)
+
+    response = fetch(server, target)
+
+    assert response.status == 404
+    assert response.body == b"404 Not Found\n"
+
+
+def test_token_without_trailing_slash_redirects(start: Callable[..., FeedServer]) -> None:
+    """``/<token>`` redirects to ``/<token>/`` so the index's relative links keep the token."""
+    server = start(static_cache(), token=TOKEN)
+
+    response = fetch(server, f"/{TOKEN}")
+
+    assert response.status == 308
+    assert response.headers["Location"] == f"/{TOKEN}/"
+
+
+def test_base_url_includes_port_and_token(start: Callable[..., FeedServer]) -> None:
+    """The base URL is what the CLI prints; it must name the bound port and the token."""
+    with_token = start(static_cache(), token=TOKEN)
+    without = start(static_cache())
+
+    assert with_token.port != 0
+    assert with_token.base_url == f"http://127.0.0.1:{with_token.port}/{TOKEN}/"
+    assert without.base_url == f"http://127.0.0.1:{without.port}/"
+
+
+@pytest.mark.parametrize("token", ["", "a/b", "tok en", "ä", "..", "a?b"])
+def test_unusable_token_is_refused(token: str) -> None:
+    """Tokens must be URL-safe, or the printed subscription URLs would not work."""
+    with pytest.raises(ValueError, match="token must be non-empty"):
+        make_server(static_cache(), port=0, token=token)
+
+
+# --- rebuilding --------------------------------------------------------------------------
+
+
+class PlanOnDisk:
+    """A build that reads a file, the way the real feed builder reads the plan."""
+
+    def __init__(self, path: Path, *, modified: datetime = MODIFIED) -> None:
+        self.path = path
+        self.modified = modified
+        self.builds = 0
+
+    def build(self) -> StaticSite:
+        self.builds += 1
+        text = self.path.read_bytes()
+        if text.startswith(b"BROKEN"):
+            raise PlanError([Problem("unknown pillar 'edu'", file="plan.toml", line=3)])
+        if text.startswith(b"CRASH"):
+            raise RuntimeError("bug in the builder")
+        return StaticSite(files={"all.ics": text}, last_modified=self.modified)
+
+    def watched(self) -> list[Path]:
+        return [self.path]
+
+    def write(self, body: bytes) -> None:
+        self.path.write_bytes(body)
+        bump_mtime(self.path)
+
+
+def test_edit_is_served_after_the_throttle(
+    tmp_path: Path, start: Callable[..., FeedServer]
+) -> None:
+    """Changing a watched file changes body, ETag and Last-Modified on the next request."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"one")
+    server = start(SiteCache(plan.build, plan.watched, check_interval=0))
+    before = fetch(server, "/all.ics")
+
+    plan.write(b"two")  # same size: only the mtime tells
+    after = fetch(server, "/all.ics")
+    revalidated = fetch(server, "/all.ics", headers={"If-None-Match": before.headers["ETag"]})
+
+    assert (before.body, after.body) == (b"one", b"two")
+    assert after.headers["ETag"] == etag_of(b"two") != before.headers["ETag"]
+    assert parsedate_to_datetime(after.headers["Last-Modified"]) > parsedate_to_datetime(
+        before.headers["Last-Modified"]
+    )
+    assert (revalidated.status, revalidated.body) == (200, b"two")
+
+
+def test_unchanged_files_are_not_rebuilt(tmp_path: Path) -> None:
+    """Without a change in (mtime, size), requests reuse the build."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"one")
+    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+
+    for _ in range(5):
+        cache.resources()
+
+    assert plan.builds == 1
+
+
+def test_checks_are_throttled(tmp_path: Path) -> None:
+    """A change is picked up only once `check_interval` has passed since the last look."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"one")
+    clock = [100.0]
+    cache = SiteCache(plan.build, plan.watched, check_interval=1.0, clock=lambda: clock[0])
+
+    plan.write(b"two")
+    clock[0] += 0.999
+    within = cache.resources()["all.ics"].body
+    clock[0] += 0.001
+    after = cache.resources()["all.ics"].body
+
+    assert (within, after) == (b"one", b"two")
+    assert plan.builds == 2
+
+
+def test_readers_do_not_wait_for_a_rebuild(tmp_path: Path) -> None:
+    """While one request rebuilds, the others are answered from the previous build."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"one")
+    building = threading.Event()
+    release = threading.Event()
+
+    def slow_build() -> StaticSite:
+        if plan.builds:
+            building.set()
+            assert release.wait(timeout=5)
+        return plan.build()
+
+    cache = SiteCache(slow_build, plan.watched, check_interval=0)
+    plan.write(b"two")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        rebuilding = pool.submit(lambda: cache.resources()["all.ics"].body)
+        assert building.wait(timeout=5)
+        during = cache.resources()["all.ics"].body
+        release.set()
+        rebuilt = rebuilding.result(timeout=5)
+
+    assert (during, rebuilt) == (b"one", b"two")
+    assert cache.resources()["all.ics"].body == b"two"
+
+
+def test_appearing_and_disappearing_files_trigger_rebuilds(tmp_path: Path) -> None:
+    """A watched file that is created or deleted counts as a change."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"one")
+    extra = tmp_path / "include.toml"
+    cache = SiteCache(plan.build, lambda: [plan.path, extra], check_interval=0)
+
+    extra.write_bytes(b"x")
+    cache.resources()
+    extra.unlink()
+    cache.resources()
+
+    assert plan.builds == 3
+
+
+def test_broken_edit_keeps_last_good_site_and_logs_once(
+    tmp_path: Path, start: Callable[..., FeedServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A PlanError during rebuild is logged once as its located message; the old feed stays."""
+    caplog.set_level(logging.INFO, logger="contentcal.serve")
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"good")
+    server = start(SiteCache(plan.build, plan.watched, check_interval=0))
+
+    plan.write(b"BROKEN")
+    during = [fetch(server, "/all.ics") for _ in range(3)]
+    plan.write(b"fixed")
+    after = fetch(server, "/all.ics")
+
+    assert [(r.status, r.body) for r in during] == [(200, b"good")] * 3
+    assert (after.status, after.body) == (200, b"fixed")
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert [r.getMessage() for r in errors] == ["plan.toml:3: unknown pillar 'edu'"]
+    assert errors[0].name == "contentcal.serve"
+
+
+def test_each_broken_edit_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Two different broken saves are two changes, so two log lines."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"good")
+    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+
+    plan.write(b"BROKEN")
+    cache.resources()
+    plan.write(b"BROKEN again")
+    cache.resources()
+    cache.resources()
+
+    assert [r.levelno for r in caplog.records if r.name == "contentcal.serve"].count(
+        logging.ERROR
+    ) == 2
+    assert cache.resources()["all.ics"].body == b"good"
+
+
+def test_unexpected_rebuild_error_keeps_serving_with_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bug in the builder is logged with its traceback rather than taking the feeds down."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"good")
+    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+
+    plan.write(b"CRASH")
+    body = cache.resources()["all.ics"].body
+
+    assert body == b"good"
+    (record,) = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert record.exc_info is not None
+    assert str(record.exc_info[1]) == "bug in the builder"
+
+
+def test_first_build_error_propagates(tmp_path: Path) -> None:
+    """Without a good site there is nothing to serve: the caller (the CLI) reports it."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"BROKEN")
+
+    with pytest.raises(PlanError, match=r"^plan.toml:3: unknown pillar 'edu'$"):
+        SiteCache(plan.build, plan.watched)
+
+
+def test_last_modified_advances_when_body_changes_but_site_time_does_not(
+    tmp_path: Path,
+) -> None:
+    """Deleting a post can leave the newest edit time unchanged; IMS clients must still refetch."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"two posts")
+    now = MODIFIED + timedelta(days=3, microseconds=5)
+    cache = SiteCache(plan.build, plan.watched, check_interval=0, now=lambda: now)
+
+    plan.write(b"one post")
+    changed = cache.resources()["all.ics"]
+    plan.write(b"one post")  # touched, same bytes
+    touched = cache.resources()["all.ics"]
+
+    assert changed.last_modified == MODIFIED.replace(microsecond=0) + timedelta(days=3)
+    assert touched.last_modified == changed.last_modified
+    assert plan.builds == 3
+
+
+def test_site_time_is_used_when_it_advances(tmp_path: Path) -> None:
+    """A build whose own time moves forward is served with exactly that time."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"one")
+    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+
+    plan.modified = MODIFIED + timedelta(hours=1)
+    plan.write(b"two")
+
+    assert cache.resources()["all.ics"].last_modified_http == "Thu, 29 Oct 2026 17:00:00 GMT"
+
+
+def test_naive_last_modified_is_refused() -> None:
+    """A naive time cannot become an HTTP date without guessing a zone."""
+    site = StaticSite(files={"all.ics": FEED}, last_modified=datetime(2026, 10, 29))
+
+    with pytest.raises(ValueError, match=r"site\.last_modified must be timezone-aware"):
+        SiteCache(lambda: site, lambda: [])
+
+
+@pytest.mark.parametrize("path", ["/all.ics", "../all.ics", "a//b.ics", "a\\b.ics", "", "./a"])
+def test_unclean_site_paths_are_refused(path: str) -> None:
+    """A builder bug that names a file outside the site fails loudly at build time."""
+    site = StaticSite(files={path: FEED}, last_modified=MODIFIED)
+
+    with pytest.raises(ValueError, match="is not a clean relative path"):
+        SiteCache(lambda: site, lambda: [])
+
+
+# --- concurrency, logging, shutdown ------------------------------------------------------
+
+
+def test_concurrent_clients_get_identical_bodies(start: Callable[..., FeedServer]) -> None:
+    """20 keep-alive clients x 10 requests each all get the full, identical feed."""
+    big = FEED * 2000
+    server = start(static_cache({"all.ics": big}))
+
+    def client(_: int) -> list[tuple[int, bytes]]:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            results = []
+            for _ in range(10):
+                connection.request("GET", "/all.ics")
+                response = connection.getresponse()
+                results.append((response.status, response.read()))
+            return results
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        results = [item for batch in pool.map(client, range(20)) for item in batch]
+
+    assert len(results) == 200
+    assert all(result == (200, big) for result in results)
+
+
+def test_requests_are_logged_not_printed(
+    start: Callable[..., FeedServer],
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """The access log goes to the contentcal.serve logger at INFO; stderr stays empty."""
+    caplog.set_level(logging.INFO, logger="contentcal.serve")
+    server = start(static_cache())
+
+    fetch(server, "/all.ics")
+    fetch(server, "/missing")
+
+    access = [r.getMessage() for r in caplog.records if r.name == "contentcal.serve"]
+    assert '127.0.0.1 "GET /all.ics HTTP/1.1" 200' in access
+    assert '127.0.0.1 "GET /missing HTTP/1.1" 404' in access
+    assert capfd.readouterr().err == ""
+
+
+def test_subscribe_urls() -> None:
+    """https, webcal and Google links for each path, with the path percent-encoded."""
+    links = subscribe_urls("https://cal.example.com/s3cret", ["all.ics", "owner/sári.ics"])
+
+    assert links == [
+        SubscribeLink(
+            path="all.ics",
+            url="https://cal.example.com/s3cret/all.ics",
+            webcal="webcal://cal.example.com/s3cret/all.ics",
+            google="https://calendar.google.com/calendar/r?cid="
+            "webcal%3A%2F%2Fcal.example.com%2Fs3cret%2Fall.ics",
+        ),
+        SubscribeLink(
+            path="owner/sári.ics",
+            url="https://cal.example.com/s3cret/owner/s%C3%A1ri.ics",
+            webcal="webcal://cal.example.com/s3cret/owner/s%C3%A1ri.ics",
+            google="https://calendar.google.com/calendar/r?cid="
+            "webcal%3A%2F%2Fcal.example.com%2Fs3cret%2Fowner%2Fs%25C3%25A1ri.ics",
+        ),
+    ]
+
+
+def test_subscribe_urls_from_local_http_base() -> None:
+    """The local base URL keeps its port; webcal replaces the http scheme."""
+    (link,) = subscribe_urls("http://127.0.0.1:8080/", ["all.ics"])
+
+    assert link.url == "http://127.0.0.1:8080/all.ics"
+    assert link.webcal == "webcal://127.0.0.1:8080/all.ics"
+
+
+@pytest.mark.parametrize("base", ["cal.example.com/", "ftp://cal.example.com/", "https:///x"])
+def test_subscribe_urls_needs_absolute_http_base(base: str) -> None:
+    """A base without scheme or host cannot make a link anyone can subscribe to."""
+    with pytest.raises(ValueError, match="base URL must be an absolute http"):
+        subscribe_urls(base, ["all.ics"])
+
+
+SERVE_UNTIL_INTERRUPTED = """
+import logging, sys
+from datetime import UTC, datetime
+from contentcal.serve import SiteCache, StaticSite, make_server, serve_forever
+
+logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
+site = StaticSite(files={"all.ics": b"feed"}, last_modified=datetime(2026, 1, 1, tzinfo=UTC))
+server = make_server(SiteCache(lambda: site, lambda: []), port=0)
+sys.stdout.write(f"{server.port}\\n")
+sys.stdout.flush()
+serve_forever(server, poll_interval=0.05)
+sys.stdout.write("returned\\n")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_ctrl_c_returns_normally() -> None:
+    """Ctrl-C ends serve_forever without a traceback, so the CLI can say goodbye."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE_UNTIL_INTERRUPTED],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/all.ics")
+        assert connection.getresponse().read() == b"feed"
+        connection.close()
+
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=5)
+    finally:
+        process.kill()
+        process.wait()
+
+    assert process.returncode == 0
+    assert stdout == "returned\n"
+    assert "contentcal.serve INFO interrupted; shutting down" in stderr
+    assert "Traceback" not in stderr
