@@ -257,6 +257,132 @@ def week(
     click.echo(views.render_week(view, fmt=output_format), nl=False)
 
 
+@cli.command()
+@_plan_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=str),
+    default=None,
+    help="Write the feed to this file (atomically) instead of stdout.",
+)
+@click.option("--platform", metavar="ID", help="Only this platform's posts.")
+@click.option("--owner", metavar="NAME", help="Only posts this person owns.")
+@click.option("--pillar", metavar="ID", help="Only posts of this pillar.")
+@_date_option("--start", "First day in the feed (default: [feeds] past, 30 days back).")
+@_date_option("--end", "Day after the last one in the feed (default: [feeds] ahead, 180 days).")
+@click.option("--base-url", metavar="URL", help="Where the feed is published (SOURCE/URL).")
+@_now_option
+def ics(
+    plan: str,
+    output: str | None,
+    platform: str | None,
+    owner: str | None,
+    pillar: str | None,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    base_url: str | None,
+    now: dt.datetime | None,
+) -> None:
+    """Print PLAN's iCalendar feed (or write it with -o), for calendar apps to import.
+
+    Times are in UTC, UIDs stay the same for an item's whole life, and stamps come from
+    the feed state beside the plan (.contentcal/feed-state.json), so an unchanged plan
+    gives the same bytes on every run.
+    """
+    from contentcal.feeds import FeedWindow  # noqa: PLC0415 - lazy: icalendar is heavy
+    from contentcal.fileio import write_atomic  # noqa: PLC0415
+    from contentcal.load import load  # noqa: PLC0415
+    from contentcal.publish import publish_feed  # noqa: PLC0415
+
+    result = publish_feed(
+        load(plan),
+        now=_aware_now(now),
+        window=FeedWindow(platform=platform, owner=owner, pillar=pillar),
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+        base_url=base_url,
+    )
+    _warn(result.warnings)
+    if output is None:
+        click.get_binary_stream("stdout").write(result.body)
+    else:
+        write_atomic(output, result.body)
+        click.echo(f"wrote {output} ({result.events} events)", err=True)
+
+
+@cli.command()
+@_plan_argument
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Folder to write the feeds and index.html into (created if missing).",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Public URL of that folder; needed for subscribe links in index.html.",
+)
+@_now_option
+def feeds(plan: str, out_dir: str, base_url: str | None, now: dt.datetime | None) -> None:
+    """Write every feed of PLAN into a folder for static hosting.
+
+    Writes all.ics, platform/<id>.ics, owner/<name>.ics and an index.html with webcal://,
+    https:// and Google Calendar links for each feed. Each file is replaced atomically.
+    """
+    from contentcal.load import load  # noqa: PLC0415 - lazy: icalendar is heavy
+    from contentcal.publish import publish_feeds  # noqa: PLC0415
+
+    result = publish_feeds(load(plan), now=_aware_now(now), out_dir=out_dir, base_url=base_url)
+    _warn(result.warnings)
+    for path in result.files:
+        click.echo(f"{out_dir.rstrip('/')}/{path}")
+
+
+@cli.command()
+@_plan_argument
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--token",
+    metavar="SECRET",
+    help="Serve feeds only under /SECRET/ (unguessable links for unreleased campaigns).",
+)
+@click.option("--base-url", metavar="URL", help="Public URL of the server, for links.")
+def serve(plan: str, host: str, port: int, token: str | None, base_url: str | None) -> None:
+    """Serve PLAN's feeds over HTTP for calendar apps to subscribe to.
+
+    Rebuilds the feeds when the plan or its item files change; a broken edit keeps the
+    last good feeds online and logs the problem. Answers conditional requests (ETag,
+    Last-Modified) so clients refresh cheaply. Stop with Ctrl-C.
+    """
+    import logging  # noqa: PLC0415 - lazy: only the server logs
+
+    from contentcal import serve as serving  # noqa: PLC0415
+    from contentcal.publish import SiteBuilder  # noqa: PLC0415
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    builder = SiteBuilder(plan, clock=lambda: dt.datetime.now(dt.UTC), base_url=base_url)
+    cache = serving.SiteCache(builder.build, builder.watched)
+    try:
+        server = serving.make_server(cache, host=host, port=port, token=token)
+    except (OSError, ValueError) as exc:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {exc}") from None
+    click.echo(f"serving {plan} on {server.base_url} — Ctrl-C to stop", err=True)
+    for link in serving.subscribe_urls(base_url or server.base_url, sorted(cache.site.files)):
+        if link.path.endswith(".ics"):
+            click.echo(f"  {link.path}: {link.webcal}", err=True)
+    serving.serve_forever(server)
+    click.echo("stopped", err=True)
+
+
+def _warn(warnings: tuple[str, ...]) -> None:
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 def _aware_now(now: dt.datetime | None) -> dt.datetime:
     """The clock is read here, at the edge; a naive `--now` is the brand's wall time."""
     return now if now is not None else dt.datetime.now(dt.UTC)

@@ -30,6 +30,7 @@ from contentcal.model import (
     Blackout,
     Brand,
     ContentItem,
+    FeedSettings,
     Goal,
     HolidayMode,
     Horizon,
@@ -323,6 +324,39 @@ _SCHEDULE_FIELDS = {
     "holiday_mode": _Field(_choice(HolidayMode, "holiday mode")),
 }
 
+
+def _boolean(raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    raise _ConversionError(f"expected true or false, got {raw!r}", "write true or false, unquoted")
+
+
+def _alarm(raw: object) -> dt.timedelta | None:
+    if raw is False:
+        return None
+    return _duration(raw)
+
+
+def _url(raw: object) -> str:
+    value = _identifier(raw)
+    if not re.match(r"https?://[^/\s]+", value):
+        raise _ConversionError(
+            f"expected an http(s) URL, got {value!r}", 'e.g. base_url = "https://example.com/cal/"'
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+_FEED_FIELDS = {
+    "past": _Field(_duration),
+    "ahead": _Field(_duration),
+    "alarm": _Field(_alarm),
+    "reply_events": _Field(_boolean),
+    "include_backlog": _Field(_boolean),
+    "refresh": _Field(_duration),
+    "base_url": _Field(_url),
+    "state_file": _Field(_identifier),
+}
+
 ITEM_FIELDS: tuple[str, ...] = (
     "id",
     "platform",
@@ -380,7 +414,7 @@ _TOP_LEVEL = (
     "feeds",
     "schedule",
 )
-_SETTINGS_TABLES = ("check", "feeds")
+_SETTINGS_TABLES = ("check",)
 
 
 # --- locating lines in TOML -------------------------------------------------------------------
@@ -584,6 +618,18 @@ class _Loader:
             )
             if values:
                 schedule_settings = ScheduleSettings(**values)
+        feed_settings = FeedSettings()
+        if "feeds" in data:
+            values = self.fields(
+                data["feeds"],
+                _FEED_FIELDS,
+                file=plan_path,
+                path="feeds",
+                line_of=lines.line,
+                what="[feeds]",
+            )
+            if values:
+                feed_settings = FeedSettings(**values)
         items = self.resolve_items(raw_items, brand, goals, pillars, platforms)
         if self.problems or brand is None:
             raise PlanError(self.problems)
@@ -594,6 +640,7 @@ class _Loader:
             platforms=tuple(platforms.values()),
             items=items,
             schedule_settings=schedule_settings,
+            feed_settings=feed_settings,
             settings=settings,
             source=plan_path,
         )

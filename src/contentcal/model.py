@@ -386,6 +386,35 @@ class ScheduleSettings:
     """Whether holidays block slots or only show as context."""
 
 
+@attrs.frozen
+class FeedSettings:
+    """The plan's ``[feeds]`` table: what the iCalendar feeds contain."""
+
+    past: dt.timedelta = dt.timedelta(days=30)
+    """How far back from `now` the feeds reach."""
+
+    ahead: dt.timedelta = dt.timedelta(days=180)
+    """How far ahead of `now` the feeds reach."""
+
+    alarm: dt.timedelta | None = dt.timedelta(minutes=15)
+    """Reminder before each post; ``None`` (``alarm = false``) for none."""
+
+    reply_events: bool = True
+    """Add a "Reply to comments" event at post time + the platform's ``respond_within``."""
+
+    include_backlog: bool = False
+    """Also show ideas, drafts and items in review that have a time, as TENTATIVE."""
+
+    refresh: dt.timedelta = dt.timedelta(hours=1)
+    """How often clients should fetch (REFRESH-INTERVAL and X-PUBLISHED-TTL)."""
+
+    base_url: str | None = None
+    """Where the feeds are published, e.g. ``https://example.com/calendar/``."""
+
+    state_file: str = ".contentcal/feed-state.json"
+    """Where change tracking is kept, relative to the plan file (commit it with the plan)."""
+
+
 def _index(values: tuple[Any, ...]) -> Mapping[str, Any]:
     return MappingProxyType({value.id: value for value in values})
 
@@ -411,6 +440,9 @@ class Plan:
 
     schedule_settings: ScheduleSettings = attrs.field(factory=ScheduleSettings)
     """Placement settings from the ``[schedule]`` table."""
+
+    feed_settings: FeedSettings = attrs.field(factory=FeedSettings)
+    """Feed settings from the ``[feeds]`` table."""
 
     settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_frozen_map)
     """Raw tables for later stages, e.g. ``settings["check"]`` and ``settings["feeds"]``."""

@@ -1,0 +1,656 @@
+"""Schedule → iCalendar subscription feeds: one for the plan, per platform and per owner.
+
+The events carry stable UIDs (uuid5 of brand, platform and item id), UTC times, and stamps
+from a small *feed state* kept beside the plan (``.contentcal/feed-state.json``): an
+unchanged item keeps its DTSTAMP/LAST-MODIFIED and SEQUENCE, so an unchanged plan gives
+byte-identical feeds; an edited item gets the new stamp, and SEQUENCE goes up when its
+start or end moves — which is what makes calendar apps show the edit.
+
+:func:`feed` returns an :class:`icalendar.Calendar` (the reference object model);
+:func:`write_feeds` and :func:`build_site` use the streaming writer in
+:mod:`contentcal.ics`, which produces the same bytes much faster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import html
+import json
+import os
+import re
+import unicodedata
+import urllib.parse
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from contentcal.errors import InvalidOptionError
+from contentcal.fileio import write_atomic
+from contentcal.ics import EventStatus, FeedCalendar, FeedEvent, ics_bytes, to_icalendar, write_ics
+from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
+from contentcal.schedule import Entry, Schedule
+from contentcal.zones import UTC, get_zone
+
+__all__ = [
+    "FeedState",
+    "FeedWindow",
+    "Site",
+    "build_calendar",
+    "build_site",
+    "feed",
+    "feed_paths",
+    "load_state",
+    "owner_slug",
+    "save_state",
+    "stamp_events",
+    "write_feeds",
+]
+
+PRODID = "-//contentcal//contentcal editorial calendar//EN"
+NAMESPACE = uuid.UUID("6f1c1c3e-8b0e-5d4a-9a57-0c0d3ea1f0b7")
+"""Namespace of every UID contentcal writes (uuid5), fixed forever."""
+
+STATE_VERSION = 1
+
+_CONFIRMED = {Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
+
+
+# --- the state that makes stamps stable --------------------------------------------------------
+
+
+@attrs.frozen
+class StateEntry:
+    """What the state file remembers about one event."""
+
+    fingerprint: str
+    """Hash of everything the event shows."""
+
+    sequence: int
+    """SEQUENCE last published."""
+
+    modified: dt.datetime
+    """DTSTAMP/LAST-MODIFIED last published (UTC)."""
+
+    start: str
+    """Start last published (ISO), to tell a move from another edit."""
+
+    end: str
+    """End last published (ISO)."""
+
+
+@attrs.frozen
+class FeedState:
+    """Per UID: fingerprint, sequence and last change. Commit it with the plan."""
+
+    entries: Mapping[str, StateEntry] = attrs.field(factory=dict)
+    """State by event UID."""
+
+    def to_json(self) -> str:
+        """Deterministic JSON (sorted keys) so the file diffs cleanly in git."""
+        return (
+            json.dumps(
+                {
+                    "version": STATE_VERSION,
+                    "events": {
+                        uid: {
+                            "fingerprint": entry.fingerprint,
+                            "sequence": entry.sequence,
+                            "modified": entry.modified.astimezone(UTC).strftime(
+                                "%Y-%m-%dT%H:%M:%SZ"
+                            ),
+                            "start": entry.start,
+                            "end": entry.end,
+                        }
+                        for uid, entry in sorted(self.entries.items())
+                    },
+                },
+                indent=1,
+                sort_keys=True,
+            )
+            + "\n"
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> FeedState:
+        """Parse the state file; raise ``ValueError`` when it is not a valid state."""
+        data = json.loads(text)
+        if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+            raise ValueError("unknown state format")
+        events = data.get("events")
+        if not isinstance(events, dict):
+            raise ValueError("no events table")
+        entries = {}
+        for uid, raw in events.items():
+            modified = dt.datetime.fromisoformat(str(raw["modified"]).replace("Z", "+00:00"))
+            if modified.tzinfo is None:
+                raise ValueError("naive time in state")
+            entries[str(uid)] = StateEntry(
+                fingerprint=str(raw["fingerprint"]),
+                sequence=int(raw["sequence"]),
+                modified=modified.astimezone(UTC),
+                start=str(raw["start"]),
+                end=str(raw["end"]),
+            )
+        return cls(entries=entries)
+
+
+def state_path(plan: Plan) -> str:
+    """Where the plan's feed state lives (relative paths are relative to the plan file)."""
+    base = os.path.dirname(plan.source or ".")
+    return os.path.normpath(os.path.join(base, plan.feed_settings.state_file))
+
+
+def load_state(path: str) -> tuple[FeedState, str | None]:
+    """Read the state file; a missing one is empty, a corrupt one is empty plus a warning."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return FeedState(), None
+    except OSError as exc:
+        return FeedState(), f"{path}: cannot read the feed state ({exc.strerror}); rebuilding it"
+    try:
+        return FeedState.from_json(text), None
+    except (ValueError, KeyError, TypeError):
+        return FeedState(), (
+            f"{path}: the feed state is corrupt; rebuilding it "
+            "(subscribers may see every event as edited once)"
+        )
+
+
+def save_state(path: str, state: FeedState) -> None:
+    """Write the state file atomically (creating its folder)."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    write_atomic(path, state.to_json().encode())
+
+
+# --- events --------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Draft:
+    """An event before stamping: what it shows, and who it belongs to."""
+
+    event: FeedEvent
+    item: ContentItem
+    platform: Platform
+    updated: dt.datetime | None
+
+
+def _uid(plan: Plan, platform_id: str, item_id: str, kind: str = "post") -> str:
+    name = f"{plan.brand.name}\x1f{platform_id}\x1f{item_id}\x1f{kind}"
+    return f"{uuid.uuid5(NAMESPACE, name)}@contentcal"
+
+
+def _summary(platform: Platform, title: str) -> str:
+    return f"[{platform.name}] {title}"
+
+
+def _description(plan: Plan, item: ContentItem, platform: Platform) -> str:
+    parts = []
+    if item.copy.strip():
+        parts.append(item.copy.strip())
+    details = []
+    if item.pillar:
+        details.append(f"Pillar: {item.pillar}")
+    if item.goal:
+        try:
+            details.append(f"Goal: {plan.goal(item.goal).statement} ({item.goal})")
+        except KeyError:
+            details.append(f"Goal: {item.goal}")
+    details.append(
+        f"Platform: {platform.name}" + (f" {platform.handle}" if platform.handle else "")
+    )
+    if item.owner:
+        details.append(f"Owner: {item.owner}")
+    details.append(f"Status: {item.status}")
+    if item.media:
+        details.append(f"Media: {item.media}")
+    if item.link:
+        details.append(f"Link: {item.link}")
+    details.append(f"Item: {item.id}")
+    parts.append("\n".join(details))
+    return "\n\n".join(parts)
+
+
+def _color(plan: Plan, item: ContentItem) -> str | None:
+    from contentcal.ics import CSS_COLOR_NAMES  # noqa: PLC0415 - same module, avoids a cycle
+
+    if item.pillar is None:
+        return None
+    try:
+        color = plan.pillar(item.pillar).color
+    except KeyError:
+        return None
+    return color.lower() if color and color.lower() in CSS_COLOR_NAMES else None
+
+
+def _drafts(
+    plan: Plan, entries: Iterable[Entry], settings: FeedSettings, default: dt.timedelta
+) -> list[_Draft]:
+    drafts = []
+    for entry in entries:
+        item, platform = entry.item, entry.platform
+        status = EventStatus.CONFIRMED if item.status in _CONFIRMED else EventStatus.TENTATIVE
+        categories = tuple(value for value in (platform.id, item.pillar, item.goal) if value)
+        alarm_text = f"Post on {platform.name}: {item.title}"
+        start: dt.datetime | dt.date = entry.start
+        end: dt.datetime | dt.date = entry.end
+        if isinstance(start, dt.datetime):
+            start = start.astimezone(UTC)
+            assert isinstance(end, dt.datetime)  # noqa: S101 - timed entries end timed
+            end = end.astimezone(UTC)
+        post = FeedEvent(
+            uid=_uid(plan, platform.id, item.id),
+            start=start,
+            end=end,
+            summary=_summary(platform, item.title),
+            stamp=dt.datetime(2000, 1, 1, tzinfo=UTC),  # replaced when stamped
+            description=_description(plan, item, platform),
+            categories=categories,
+            color=_color(plan, item),
+            status=status,
+            url=item.link if item.link and re.match(r"https?://", item.link) else None,
+            alarm_before=settings.alarm if isinstance(start, dt.datetime) else None,
+            alarm_text=alarm_text,
+        )
+        drafts.append(_Draft(post, item, platform, item.updated))
+        if settings.reply_events and platform.respond_within and isinstance(start, dt.datetime):
+            reply_start = start + platform.respond_within
+            reply = attrs.evolve(
+                post,
+                uid=_uid(plan, platform.id, item.id, "reply"),
+                start=reply_start,
+                end=reply_start + default,
+                summary=f"Reply to comments on {_summary(platform, item.title)}",
+                description=(
+                    f"Answer every comment and question on this post within "
+                    f"{_duration_words(platform.respond_within)} of posting.\n\n"
+                    + _description(plan, item, platform)
+                ),
+                categories=(*categories, "reply"),
+                alarm_text=f"Reply to comments on {platform.name}: {item.title}",
+            )
+            drafts.append(_Draft(reply, item, platform, item.updated))
+    return drafts
+
+
+def _duration_words(value: dt.timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    if minutes % 1440 == 0:
+        days = minutes // 1440
+        return f"{days} day{'s' if days != 1 else ''}"
+    if minutes % 60 == 0:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minutes"
+
+
+def _fingerprint(event: FeedEvent) -> str:
+    shown = attrs.asdict(attrs.evolve(event, stamp=dt.datetime(2000, 1, 1, tzinfo=UTC), sequence=0))
+    return hashlib.sha256(repr(sorted(shown.items())).encode()).hexdigest()[:32]
+
+
+def _iso(value: dt.datetime | dt.date) -> str:
+    return value.isoformat()
+
+
+def stamp_events(
+    drafts: Sequence[FeedEvent],
+    *,
+    state: FeedState,
+    now: dt.datetime,
+    updated: Mapping[str, dt.datetime | None] | None = None,
+) -> tuple[list[FeedEvent], FeedState]:
+    """Give each event its DTSTAMP and SEQUENCE from `state`; return events and new state.
+
+    Unchanged events keep their stamp and sequence; changed ones get `now` (or the item's
+    own `updated` time when set) and, when their start or end moved, sequence + 1. The new
+    state keeps entries of events that are gone, so a re-added item continues its sequence.
+    """
+    now_utc = now.astimezone(UTC).replace(microsecond=0)
+    updated = updated or {}
+    entries = dict(state.entries)
+    events = []
+    for draft in drafts:
+        fingerprint = _fingerprint(draft)
+        start, end = _iso(draft.start), _iso(draft.end)
+        previous = entries.get(draft.uid)
+        own = updated.get(draft.uid)
+        if previous is not None and previous.fingerprint == fingerprint:
+            sequence, modified = previous.sequence, previous.modified
+        else:
+            moved = previous is not None and (previous.start, previous.end) != (start, end)
+            sequence = (
+                previous.sequence + 1
+                if moved and previous is not None
+                else (previous.sequence if previous is not None else 0)
+            )
+            modified = now_utc
+        if own is not None:
+            modified = own.astimezone(UTC).replace(microsecond=0)
+        entries[draft.uid] = StateEntry(
+            fingerprint=fingerprint, sequence=sequence, modified=modified, start=start, end=end
+        )
+        events.append(attrs.evolve(draft, stamp=modified, sequence=sequence))
+    return events, FeedState(entries=entries)
+
+
+# --- calendars ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class FeedWindow:
+    """Which feed: all posts, or one platform's, one owner's, one pillar's."""
+
+    platform: str | None = None
+    """Only this platform id."""
+
+    owner: str | None = None
+    """Only items this person owns (compared case-insensitively)."""
+
+    pillar: str | None = None
+    """Only this pillar id."""
+
+    def admits(self, item: ContentItem) -> bool:
+        """Whether `item` belongs in this feed."""
+        if self.platform is not None and item.platform != self.platform:
+            return False
+        if self.owner is not None and (item.owner or "").casefold() != self.owner.casefold():
+            return False
+        return self.pillar is None or item.pillar == self.pillar
+
+
+def owner_slug(name: str) -> str:
+    """A file-name-safe slug of an owner's name: ``Sari Dewi`` → ``sari-dewi``."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if slug:
+        return slug
+    return "owner-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+def _entries_for_feeds(schedule: Schedule, settings: FeedSettings) -> list[Entry]:
+    """Entries within the feed window around `now`, plus backlog with a time if asked."""
+    plan = schedule.plan
+    first = schedule.now - settings.past
+    last = schedule.now + settings.ahead
+    chosen = [entry for entry in schedule.all_entries if first <= _instant(entry) < last]
+    if settings.include_backlog:
+        for item in schedule.backlog:
+            if item.at is None:
+                continue
+            platform = plan.platform(item.platform)
+            start: dt.datetime | dt.date = item.at
+            end: dt.datetime | dt.date
+            if isinstance(start, dt.datetime):
+                end = start + (item.duration or plan.schedule_settings.duration)
+            else:
+                end = start + dt.timedelta(days=1)
+            entry = Entry(item=item, platform=platform, start=start, end=end, placed=False)
+            if first <= _instant(entry) < last:
+                chosen.append(entry)
+        chosen.sort(key=Entry.sort_key)
+    return chosen
+
+
+def _instant(entry: Entry) -> dt.datetime:
+    if isinstance(entry.start, dt.datetime):
+        return entry.start.astimezone(UTC)
+    zone = get_zone(entry.platform.timezone)
+    return dt.datetime.combine(entry.start, dt.time(), tzinfo=zone).astimezone(UTC)
+
+
+def _feed_title(plan: Plan, window: FeedWindow) -> tuple[str, str]:
+    brand = plan.brand.name
+    if window.platform is not None:
+        platform = plan.platform(window.platform)
+        owner = f", kept by {platform.owner}" if platform.owner else ""
+        return (
+            f"{brand} — {platform.name}",
+            f"Editorial calendar of {brand}: posts on {platform.name}{owner}.",
+        )
+    if window.owner is not None:
+        return (
+            f"{brand} — {window.owner}",
+            f"Editorial calendar of {brand}: {window.owner}'s posts.",
+        )
+    if window.pillar is not None:
+        return (
+            f"{brand} — {window.pillar}",
+            f"Editorial calendar of {brand}: {window.pillar} posts.",
+        )
+    return f"{brand} — all posts", f"Editorial calendar of {brand}: every planned post."
+
+
+def _validate_window(plan: Plan, window: FeedWindow) -> None:
+    known = [platform.id for platform in plan.platforms]
+    if window.platform is not None and window.platform not in known:
+        raise InvalidOptionError(
+            f"unknown platform {window.platform!r}; the plan has: {', '.join(known)}"
+        )
+    pillars = [pillar.id for pillar in plan.pillars]
+    if window.pillar is not None and window.pillar not in pillars:
+        raise InvalidOptionError(
+            f"unknown pillar {window.pillar!r}; the plan has: {', '.join(pillars)}"
+        )
+
+
+@attrs.frozen
+class _Stamped:
+    """Every event of the plan's feeds, stamped once and shared by all feeds."""
+
+    events: Mapping[str, FeedEvent]
+    entries: tuple[Entry, ...]
+    drafts: tuple[_Draft, ...]
+    state: FeedState
+
+
+def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
+    plan = schedule.plan
+    settings = plan.feed_settings
+    entries = tuple(_entries_for_feeds(schedule, settings))
+    drafts = _drafts(plan, entries, settings, plan.schedule_settings.duration)
+    events, new_state = stamp_events(
+        [draft.event for draft in drafts],
+        state=state,
+        now=schedule.now,
+        updated={draft.event.uid: draft.updated for draft in drafts},
+    )
+    return _Stamped(
+        events={event.uid: event for event in events},
+        entries=entries,
+        drafts=tuple(drafts),
+        state=new_state,
+    )
+
+
+def _calendar(
+    schedule: Schedule, stamped: _Stamped, window: FeedWindow, path: str, base_url: str | None
+) -> FeedCalendar:
+    plan = schedule.plan
+    name, description = _feed_title(plan, window)
+    events = tuple(
+        stamped.events[draft.event.uid] for draft in stamped.drafts if window.admits(draft.item)
+    )
+    return FeedCalendar(
+        prodid=PRODID,
+        name=name,
+        uid=str(uuid.uuid5(NAMESPACE, f"{plan.brand.name}\x1fcalendar\x1f{path}")),
+        events=events,
+        description=description,
+        timezone=plan.brand.timezone,
+        refresh=plan.feed_settings.refresh,
+        source=urllib.parse.urljoin(base_url, path) if base_url else None,
+        url=urllib.parse.urljoin(base_url, "index.html") if base_url else None,
+        last_modified=max((event.stamp for event in events), default=None),
+    )
+
+
+def build_calendar(
+    schedule: Schedule,
+    *,
+    window: FeedWindow | None = None,
+    state: FeedState | None = None,
+    base_url: str | None = None,
+    path: str = "all.ics",
+) -> tuple[FeedCalendar, FeedState]:
+    """The feed values for one window of `schedule`, and the updated feed state.
+
+    Raises :class:`~contentcal.errors.InvalidOptionError` for an unknown platform or pillar.
+    """
+    window = window or FeedWindow()
+    _validate_window(schedule.plan, window)
+    stamped = _stamp_all(schedule, state or FeedState())
+    return _calendar(schedule, stamped, window, path, base_url), stamped.state
+
+
+def feed(
+    schedule: Schedule,
+    *,
+    platform: str | None = None,
+    owner: str | None = None,
+    pillar: str | None = None,
+    state: FeedState | None = None,
+    base_url: str | None = None,
+) -> Any:
+    """The feed as an :class:`icalendar.Calendar` (the reference object model).
+
+    Filters by `platform` id, `owner` name or `pillar` id. `state` keeps stamps stable
+    between runs (see :func:`load_state`); without it every event is stamped with the
+    schedule's `now`.
+    """
+    calendar, _ = build_calendar(
+        schedule,
+        window=FeedWindow(platform=platform, owner=owner, pillar=pillar),
+        state=state,
+        base_url=base_url,
+    )
+    return to_icalendar(calendar)
+
+
+def feed_paths(plan: Plan, entries: Iterable[Entry] = ()) -> list[tuple[str, FeedWindow]]:
+    """Every feed `write_feeds` writes: ``all.ics``, one per platform, one per owner."""
+    paths = [("all.ics", FeedWindow())]
+    paths.extend((f"platform/{p.id}.ics", FeedWindow(platform=p.id)) for p in plan.platforms)
+    owners: dict[str, str] = {}
+    for name in [p.owner for p in plan.platforms] + [e.item.owner for e in entries]:
+        if name:
+            owners.setdefault(owner_slug(name), name)
+    paths.extend((f"owner/{slug}.ics", FeedWindow(owner=owners[slug])) for slug in sorted(owners))
+    return paths
+
+
+@attrs.frozen
+class Site:
+    """Every feed and the index page, as bytes by relative path (what `serve` serves)."""
+
+    files: Mapping[str, bytes]
+    """Relative path → body."""
+
+    last_modified: dt.datetime
+    """The newest stamp of any event (or `now` for a plan with no events)."""
+
+    state: FeedState = attrs.field(repr=False, default=FeedState())
+    """The feed state after this build (save it to keep stamps stable)."""
+
+
+def build_site(
+    schedule: Schedule, *, state: FeedState | None = None, base_url: str | None = None
+) -> Site:
+    """Render every feed and the index page in memory."""
+    base_url = base_url or schedule.plan.feed_settings.base_url
+    stamped = _stamp_all(schedule, state or FeedState())
+    files: dict[str, bytes] = {}
+    calendars = []
+    for path, window in feed_paths(schedule.plan, stamped.entries):
+        calendar = _calendar(schedule, stamped, window, path, base_url)
+        calendars.append((path, calendar))
+        files[path] = ics_bytes(calendar)
+    files["index.html"] = _index_html(schedule.plan, calendars, base_url).encode()
+    stamps = [event.stamp for event in stamped.events.values()]
+    last = max(stamps, default=schedule.now.astimezone(UTC).replace(microsecond=0))
+    return Site(files=files, last_modified=last, state=stamped.state)
+
+
+def write_feeds(
+    schedule: Schedule,
+    out_dir: str | os.PathLike[str],
+    *,
+    state: FeedState | None = None,
+    base_url: str | None = None,
+) -> tuple[list[str], FeedState]:
+    """Write every feed and ``index.html`` into `out_dir`, each file atomically.
+
+    Returns the written paths (relative to `out_dir`) and the updated feed state.
+    Raises :class:`~contentcal.errors.OutputError` when a file cannot be written.
+    """
+    base_url = base_url or schedule.plan.feed_settings.base_url
+    stamped = _stamp_all(schedule, state or FeedState())
+    written = []
+    calendars = []
+    for path, window in feed_paths(schedule.plan, stamped.entries):
+        calendar = _calendar(schedule, stamped, window, path, base_url)
+        calendars.append((path, calendar))
+        target = os.path.join(os.fspath(out_dir), path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        write_atomic(target, functools.partial(write_ics, calendar))
+        written.append(path)
+    index = os.path.join(os.fspath(out_dir), "index.html")
+    write_atomic(index, _index_html(schedule.plan, calendars, base_url).encode())
+    written.append("index.html")
+    return written, stamped.state
+
+
+def subscribe_links(base_url: str, path: str) -> tuple[str, str, str]:
+    """(https URL, webcal URL, Google Calendar "add by URL" link) of a feed."""
+    https = urllib.parse.urljoin(base_url, path)
+    webcal = re.sub(r"^https?://", "webcal://", https)
+    google = "https://calendar.google.com/calendar/r?cid=" + urllib.parse.quote(webcal, safe="")
+    return https, webcal, google
+
+
+def _index_html(
+    plan: Plan, calendars: Sequence[tuple[str, FeedCalendar]], base_url: str | None
+) -> str:
+    escape = html.escape
+    rows = []
+    for path, calendar in calendars:
+        count = len(calendar.events)
+        if base_url:
+            https, webcal, google = subscribe_links(base_url, path)
+            links = (
+                f'<a href="{escape(webcal)}">Subscribe (Apple, Outlook)</a> · '
+                f'<a href="{escape(google)}">Add to Google Calendar</a> · '
+                f'<a href="{escape(https)}">{escape(https)}</a>'
+            )
+        else:
+            links = f'<a href="{escape(path)}">{escape(path)}</a>'
+        rows.append(f"<tr><td>{escape(calendar.name)}</td><td>{count}</td><td>{links}</td></tr>")
+    note = (
+        ""
+        if base_url
+        else "<p>These links are relative: publish the folder and run "
+        "<code>contentcal feeds --base-url URL</code> to get subscribe links.</p>"
+    )
+    title = escape(f"{plan.brand.name} — calendar feeds")
+    return (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n"
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
+        "padding:0 1rem}td,th{padding:.3rem .6rem;text-align:left;vertical-align:top}"
+        "</style>\n</head>\n<body>\n"
+        f"<h1>{title}</h1>\n"
+        "<p>Subscribe to a feed in your calendar app; it updates itself. Google Calendar "
+        "refreshes subscriptions every few hours and cannot be made faster.</p>\n"
+        f"{note}"
+        "<table>\n<tr><th>Feed</th><th>Events</th><th>Links</th></tr>\n"
+        + "\n".join(rows)
+        + "\n</table>\n</body>\n</html>\n"
+    )
