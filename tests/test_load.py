@@ -9,7 +9,7 @@ import pytest
 
 from contentcal import load
 from contentcal.errors import PlanError, PlanFileNotFoundError, Problem
-from contentcal.load import parse_duration
+from contentcal.loader import parse_duration
 from contentcal.model import Media, Network, Status
 
 from .conftest import EXAMPLE, MINIMAL_PLAN, WriteFiles
@@ -114,8 +114,9 @@ def test_csv_from_a_spreadsheet(write_files: WriteFiles) -> None:
     assert first.media is Media.CAROUSEL
     assert first.tags == ("kopi", "roast")
     assert first.at == dt.datetime(2026, 12, 4, 19, 0, tzinfo=JAKARTA)
-    assert second.pillar is None and second.media is None and second.at is None
-    assert second.source is not None and second.source.line == 4
+    assert (second.pillar, second.media, second.at) == (None, None, None)
+    assert second.source is not None
+    assert second.source.line == 4
 
 
 def test_jsonl_and_toml_includes_keep_plan_order(write_files: WriteFiles) -> None:
@@ -135,7 +136,8 @@ def test_jsonl_and_toml_includes_keep_plan_order(write_files: WriteFiles) -> Non
     assert [item.id for item in plan.items] == ["own", "j1", "j2", "t1"]
     j2 = plan.item("j2")
     assert j2.tags == ("x",)
-    assert j2.source is not None and j2.source.line == 3
+    assert j2.source is not None
+    assert j2.source.line == 3
 
 
 @pytest.mark.parametrize(
@@ -252,9 +254,7 @@ def test_unknown_reference(
     write_files: WriteFiles, field: str, value: str, message: str, hint: str
 ) -> None:
     """Items must point at a platform, pillar and goal the plan defines."""
-    text = MINIMAL_PLAN + ITEM.format(id="a").replace(
-        f'{field} = "', f'{field} = "{value}" #', 1
-    )
+    text = MINIMAL_PLAN + ITEM.format(id="a").replace(f'{field} = "', f'{field} = "{value}" #', 1)
     problem = only_problem(write_files({"plan.toml": text}))
     assert problem.message == f"item 'a': {message}"
     assert problem.hint == hint
@@ -329,7 +329,10 @@ def test_missing_plan_file(write_files: WriteFiles) -> None:
     with pytest.raises(PlanFileNotFoundError) as caught:
         load("plan.toml")
     assert isinstance(caught.value, FileNotFoundError)
-    assert str(caught.value) == "plan.toml: plan file not found (check the path; a plan is a .toml file)"
+    assert (
+        str(caught.value)
+        == "plan.toml: plan file not found (check the path; a plan is a .toml file)"
+    )
 
 
 def test_bad_slot_is_located(write_files: WriteFiles) -> None:
@@ -342,7 +345,8 @@ def test_bad_slot_is_located(write_files: WriteFiles) -> None:
         "bad-slot",
     )
     assert "MX" in problem.message
-    assert problem.hint is not None and "MO,WE,FR 19:00" in problem.hint
+    assert problem.hint is not None
+    assert "MO,WE,FR 19:00" in problem.hint
 
 
 def test_invalid_utf8(write_files: WriteFiles) -> None:

@@ -15,6 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from contentcal.checker import Finding, check
     from contentcal.errors import (
         ContentcalError,
         OptionalDependencyError,
@@ -24,7 +25,8 @@ if TYPE_CHECKING:
         Problem,
         Severity,
     )
-    from contentcal.load import load
+    from contentcal.feeds import feed, write_feeds
+    from contentcal.loader import load
     from contentcal.model import (
         Account,
         Blackout,
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
         Source,
         Status,
     )
+    from contentcal.scheduler import Schedule, schedule
 
 __all__ = [
     "Account",
@@ -47,6 +50,7 @@ __all__ = [
     "Brand",
     "ContentItem",
     "ContentcalError",
+    "Finding",
     "Goal",
     "Horizon",
     "Media",
@@ -59,11 +63,16 @@ __all__ = [
     "PlanFileNotFoundError",
     "Platform",
     "Problem",
+    "Schedule",
     "Severity",
     "Source",
     "Status",
     "__version__",
+    "check",
+    "feed",
     "load",
+    "schedule",
+    "write_feeds",
 ]
 
 _HOMES = {
@@ -74,7 +83,13 @@ _HOMES = {
     "PlanFileNotFoundError": "errors",
     "Problem": "errors",
     "Severity": "errors",
-    "load": "load",
+    "Finding": "checker",
+    "check": "checker",
+    "load": "loader",
+    "Schedule": "scheduler",
+    "schedule": "scheduler",
+    "feed": "feeds",
+    "write_feeds": "feeds",
     **dict.fromkeys(
         (
             "Account",

@@ -114,7 +114,7 @@ def check(
     duplicate ids, bad dates) and the plan's rule findings. Exits 1 when there is an
     error (with --strict: any warning), 0 otherwise.
     """
-    from contentcal import check as checking  # noqa: PLC0415 - lazy: heavy rule modules
+    from contentcal import checker as checking  # noqa: PLC0415 - lazy: heavy rule modules
 
     report = checking.check_file(plan, now=_aware_now(now), select=select, ignore=ignore)
     if output_format == "json":
@@ -172,8 +172,8 @@ def schedule_command(
     """
     from contentcal import pin as pinning  # noqa: PLC0415 - lazy: scheduling pulls dateutil
     from contentcal import views  # noqa: PLC0415
-    from contentcal.load import load  # noqa: PLC0415
-    from contentcal.schedule import schedule  # noqa: PLC0415
+    from contentcal.loader import load  # noqa: PLC0415
+    from contentcal.scheduler import schedule  # noqa: PLC0415
 
     if dry_run and not pin:
         raise click.UsageError("--dry-run only makes sense with --pin")
@@ -242,7 +242,7 @@ def week(
     against its targets, slots filled per platform, the backlog and anything unplaced.
     """
     from contentcal import views  # noqa: PLC0415 - lazy: scheduling pulls dateutil
-    from contentcal.load import load  # noqa: PLC0415
+    from contentcal.loader import load  # noqa: PLC0415
 
     view = views.week(
         load(plan),
@@ -292,7 +292,7 @@ def ics(
     """
     from contentcal.feeds import FeedWindow  # noqa: PLC0415 - lazy: icalendar is heavy
     from contentcal.fileio import write_atomic  # noqa: PLC0415
-    from contentcal.load import load  # noqa: PLC0415
+    from contentcal.loader import load  # noqa: PLC0415
     from contentcal.publish import publish_feed  # noqa: PLC0415
 
     result = publish_feed(
@@ -332,7 +332,7 @@ def feeds(plan: str, out_dir: str, base_url: str | None, now: dt.datetime | None
     Writes all.ics, platform/<id>.ics, owner/<name>.ics and an index.html with webcal://,
     https:// and Google Calendar links for each feed. Each file is replaced atomically.
     """
-    from contentcal.load import load  # noqa: PLC0415 - lazy: icalendar is heavy
+    from contentcal.loader import load  # noqa: PLC0415 - lazy: icalendar is heavy
     from contentcal.publish import publish_feeds  # noqa: PLC0415
 
     result = publish_feeds(load(plan), now=_aware_now(now), out_dir=out_dir, base_url=base_url)

@@ -33,7 +33,7 @@ from contentcal.errors import InvalidOptionError
 from contentcal.fileio import write_atomic
 from contentcal.ics import EventStatus, FeedCalendar, FeedEvent, ics_bytes, to_icalendar, write_ics
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
-from contentcal.schedule import Entry, Schedule
+from contentcal.scheduler import Entry, Schedule
 from contentcal.zones import UTC, get_zone
 
 __all__ = [

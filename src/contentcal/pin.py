@@ -24,7 +24,7 @@ import attrs
 
 from contentcal.errors import PlanError, Problem
 from contentcal.fileio import write_atomic
-from contentcal.schedule import Entry, Schedule
+from contentcal.scheduler import Entry, Schedule
 from contentcal.zones import get_zone
 
 __all__ = ["FileChange", "PinResult", "apply_pins", "pin"]

@@ -28,9 +28,9 @@ from contentcal.feeds import (
     write_feeds,
 )
 from contentcal.ics import ics_bytes
-from contentcal.load import load
+from contentcal.loader import load
 from contentcal.model import Plan
-from contentcal.schedule import schedule
+from contentcal.scheduler import schedule
 from contentcal.zones import get_zone, localize
 
 __all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds"]

@@ -22,7 +22,7 @@ import attrs
 
 from contentcal.errors import InvalidOptionError
 from contentcal.model import Plan
-from contentcal.schedule import Entry, Schedule, schedule
+from contentcal.scheduler import Entry, Schedule, schedule
 from contentcal.zones import get_zone, localize, suggest_zone
 
 __all__ = ["Format", "WeekView", "iso_week_start", "render_week", "select", "week"]
@@ -127,8 +127,8 @@ def week(
 
     The window starts on the Monday of `iso_week` (``2026-W50``), or on `start`, or by
     default on the Monday of `now`'s ISO week in the brand's time zone. A naive `now` is
-    the brand's wall time. Raises :class:`~contentcal.errors.InvalidOptionError` for a malformed week, a non-positive
-    `days`, an unknown platform or time zone.
+    the brand's wall time. Raises :class:`~contentcal.errors.InvalidOptionError` for a
+    malformed week, a non-positive `days`, an unknown platform or time zone.
     """
     if iso_week is not None and start is not None:
         raise InvalidOptionError("give either a week or a start date, not both")

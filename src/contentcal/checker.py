@@ -327,7 +327,7 @@ def check_file(
     does not exist (there is nothing to report on).
     """
     from contentcal.errors import PlanFileNotFoundError  # noqa: PLC0415
-    from contentcal.load import load  # noqa: PLC0415
+    from contentcal.loader import load  # noqa: PLC0415
 
     name = os.fspath(path)
     try:
