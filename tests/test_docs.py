@@ -44,9 +44,11 @@ def test_console_example(
 ) -> None:
     """Each ``$ contentcal ...`` block in the docs prints exactly what the page shows.
 
-    Commands run in a scratch folder holding a copy of examples/, so they may write files.
+    Commands run in a scratch folder holding copies of examples/ and docs/examples/, so
+    they may write files.
     """
     shutil.copytree(REPO / "examples", tmp_path / "examples")
+    shutil.copytree(REPO / "docs" / "examples", tmp_path / "docs" / "examples")
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, shlex.split(command)[1:], catch_exceptions=False)
     shown = result.stdout + result.stderr

@@ -52,7 +52,9 @@ def _version() -> str:
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="contentcal", message="%(prog)s %(version)s")
+@click.version_option(
+    package_name="contentcal", prog_name="contentcal", message="%(prog)s %(version)s"
+)
 def cli() -> None:
     """Turn a social-media strategy into a checked editorial calendar.
 

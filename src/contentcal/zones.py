@@ -24,14 +24,20 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
         raise ValueError(f"unknown time zone {name!r}") from exc
 
 
+@functools.lru_cache(maxsize=1)
+def _all_zones() -> tuple[str, ...]:
+    # available_timezones() walks the tz database on disk: do it once per process.
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
 def suggest_zone(name: str) -> str:
     """A hint for an unknown zone name: close IANA names, or an example."""
-    zones = zoneinfo.available_timezones()
+    zones = _all_zones()
     lowered = {zone.lower(): zone for zone in zones}
     exact = lowered.get(name.strip().lower().replace(" ", "_"))
     if exact:
         return f"did you mean {exact!r}?"
-    close = difflib.get_close_matches(name, sorted(zones), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
     if close:
         return f"did you mean {close[0]!r}?"
     return "use an IANA name such as 'Asia/Jakarta' or 'Europe/Berlin'"
