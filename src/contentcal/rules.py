@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from contentcal.errors import Problem, Severity
 from contentcal.model import Account, ContentItem, Plan, Status
 from contentcal.zones import get_zone, localize
+
+if TYPE_CHECKING:
+    from contentcal.scheduler import Schedule
 
 __all__ = ["RULES", "Context", "RawFinding", "Rule", "Thresholds"]
 
@@ -50,7 +54,7 @@ class Thresholds:
     posting_gap_days: int = 14
     """A platform silent for more than this many days inside the window gets a warning."""
 
-    window_days: int = 56
+    window_days: int = 28
     """How far ahead of `now` the schedule rules look (days)."""
 
     @classmethod
@@ -144,6 +148,19 @@ class Context:
     def live_items(self) -> tuple[ContentItem, ...]:
         """Items that are not cancelled."""
         return tuple(item for item in self.plan.items if item.status is not Status.CANCELLED)
+
+    @functools.cached_property
+    def schedule(self) -> Schedule:
+        """The plan placed from `now`, with a window of `window_days` days."""
+        from contentcal.scheduler import schedule  # noqa: PLC0415 - only schedule rules need it
+
+        start = self.aware_now
+        return schedule(
+            self.plan,
+            now=start,
+            start=start,
+            end=start + dt.timedelta(days=self.thresholds.window_days),
+        )
 
     def plan_line(self, path: str) -> tuple[str | None, int | None]:
         """File and best-known line of a key path in the plan file."""
@@ -417,4 +434,126 @@ def no_slots(context: Context) -> Iterator[RawFinding]:
                 f"item{'s' if count != 1 else ''} without a time wait for one "
                 f"(first: {first[platform.id]!r})",
                 'add slots = ["MO,WE,FR 19:00"] or give each item an at = ... time',
+            )
+
+
+# --- schedule rules ----------------------------------------------------------------------------
+
+
+def _problems(context: Context, kind: str) -> Iterator[RawFinding]:
+    for problem in context.schedule.problems:
+        if problem.kind == kind:
+            yield RawFinding(
+                problem.message,
+                hint=_PROBLEM_HINTS[kind],
+                item=problem.item.id,
+                platform=problem.item.platform,
+            )
+
+
+_PROBLEM_HINTS = {
+    "double-booked": "move one of them, or lower the platform's min_gap",
+    "in-blackout": "move the item to another day, or change the blackout",
+    "past-not-published": 'set status = "published" if it went out, or give it a new time',
+}
+
+
+@rule("CC201", "double-booked", Severity.ERROR)
+def double_booked(context: Context) -> Iterator[RawFinding]:
+    """Two posts on one platform closer together than its ``min_gap``."""
+    return _problems(context, "double-booked")
+
+
+@rule("CC202", "in-blackout", Severity.ERROR)
+def in_blackout(context: Context) -> Iterator[RawFinding]:
+    """A post set for a blackout day (or a blocking public holiday)."""
+    return _problems(context, "in-blackout")
+
+
+@rule("CC203", "past-not-published", Severity.WARNING)
+def past_not_published(context: Context) -> Iterator[RawFinding]:
+    """A post whose time has passed but that is not marked published."""
+    return _problems(context, "past-not-published")
+
+
+@rule("CC204", "unplaced", Severity.WARNING)
+def unplaced(context: Context) -> Iterator[RawFinding]:
+    """An approved item that found no slot, with the reason."""
+    for entry in context.schedule.unplaced:
+        yield RawFinding(
+            f"item {entry.item.id!r} could not be placed: {entry.message}",
+            hint="add slots to the platform, free a slot, or give the item an at = ... time",
+            item=entry.item.id,
+            platform=entry.item.platform,
+        )
+
+
+@rule("CC205", "posting-gap", Severity.WARNING)
+def posting_gap(context: Context) -> Iterator[RawFinding]:
+    """A platform that stays silent for too long inside the window."""
+    schedule = context.schedule
+    limit = dt.timedelta(days=context.thresholds.posting_gap_days)
+    times: dict[str, list[dt.datetime]] = defaultdict(list)
+    for entry in schedule.entries:
+        if isinstance(entry.start, dt.datetime):
+            times[entry.platform.id].append(entry.start)
+    for platform in context.plan.platforms:
+        if not platform.slots:
+            continue
+        points = [schedule.start, *sorted(times[platform.id]), schedule.end]
+        gap, after = max((b - a, a) for a, b in itertools.pairwise(points))
+        if gap > limit:
+            zone = get_zone(platform.timezone)
+            yield _platform_finding(
+                context,
+                platform.id,
+                f"nothing is planned on {platform.id!r} for {gap.days} days after "
+                f"{after.astimezone(zone):%Y-%m-%d}",
+                "plan content for the gap, or post less often but regularly",
+            )
+
+
+@rule("CC206", "cadence-not-met", Severity.WARNING)
+def cadence_not_met(context: Context) -> Iterator[RawFinding]:
+    """A platform whose items fill too few of its slots: choose fewer platforms."""
+    schedule = context.schedule
+    used = Counter(
+        entry.platform.id for entry in schedule.entries if isinstance(entry.start, dt.datetime)
+    )
+    wanted = context.thresholds.cadence_fill
+    for platform in context.plan.platforms:
+        available = schedule.slots.get(platform.id, 0)
+        if available and used[platform.id] / available < wanted:
+            yield _platform_finding(
+                context,
+                platform.id,
+                f"{platform.id!r} fills {used[platform.id]} of its {available} slots in the "
+                f"next {context.thresholds.window_days} days ({used[platform.id] / available:.0%}"
+                f", expected at least {wanted:.0%})",
+                "plan more items, remove slots, or drop the platform — you need not be everywhere",
+            )
+
+
+@rule("CC121", "pillar-mix-off-target", Severity.WARNING)
+def pillar_mix_off_target(context: Context) -> Iterator[RawFinding]:
+    """A pillar's share of the posts strays too far from its target share."""
+    counts = Counter(entry.item.pillar for entry in context.schedule.entries if entry.item.pillar)
+    total = sum(counts.values())
+    if not total:
+        return
+    tolerance = context.thresholds.pillar_tolerance
+    for pillar in context.plan.pillars:
+        if pillar.share is None:
+            continue
+        actual = counts[pillar.id] / total
+        if abs(actual - pillar.share) > tolerance + 1e-9:
+            file, line = context.plan_line(f"pillars.{pillar.id}")
+            yield RawFinding(
+                f"pillar {pillar.id!r} has {actual:.0%} of the next "
+                f"{context.thresholds.window_days} days' posts ({counts[pillar.id]} of {total}); "
+                f"its target is {pillar.share:.0%}",
+                hint="rebalance the items, or change the target share",
+                file=file,
+                line=line,
+                path=f"pillars.{pillar.id}.share",
             )
