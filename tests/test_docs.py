@@ -50,7 +50,9 @@ def test_console_example(
     shutil.copytree(REPO / "examples", tmp_path / "examples")
     shutil.copytree(REPO / "docs" / "examples", tmp_path / "docs" / "examples")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, shlex.split(command)[1:], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, shlex.split(command)[1:], prog_name="contentcal", catch_exceptions=False
+    )
     shown = result.stdout + result.stderr
     assert shown == expected, f"{page} console block {number}: {command}"
 
@@ -73,3 +75,17 @@ def test_every_docs_page_is_in_the_nav() -> None:
     nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     for page in DOCS:
         assert f": {page.name}" in nav, page.name
+
+
+def test_readme_main_job_runs() -> None:
+    """The README's first command ends in the main job; that job runs on the example."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.DOTALL)
+    install, tests = blocks[0].strip(), blocks[1].strip()
+    assert "pip install -e ." in install
+    assert tests.endswith("python -m pytest")
+    job = install.split("&& ")[-1]
+    assert job.startswith(".venv/bin/contentcal week examples/batik-cikarang/plan.toml")
+    result = CliRunner().invoke(cli, shlex.split(job)[1:], prog_name="contentcal")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Batik Cikarang — week 2026-W50, Mon 07 Dec 2026")

@@ -51,7 +51,9 @@ def _version() -> str:
     return version("contentcal")
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    name="contentcal", cls=_Group, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(
     package_name="contentcal", prog_name="contentcal", message="%(prog)s %(version)s"
 )
@@ -77,7 +79,8 @@ def _now_option(function: F) -> F:
             formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
         ),
         default=None,
-        help="Pretend it is this moment (in the brand's time zone); default: the real time.",
+        metavar="DATETIME",
+        help="Pretend it is this moment, e.g. 2026-12-01T08:00 (brand's time zone); default: now.",
     )(function)
 
 
