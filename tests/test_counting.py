@@ -1,0 +1,375 @@
+"""Tests for contentcal.counting: each network's own way of measuring a post."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import regex
+import yaml
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from contentcal.counting import (
+    MASTODON_URL_LENGTH,
+    X_MAX_WEIGHTED_LENGTH,
+    X_URL_LENGTH,
+    char_length,
+    grapheme_length,
+    hashtag_count,
+    mastodon_length,
+    threads_length,
+    utf8_length,
+    x_is_valid,
+    x_weighted_length,
+)
+
+# In CI the repository is cloned into another folder with shared/ copied beside it, so the
+# data is found relative to the checkout, never copied into it.
+CONFORMANCE = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "conformance"
+    / "twitter-text"
+    / "validate.yml"
+)
+MISSING = "missing"
+
+
+def _conformance_cases(section: str) -> list[Any]:
+    """One parameter per case of `section`; a single failing one if the data is missing.
+
+    A missing file or an empty section must fail the run, never skip it.
+    """
+    if not CONFORMANCE.is_file():
+        return [pytest.param(MISSING, id=f"{section}-data-missing")]
+    cases = yaml.safe_load(CONFORMANCE.read_text(encoding="utf-8"))["tests"].get(section) or []
+    if not cases:
+        return [pytest.param(MISSING, id=f"{section}-section-missing")]
+    return [
+        pytest.param(case, id=f"{index:02d} {case['description']}")
+        for index, case in enumerate(cases)
+    ]
+
+
+def _check_conformance(case: Any) -> None:
+    if case == MISSING:
+        pytest.fail(
+            f"twitter-text conformance data not found or empty: {CONFORMANCE} "
+            "(shared/ must sit beside the repository checkout)"
+        )
+    expected = case["expected"]
+    actual = {
+        "weightedLength": x_weighted_length(case["text"]),
+        "valid": x_is_valid(case["text"]),
+    }
+    assert actual == {"weightedLength": expected["weightedLength"], "valid": expected["valid"]}
+
+
+@pytest.mark.parametrize("case", _conformance_cases("WeightedTweetsWithDiscountedEmojiCounterTest"))
+def test_twitter_text_v3_conformance(case: Any) -> None:
+    """Every twitter-text v3 case (weighted, URLs 23, emoji 2) gives its length and validity."""
+    _check_conformance(case)
+
+
+@pytest.mark.parametrize("case", _conformance_cases("UnicodeDirectionalMarkerCounterTest"))
+def test_twitter_text_directional_marker_conformance(case: Any) -> None:
+    """U+FFFE/U+FFFF make a post invalid; directional marks around a URL do not."""
+    _check_conformance(case)
+
+
+# --- X ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Batik tulis", 11),
+        ("日本語", 6),
+        ("Ünïcödé Latin, Кириллица, עברית, العربية", 40),
+        ("“quotes” – dash … ellipsis", 27),  # … (U+2026) is outside the weight-1 ranges
+        ("e\u0301", 1),  # NFC first: e + combining acute is one é
+        ("😷", 2),
+        ("👨‍👩‍👧‍👦", 2),
+        ("🙋🏽", 2),
+        ("🇮🇩", 2),
+        ("🏴󠁧󠁢󠁳󠁣󠁴󠁿", 2),
+        ("1️⃣", 2),
+        ("#⃣", 2),
+        ("©", 1),  # © defaults to text: an emoji only with U+FE0F
+        ("©️", 2),
+        ("❤️", 2),
+        ("⌚︎", 4),  # U+FE0E asks for text: watch (2) and the selector (2)
+        ("🌈\ufe0f", 4),  # 🌈 has no text form; the stray U+FE0F counts on its own
+    ],
+)
+def test_x_weighted_length_weighs_characters_and_emoji(text: str, expected: int) -> None:
+    """Latin, Cyrillic, Hebrew, Arabic and most punctuation count 1; CJK and emoji 2."""
+    assert x_weighted_length(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://batikcikarang.example.com/koleksi/2027?warna=biru", X_URL_LENGTH),
+        ("HTTPS://EXAMPLE.COM", X_URL_LENGTH),
+        ("example.com", X_URL_LENGTH),
+        ("Pesan di www.batik.co.id!", 9 + X_URL_LENGTH + 1),
+        ("t.co/abc", X_URL_LENGTH),
+        ("https://t.co/abc/more", X_URL_LENGTH + 5),  # a t.co link ends after its slug
+        ("example.com/Primer_(film)", X_URL_LENGTH),
+        # twitter-text's pattern ends a path segment in parentheses only if they stand alone
+        ("example.com/a,(x)", X_URL_LENGTH + 4),
+        ("ftp://example.com", 17),  # not a linked scheme, and "/example.com" is not bare
+        ("sari@batik.com", 14),  # an e-mail address is not a link
+        ("example.notatld", 15),
+        ("a" * 64 + ".com", 68),  # a DNS label has at most 63 characters
+        ("http://☃.net/", X_URL_LENGTH),
+        ("a.b\nexample.com", 4 + X_URL_LENGTH),
+    ],
+)
+def test_x_weighted_length_counts_every_url_as_23(text: str, expected: int) -> None:
+    """Links count 23 whatever their length, with or without a scheme, if the domain is real."""
+    assert x_weighted_length(text) == expected
+
+
+def test_x_weighted_length_counts_each_url_separately() -> None:
+    """Two links and the text between them: 23 + 6 + 23."""
+    assert x_weighted_length("https://a.example.com/1 atau https://b.example.com/2") == 52
+
+
+def test_x_is_valid_accepts_exactly_280() -> None:
+    """280 weighted characters is the limit, 281 is over it."""
+    assert (x_is_valid("a" * X_MAX_WEIGHTED_LENGTH), x_is_valid("a" * 281)) == (True, False)
+    assert (x_is_valid("日" * 140), x_is_valid("日" * 141)) == (True, False)
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n\t "])
+def test_x_is_valid_rejects_blank_posts(text: str) -> None:
+    """An empty or blank post is not a post (twitter-text's Java parser trims first)."""
+    assert x_is_valid(text) is False
+
+
+@pytest.mark.parametrize("char", ["\ufffe", "\ufeff", "\uffff"])
+def test_x_is_valid_rejects_invalid_characters(char: str) -> None:
+    """twitter-text 3 rejects the non-characters and the byte-order mark."""
+    assert x_is_valid(f"halo{char}") is False
+
+
+def test_x_is_valid_allows_directional_formatting() -> None:
+    """U+202A-U+202E and U+2066-U+2069 are fine in twitter-text 3 (they weigh 2)."""
+    assert x_is_valid("\u202aSelamat\u202c \u2067datang\u2069") is True
+
+
+def test_x_every_pictograph_joins_a_zwj_sequence() -> None:
+    """Any pictograph, joined to itself with ZWJ, is one emoji sequence weighing 2.
+
+    Regression guard for the shortcut that skips runs of heavy characters: a pictograph the
+    shortcut missed would count 2 + 1 + 2. (© and ® weigh 1 and need U+FE0F to be emoji.)
+    """
+    pictograph = regex.compile(r"\p{Extended_Pictographic}")
+    missed = [
+        f"U+{code:04X}"
+        for code in range(0x2000, 0x110000)
+        if pictograph.match(chr(code)) and x_weighted_length(f"{chr(code)}\u200d{chr(code)}") != 2
+    ]
+    assert missed == []
+    assert x_weighted_length("©\ufe0f\u200d®\ufe0f") == 2
+
+
+# --- the other units ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Merdeka", 7),
+        ("🇮🇩 Merdeka", 9),
+        ("👨‍👩‍👧‍👦", 1),
+        ("e\u0301", 1),
+        ("\r\n", 1),
+        ("한국어", 3),
+        ("\u1100\u1161\u11a8", 1),  # Hangul jamo L V T make one syllable
+        ("क्षत्रिय", 3),  # Devanagari conjuncts
+    ],
+)
+def test_grapheme_length_counts_what_readers_see(text: str, expected: int) -> None:
+    """Extended grapheme clusters: a flag, a family or an accented letter is one."""
+    assert grapheme_length(text) == expected
+
+
+@pytest.mark.parametrize("joiner", ["\u0301", "\u200d", "\U0001f3fd", "\ufe0f", "\u3099"])
+def test_grapheme_length_fast_path_agrees_for_every_bmp_character(joiner: str) -> None:
+    """Each BMP character followed by a joining mark counts as Unicode segmentation says.
+
+    Regression guard for the shortcut that treats printable Latin, CJK and kana as
+    clusters of their own without segmenting them.
+    """
+    text = "".join(chr(code) + joiner for code in range(0x20, 0x10000) if code not in (0x0D,))
+    assert grapheme_length(text) == len(regex.findall(r"\X", text))
+
+
+def test_grapheme_length_fast_path_agrees_with_prepended_characters() -> None:
+    """An Arabic number sign (Prepend) joins the character after it, even a Latin one."""
+    text = "".join("\u0600" + chr(code) for code in range(0x20, 0x3000))
+    assert grapheme_length(text) == len(regex.findall(r"\X", text))
+
+
+@pytest.mark.parametrize(("text", "expected"), [("abc", 3), ("café", 5), ("日本", 6), ("👋", 4)])
+def test_utf8_length_counts_bytes(text: str, expected: int) -> None:
+    """UTF-8: ASCII 1 byte, é 2, CJK 3, emoji 4."""
+    assert utf8_length(text) == expected
+
+
+def test_char_length_counts_code_points() -> None:
+    """A family emoji is 7 code points; an accented letter written decomposed is 2."""
+    assert (char_length("👨‍👩‍👧‍👦"), char_length("e\u0301"), char_length("batik")) == (7, 2, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Halo 👋", 9),
+        ("❤️", 6),  # U+2764 (3 bytes) and U+FE0F (3 bytes)
+        ("🇮🇩", 8),
+        ("café", 4),  # not an emoji: one per character
+        ("1️⃣", 7),
+        ("©", 1),  # text presentation is not an emoji
+    ],
+)
+def test_threads_length_counts_emoji_by_their_bytes(text: str, expected: int) -> None:
+    """Meta: "emojis are counted as the number of UTF-8 bytes"."""
+    assert threads_length(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Halo @sari", 10),
+        ("Halo @sari@batik.social", 10),  # the domain of a mention is free
+        ("Halo @Sari_B@mastodon.example.org!", 13),
+        ("tulis ke sari@batik.com", 23),  # an e-mail address is not a mention
+        ("https://batikcikarang.example.com/koleksi/2027", MASTODON_URL_LENGTH),
+        ("lihat batik.example.com", 23),  # without a scheme Mastodon does not shorten
+        ("gemini://batik.example.com/katalog", MASTODON_URL_LENGTH),
+        ("https://id.wikipedia.org/wiki/Batik_(kain)", MASTODON_URL_LENGTH),
+        ("https://ja.wikipedia.org/wiki/日本", MASTODON_URL_LENGTH),  # any letter in a path
+        ("Baca https://batik.example.com/katalog.", 5 + MASTODON_URL_LENGTH + 1),
+        ("👨‍👩‍👧‍👦 🇮🇩", 3),  # grapheme clusters
+    ],
+)
+def test_mastodon_length_shortens_links_and_mention_domains(text: str, expected: int) -> None:
+    """Mastodon: URLs with a scheme count 23, @user@domain counts as @user, graphemes."""
+    assert mastodon_length(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("#batik #Cikarang", 2),
+        ("#batik, #tulis! #cap.", 3),
+        ("#2027", 0),  # no letter
+        ("C# dan F#", 0),  # glued to a word
+        ("a&#39;b", 0),  # an HTML entity
+        ("#batik#tulis", 0),  # run together: neither counts
+        ("#️⃣", 0),  # keycap emoji
+        ("#바틱 #батик", 2),
+        ("＃全角", 1),
+    ],
+)
+def test_hashtag_count(text: str, expected: int) -> None:
+    """Hashtags as twitter-text finds them."""
+    assert hashtag_count(text) == expected
+
+
+# --- properties ------------------------------------------------------------------------------
+
+COUNTERS = [
+    x_weighted_length,
+    grapheme_length,
+    utf8_length,
+    char_length,
+    threads_length,
+    mastodon_length,
+    hashtag_count,
+]
+# Arbitrary code points including lone surrogates, and pieces that exercise the URL, mention,
+# emoji and hashtag paths far more often than random characters would.
+ANY_CHAR = st.characters(blacklist_categories=())
+PIECES = st.sampled_from(
+    [
+        " ",
+        "\n",
+        ".",
+        "/",
+        "@",
+        "#",
+        "https://",
+        "example.com",
+        "www.",
+        ".co.id",
+        "t.co/",
+        "?q=1",
+        "(x)",
+        "@sari@batik.social",
+        "\u200d",
+        "\ufe0f",
+        "\u20e3",
+        "🇮",
+        "🏽",
+        "👨",
+        "é",
+        "e\u0301",
+        "日本",
+        "\u0600",
+        "©",
+    ]
+)
+TEXTS = st.lists(st.one_of(ANY_CHAR, PIECES), max_size=30).map("".join)
+
+
+@pytest.mark.parametrize("counter", COUNTERS, ids=lambda counter: counter.__name__)
+@given(text=TEXTS)
+def test_counters_accept_any_text(counter: Any, text: str) -> None:
+    """Every counter returns a whole number >= 0 for any text, lone surrogates included."""
+    length = counter(text)
+    assert isinstance(length, int)
+    assert length >= 0
+
+
+@pytest.mark.parametrize(
+    "counter",
+    [x_weighted_length, grapheme_length, utf8_length, char_length, threads_length, mastodon_length],
+    ids=lambda counter: counter.__name__,
+)
+@given(first=TEXTS, second=TEXTS)
+def test_lengths_add_up_across_a_line_break(counter: Any, first: str, second: str) -> None:
+    """No URL, mention, emoji or cluster spans a line break, so lengths add up around one.
+
+    (Appending text in general can shorten an X post: ``example.c`` + ``om`` becomes a link.)
+    """
+    assume(not first.endswith("\r"))  # CR LF is one cluster
+    joined = counter(f"{first}\n{second}")
+    assert joined == counter(first) + counter("\n") + counter(second)
+
+
+@pytest.mark.parametrize(
+    "counter", [grapheme_length, utf8_length, char_length], ids=lambda counter: counter.__name__
+)
+@given(first=TEXTS, second=TEXTS)
+def test_appending_never_shortens(counter: Any, first: str, second: str) -> None:
+    """More text is never fewer clusters, bytes or code points."""
+    assert counter(first + second) >= counter(first)
+
+
+@given(text=TEXTS)
+def test_grapheme_length_agrees_with_unicode_segmentation(text: str) -> None:
+    """The fast path gives the same count as segmenting everything with ``\\X``."""
+    assert grapheme_length(text) == len(regex.findall(r"\X", text))
+
+
+@given(text=st.text(alphabet=st.characters(max_codepoint=0x7F, blacklist_characters=".")))
+def test_x_ascii_without_a_dot_counts_characters(text: str) -> None:
+    """Without a dot there is no link, and every ASCII character weighs 1."""
+    assert x_weighted_length(text) == len(text)
