@@ -877,8 +877,20 @@ class _Loader:
                 hint="e.g. limits = { text = 1000 }",
             )
             return {}
+        from contentcal.networks import LIMIT_KINDS  # noqa: PLC0415 - only plans with limits
+
         result = {}
         for key, value in raw.items():
+            if key not in LIMIT_KINDS:
+                self.problem(
+                    f"unknown limit {key!r}",
+                    file=file,
+                    line=lines.line(f"{path}.limits"),
+                    path=f"{path}.limits.{key}",
+                    hint=_did_you_mean(key, LIMIT_KINDS),
+                    code="unknown-key",
+                )
+                continue
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 self.problem(
                     f"limit {key!r} must be a positive whole number, got {value!r}",

@@ -21,6 +21,7 @@ from contentcal.model import Account, ContentItem, Plan, Status
 from contentcal.zones import get_zone, localize
 
 if TYPE_CHECKING:
+    from contentcal.networks import Limit, NetworkInfo
     from contentcal.scheduler import Schedule
 
 __all__ = ["RULES", "Context", "RawFinding", "Rule", "Thresholds"]
@@ -143,6 +144,9 @@ class Context:
         if self.now.tzinfo is None:
             return localize(self.now, get_zone(self.plan.brand.timezone))
         return self.now
+
+    network_infos: dict[str, NetworkInfo] = attrs.field(factory=dict, eq=False, repr=False)
+    """Network knowledge per platform id, filled on first use."""
 
     @functools.cached_property
     def live_items(self) -> tuple[ContentItem, ...]:
@@ -557,3 +561,106 @@ def pillar_mix_off_target(context: Context) -> Iterator[RawFinding]:
                 line=line,
                 path=f"pillars.{pillar.id}.share",
             )
+
+
+# --- network limits ------------------------------------------------------------------------------
+
+
+def _network_info(context: Context, platform_id: str) -> NetworkInfo:
+    from contentcal.networks import network_info  # noqa: PLC0415 - loads networks.toml
+
+    cache = context.network_infos
+    if platform_id not in cache:
+        platform = context.plan.platform(platform_id)
+        cache[platform_id] = network_info(platform.network, platform.limits or None)
+    return cache[platform_id]
+
+
+def _limit_hint(limit: Limit) -> str:
+    return f"shorten it; the limit is {limit.provenance}"
+
+
+@rule("CC301", "text-too-long", Severity.ERROR)
+def text_too_long(context: Context) -> Iterator[RawFinding]:
+    """Copy longer than the network allows, counted the network's own way."""
+    for item in context.live_items:
+        if not item.copy:
+            continue
+        for limit in _network_info(context, item.platform).text:
+            size = limit.measure(item.copy)
+            if size > limit.value:
+                yield RawFinding(
+                    f"item {item.id!r} has {size} {limit.counting.unit} of copy; "
+                    f"{context.plan.platform(item.platform).name} allows {limit.value}",
+                    hint=_limit_hint(limit),
+                    item=item.id,
+                    platform=item.platform,
+                )
+
+
+@rule("CC302", "title-too-long", Severity.ERROR)
+def title_too_long(context: Context) -> Iterator[RawFinding]:
+    """A title longer than the network's title field (YouTube, Pinterest)."""
+    for item in context.live_items:
+        limit = _network_info(context, item.platform).title
+        if limit is not None and (size := limit.measure(item.title)) > limit.value:
+            yield RawFinding(
+                f"item {item.id!r} has a title of {size} {limit.counting.unit}; "
+                f"{context.plan.platform(item.platform).name} allows {limit.value}",
+                hint=_limit_hint(limit),
+                item=item.id,
+                platform=item.platform,
+            )
+
+
+@rule("CC303", "too-many-hashtags", Severity.WARNING)
+def too_many_hashtags(context: Context) -> Iterator[RawFinding]:
+    """More hashtags than the network allows or rewards."""
+    for item in context.live_items:
+        limit = _network_info(context, item.platform).hashtags
+        if limit is not None and item.copy and (count := limit.measure(item.copy)) > limit.value:
+            yield RawFinding(
+                f"item {item.id!r} has {count} hashtags; "
+                f"{context.plan.platform(item.platform).name} allows {limit.value}",
+                hint=f"keep the {limit.value} that matter most ({limit.provenance})",
+                item=item.id,
+                platform=item.platform,
+            )
+
+
+_VISUAL = frozenset({"image", "carousel", "video", "short-video", "story", "live"})
+
+
+@rule("CC304", "media-required", Severity.ERROR)
+def media_required(context: Context) -> Iterator[RawFinding]:
+    """A post without an image or video on a network that needs one."""
+    for item in context.live_items:
+        info = _network_info(context, item.platform)
+        if info.media_required and (item.media is None or item.media.value not in _VISUAL):
+            name = context.plan.platform(item.platform).name
+            stated = "no media" if item.media is None else f"media = {item.media.value!r}"
+            yield RawFinding(
+                f"item {item.id!r} has {stated}, but {name} needs an image or a video",
+                hint='set media = "image", "carousel" or "video" (and prepare it)',
+                item=item.id,
+                platform=item.platform,
+            )
+
+
+@rule("CC305", "media-not-fit-network", Severity.WARNING)
+def media_not_fit_network(context: Context) -> Iterator[RawFinding]:
+    """A kind of post the network does not take (an image on YouTube, a document on X)."""
+    for item in context.live_items:
+        info = _network_info(context, item.platform)
+        if item.media is None or info.accepts(item.media):
+            continue
+        if info.media_required and item.media.value not in _VISUAL:
+            continue  # media-required already says so, as an error
+        fits = ", ".join(sorted(media.value for media in info.media))
+        yield RawFinding(
+            f"item {item.id!r} is a {item.media.value} post, which "
+            f"{context.plan.platform(item.platform).name} does not take",
+            hint=f"make it one of: {fits}",
+            item=item.id,
+            platform=item.platform,
+        )
