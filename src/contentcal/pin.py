@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -155,9 +156,29 @@ def _pin_toml(text: str, entries: Sequence[Entry], file: str) -> str:
     if missing:
         raise _missing(file, missing)
     for entry in entries:
-        by_id[entry.item.id]["at"] = _local(entry)
+        _set_at(tomlkit, by_id[entry.item.id], _local(entry))
     result: str = tomlkit.dumps(document)
     return result
+
+
+def _set_at(tomlkit: Any, table: Any, value: dt.datetime) -> None:
+    """Add ``at = value`` right after the table's last key, indented like that key.
+
+    Plain assignment appends below the comments and blank lines that end the table, and
+    those usually introduce the *next* item; the new line would sit under them.
+    """
+    container = table.value if isinstance(table, tomlkit.items.Table) else None
+    # tomlkit has no public "insert after"; without it we fall back to appending.
+    insert_after = getattr(container, "_insert_after", None)
+    body: list[tuple[Any, Any]] = list(container.body) if container is not None else []
+    keyed = [index for index, (key, _) in enumerate(body) if key is not None]
+    if insert_after is None or "at" in table or not keyed or keyed[-1] == len(body) - 1:
+        table["at"] = value
+        return
+    last_key, last_item = body[keyed[-1]]
+    item = tomlkit.item(value)
+    item.trivia.indent = last_item.trivia.indent.rsplit("\n", 1)[-1]
+    insert_after(last_key, "at", item)
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -250,6 +271,11 @@ def _pin_csv(text: str, values: Mapping[str, str], file: str) -> str:
 # --- JSON lines ----------------------------------------------------------------------------------
 
 
+# JSON allows these unescaped inside strings, but they end a line for str.splitlines (and
+# for the loader): written raw, one item would become two broken lines.
+_LINE_BREAKS = {ord(char): f"\\u{ord(char):04x}" for char in "\x85\u2028\u2029"}
+
+
 def _pin_jsonl(text: str, values: Mapping[str, str], file: str) -> str:
     lines = text.splitlines(keepends=True)
     found = set()
@@ -262,7 +288,8 @@ def _pin_jsonl(text: str, values: Mapping[str, str], file: str) -> str:
             found.add(item_id)
             data["at"] = values[item_id]
             ending = re.search(r"\r?\n$", line)
-            lines[index] = json.dumps(data, ensure_ascii=False) + (ending.group() if ending else "")
+            dumped = json.dumps(data, ensure_ascii=False).translate(_LINE_BREAKS)
+            lines[index] = dumped + (ending.group() if ending else "")
     missing = [item_id for item_id in values if item_id not in found]
     if missing:
         raise _missing(file, missing)

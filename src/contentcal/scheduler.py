@@ -306,8 +306,13 @@ def _entry(
     placed: bool,
 ) -> Entry:
     if isinstance(at, dt.datetime):
-        start = at.astimezone(get_zone(platform.timezone))
-        end: dt.datetime | dt.date = start + (item.duration or default_duration)
+        zone = get_zone(platform.timezone)
+        start = at.astimezone(zone)
+        # Elapsed time, not wall time: a post at 02:50 on the night clocks fall back lasts
+        # 15 minutes, not an hour and 15 (aware + timedelta in one zone is wall arithmetic).
+        end: dt.datetime | dt.date = (
+            start.astimezone(UTC) + (item.duration or default_duration)
+        ).astimezone(zone)
         return Entry(item=item, platform=platform, start=start, end=end, placed=placed)
     return Entry(
         item=item, platform=platform, start=at, end=at + dt.timedelta(days=1), placed=placed
@@ -377,7 +382,8 @@ def _fixed_problems(
             if previous is not None:
                 assert isinstance(previous.start, dt.datetime)  # noqa: S101 - timed entries only
                 assert isinstance(entry.start, dt.datetime)  # noqa: S101
-                distance = entry.start - previous.start
+                # Subtracting two times of one zone gives wall time; gaps are real time.
+                distance = entry.start.astimezone(UTC) - previous.start.astimezone(UTC)
                 if distance < gap or distance == dt.timedelta(0):
                     yield ScheduleProblem(
                         ProblemKind.DOUBLE_BOOKED,
@@ -416,7 +422,8 @@ def _place(
         while position < len(free_slots):
             candidate = free_slots[position]
             position += 1
-            if last is not None and candidate - last < gap:
+            # In UTC: within one zone, subtraction ignores a DST change in between.
+            if last is not None and candidate.astimezone(UTC) - last.astimezone(UTC) < gap:
                 continue
             if _clashes(candidate.astimezone(UTC), taken, gap):
                 continue
@@ -449,7 +456,14 @@ def _why_unplaced(
             UnplacedReason.NO_SLOTS,
             f"platform {platform.id!r} has no slots; add slots = [...] or give the item a time",
         )
-    if all_slots and not free_slots:
+    if not all_slots:
+        return UnplacedItem(
+            item,
+            UnplacedReason.NO_SLOTS,
+            f"platform {platform.id!r} has no slots between now and the horizon; add slots, "
+            "extend [schedule] horizon or give the item a time",
+        )
+    if not free_slots:
         return UnplacedItem(
             item,
             UnplacedReason.BLACKOUT,

@@ -12,7 +12,6 @@ import datetime as dt
 import enum
 import io
 import json
-import textwrap
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -21,8 +20,8 @@ from typing import Any
 import attrs
 
 from contentcal.errors import InvalidOptionError
-from contentcal.model import Plan
-from contentcal.scheduler import Entry, Schedule, schedule
+from contentcal.model import ContentItem, Plan
+from contentcal.scheduler import Entry, Schedule, ScheduleProblem, schedule
 from contentcal.zones import get_zone, localize, suggest_zone
 
 __all__ = ["Format", "WeekView", "iso_week_start", "render_week", "select", "week"]
@@ -70,6 +69,15 @@ class WeekView:
     timezone: str
     """Zone in which times are shown."""
 
+    owner: str | None = None
+    """The person the view is narrowed to (its backlog, unplaced items and problems too)."""
+
+    def shows(self, item: ContentItem) -> bool:
+        """Whether `item` belongs in this view: on a shown platform and, if set, the owner's."""
+        return item.platform in self.platforms and (
+            self.owner is None or (item.owner or "").casefold() == self.owner.casefold()
+        )
+
 
 def select(
     schedule: Schedule,
@@ -109,7 +117,9 @@ def select(
             if (plan.platform(p).owner or "").casefold() == wanted_owner
             or any(entry.platform.id == p for entry in entries)
         )
-    return WeekView(schedule=schedule, entries=entries, platforms=chosen, timezone=zone)
+    return WeekView(
+        schedule=schedule, entries=entries, platforms=chosen, timezone=zone, owner=owner or None
+    )
 
 
 def week(
@@ -198,7 +208,6 @@ def _slots(view: WeekView) -> list[tuple[str, int, int]]:
 def to_json(view: WeekView) -> dict[str, Any]:
     """The stable JSON object of a week (see docs/scheduling.md for every key)."""
     schedule, zone = view.schedule, view.timezone
-    shown = set(view.platforms)
     return {
         "start": schedule.start.isoformat(),
         "end": schedule.end.isoformat(),
@@ -221,7 +230,7 @@ def to_json(view: WeekView) -> dict[str, Any]:
             }
             for entry in view.entries
         ],
-        "backlog": [_item_json(item) for item in schedule.backlog if item.platform in shown],
+        "backlog": [_item_json(item) for item in schedule.backlog if view.shows(item)],
         "unplaced": [
             {
                 **_item_json(unplaced.item),
@@ -229,7 +238,7 @@ def to_json(view: WeekView) -> dict[str, Any]:
                 "message": unplaced.message,
             }
             for unplaced in schedule.unplaced
-            if unplaced.item.platform in shown
+            if view.shows(unplaced.item)
         ],
         "problems": [
             {
@@ -239,7 +248,7 @@ def to_json(view: WeekView) -> dict[str, Any]:
                 "message": problem.message,
             }
             for problem in schedule.problems
-            if problem.item.platform in shown
+            if _shows_problem(view, problem)
         ],
         "holidays": [
             {"date": holiday.day.isoformat(), "name": holiday.name} for holiday in schedule.holidays
@@ -253,6 +262,10 @@ def to_json(view: WeekView) -> dict[str, Any]:
             for platform, filled, available in _slots(view)
         ],
     }
+
+
+def _shows_problem(view: WeekView, problem: ScheduleProblem) -> bool:
+    return view.shows(problem.item) or (problem.other is not None and view.shows(problem.other))
 
 
 def _item_json(item: Any) -> dict[str, Any]:
@@ -288,6 +301,40 @@ def _width(text: str) -> int:
     )
 
 
+def _cut(text: str, width: int) -> str:
+    """The longest start of `text` that fits `width` columns (at least one character)."""
+    cut = text[:1]
+    for char in text[1:]:
+        if _width(cut + char) > width:
+            break
+        cut += char
+    return cut
+
+
+def _wrap(text: str, width: int = TABLE_WIDTH, indent: str = "  ") -> list[str]:
+    """Wrap `text` at spaces into lines of at most `width` terminal columns.
+
+    Unlike :func:`textwrap.wrap` this counts columns, not characters: wide characters
+    (CJK, most emoji) take two. Words longer than a line are cut.
+    """
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and _width(line) + 1 + _width(word) <= width:
+            line += " " + word
+            continue
+        if line:
+            lines.append(line)
+        line = (indent if lines else "") + word
+        while _width(line) > width:
+            head = _cut(line, width)
+            lines.append(head)
+            line = indent + line[len(head) :]
+    if line:
+        lines.append(line)
+    return lines
+
+
 def _fit(text: str, width: int) -> str:
     """Cut `text` to `width` terminal columns (with …) and pad it to exactly `width`."""
     text = " ".join(text.split())
@@ -297,16 +344,18 @@ def _fit(text: str, width: int) -> str:
             if _width(cut + char) > width - 1:
                 break
             cut += char
-        text = cut + "…"
+        text = cut.rstrip() + "…"
     return text + " " * (width - _width(text))
 
 
-_COLUMNS = (("when", 17), ("title", 31), ("pillar", 13), ("goal", 15), ("status", 9), ("owner", 8))
+# Two spaces, six columns and five separators make exactly TABLE_WIDTH; "when" fits
+# "Fri 25 Dec all day".
+_COLUMNS = (("when", 18), ("title", 30), ("pillar", 13), ("goal", 15), ("status", 9), ("owner", 8))
 
 
 def _table(view: WeekView) -> str:
     plan, zone = view.schedule.plan, view.timezone
-    lines = [_heading(view), ""]
+    lines = [*_wrap(_heading(view)), ""]
     slots = {platform: (filled, available) for platform, filled, available in _slots(view)}
     for platform_id in view.platforms:
         platform = plan.platform(platform_id)
@@ -315,7 +364,7 @@ def _table(view: WeekView) -> str:
         head = f"{platform.name}" + (f" ({who})" if who else "")
         if platform.name.casefold() != platform.id.casefold():
             head = f"{platform.id}: {head}"
-        lines.append(f"{head} — {filled} of {available} slots filled")
+        lines.extend(_wrap(f"{head} — {filled} of {available} slots filled"))
         entries = [entry for entry in view.entries if entry.platform.id == platform_id]
         if not entries:
             lines.append("  (nothing planned)")
@@ -335,9 +384,7 @@ def _table(view: WeekView) -> str:
             lines.append(row.rstrip())
         lines.append("")
     for line in _footer(view):
-        lines.extend(
-            textwrap.wrap(line, TABLE_WIDTH, subsequent_indent="  ", break_on_hyphens=False)
-        )
+        lines.extend(_wrap(line))
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -349,12 +396,11 @@ def _footer(view: WeekView) -> list[str]:
         text += f", target {target:.0%})" if target is not None else ")"
         mix.append(text)
     lines = ["Pillar mix: " + (", ".join(mix) if mix else "no pillars")]
-    shown = set(view.platforms)
     if schedule.holidays:
         lines.append(
             "Holidays: " + ", ".join(f"{h.day:%a %d %b} {h.name}" for h in schedule.holidays)
         )
-    backlog = [item for item in schedule.backlog if item.platform in shown]
+    backlog = [item for item in schedule.backlog if view.shows(item)]
     if backlog:
         counts = Counter(str(item.status) for item in backlog)
         lines.append(
@@ -362,11 +408,11 @@ def _footer(view: WeekView) -> list[str]:
             + ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
             + ")"
         )
-    unplaced = [u for u in schedule.unplaced if u.item.platform in shown]
+    unplaced = [u for u in schedule.unplaced if view.shows(u.item)]
     for entry in unplaced:
         lines.append(f"Unplaced: {entry.item.id}: {entry.message}")
     for problem in schedule.problems:
-        if problem.item.platform in shown:
+        if _shows_problem(view, problem):
             lines.append(f"Problem: {problem.message} [{problem.kind}]")
     return lines
 
