@@ -29,7 +29,7 @@ from typing import Any
 
 import attrs
 
-from contentcal.errors import InvalidOptionError
+from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.fileio import write_atomic
 from contentcal.ics import EventStatus, FeedCalendar, FeedEvent, ics_bytes, to_icalendar, write_ics
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
@@ -129,9 +129,14 @@ class FeedState:
             modified = dt.datetime.fromisoformat(str(raw["modified"]).replace("Z", "+00:00"))
             if modified.tzinfo is None:
                 raise ValueError("naive time in state")
+            sequence = raw["sequence"]
+            # A SEQUENCE the writer would refuse (negative, not a whole number) must make the
+            # state "corrupt" here, not fail the whole feed later.
+            if not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 0:
+                raise ValueError(f"bad sequence {sequence!r} in state")
             entries[str(uid)] = StateEntry(
                 fingerprint=str(raw["fingerprint"]),
-                sequence=int(raw["sequence"]),
+                sequence=sequence,
                 modified=modified.astimezone(UTC),
                 start=str(raw["start"]),
                 end=str(raw["end"]),
@@ -148,14 +153,16 @@ def state_path(plan: Plan) -> str:
 def load_state(path: str) -> tuple[FeedState, str | None]:
     """Read the state file; a missing one is empty, a corrupt one is empty plus a warning."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         return FeedState(), None
     except OSError as exc:
         return FeedState(), f"{path}: cannot read the feed state ({exc.strerror}); rebuilding it"
     try:
-        return FeedState.from_json(text), None
-    except (ValueError, KeyError, TypeError):
+        # Decoding belongs here: invalid UTF-8 (UnicodeDecodeError is a ValueError) is just
+        # another kind of corrupt file. OverflowError: a time that has no UTC equivalent.
+        return FeedState.from_json(data.decode("utf-8")), None
+    except (ValueError, KeyError, TypeError, OverflowError):
         return FeedState(), (
             f"{path}: the feed state is corrupt; rebuilding it "
             "(subscribers may see every event as edited once)"
@@ -163,9 +170,20 @@ def load_state(path: str) -> tuple[FeedState, str | None]:
 
 
 def save_state(path: str, state: FeedState) -> None:
-    """Write the state file atomically (creating its folder)."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    """Write the state file atomically (creating its folder).
+
+    Raises :class:`~contentcal.errors.OutputError` when it cannot be written.
+    """
+    _make_folder_for(path)
     write_atomic(path, state.to_json().encode())
+
+
+def _make_folder_for(path: str) -> None:
+    """Create `path`'s folder; raise OutputError (not a bare OSError) when that fails."""
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 # --- events --------------------------------------------------------------------------------------
@@ -254,7 +272,7 @@ def _drafts(
             categories=categories,
             color=_color(plan, item),
             status=status,
-            url=item.link if item.link and re.match(r"https?://", item.link) else None,
+            url=_event_url(item.link),
             alarm_before=settings.alarm if isinstance(start, dt.datetime) else None,
             alarm_text=alarm_text,
         )
@@ -277,6 +295,23 @@ def _drafts(
             )
             drafts.append(_Draft(reply, item, platform, item.updated))
     return drafts
+
+
+_URI_UNSAFE = re.compile("[\x00-\x20\x7f\ufeff]")
+
+
+def _event_url(link: str | None) -> str | None:
+    """The item's link as a URL property, or None when it is not an http(s) link.
+
+    URI values cannot be escaped on the wire, so white space and control characters
+    (a space pasted into a link, say) are percent-encoded instead of failing the feed.
+    """
+    if link is None:
+        return None
+    link = re.sub("[\ud800-\udfff]", "", link.strip())
+    if not re.match(r"https?://", link, re.IGNORECASE):
+        return None
+    return _URI_UNSAFE.sub(lambda match: urllib.parse.quote(match.group(), safe=""), link)
 
 
 def _duration_words(value: dt.timedelta) -> str:
@@ -388,7 +423,8 @@ def _entries_for_feeds(schedule: Schedule, settings: FeedSettings) -> list[Entry
             start: dt.datetime | dt.date = item.at
             end: dt.datetime | dt.date
             if isinstance(start, dt.datetime):
-                end = start + (item.duration or plan.schedule_settings.duration)
+                # In UTC: wall-clock arithmetic would be off across a DST change.
+                end = start.astimezone(UTC) + (item.duration or plan.schedule_settings.duration)
             else:
                 end = start + dt.timedelta(days=1)
             entry = Entry(item=item, platform=platform, start=start, end=end, placed=False)
@@ -427,7 +463,32 @@ def _feed_title(plan: Plan, window: FeedWindow) -> tuple[str, str]:
     return f"{brand} — all posts", f"Editorial calendar of {brand}: every planned post."
 
 
-def _validate_window(plan: Plan, window: FeedWindow) -> None:
+def _base_url(base_url: str | None) -> str | None:
+    """:func:`_checked_base_url`, passing None through."""
+    return None if base_url is None else _checked_base_url(base_url)
+
+
+def _checked_base_url(base_url: str) -> str:
+    """`base_url` checked and ending in ``/``, so feed paths land inside it, not beside it.
+
+    Raises :class:`~contentcal.errors.InvalidOptionError` unless it is an absolute
+    http(s) URL without white space.
+    """
+    parts = urllib.parse.urlsplit(base_url)
+    if (
+        parts.scheme.lower() not in {"http", "https"}
+        or not parts.netloc
+        or re.search(r"[\s\x00-\x1f\x7f]", base_url)
+    ):
+        raise InvalidOptionError(
+            f"base URL must be an absolute http(s) URL, got {base_url!r} "
+            "(e.g. https://example.com/calendar/)"
+        )
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def _validate_window(plan: Plan, window: FeedWindow) -> FeedWindow:
+    """`window` with the owner spelled as in the plan; raise InvalidOptionError for typos."""
     known = [platform.id for platform in plan.platforms]
     if window.platform is not None and window.platform not in known:
         raise InvalidOptionError(
@@ -438,6 +499,20 @@ def _validate_window(plan: Plan, window: FeedWindow) -> None:
         raise InvalidOptionError(
             f"unknown pillar {window.pillar!r}; the plan has: {', '.join(pillars)}"
         )
+    if window.owner is not None:
+        # A typo must not give a silently empty calendar that someone subscribes to.
+        owners: dict[str, str] = {}
+        for name in [p.owner for p in plan.platforms] + [item.owner for item in plan.items]:
+            if name:
+                owners.setdefault(name.casefold(), name)
+        if window.owner.casefold() not in owners:
+            raise InvalidOptionError(
+                f"unknown owner {window.owner!r}; the plan has: "
+                f"{', '.join(sorted(owners.values(), key=str.casefold)) or 'no owners'}"
+            )
+        # "--owner sari" is Sari's feed, named as in the plan (the same bytes as owner/sari.ics).
+        window = attrs.evolve(window, owner=owners[window.owner.casefold()])
+    return window
 
 
 @attrs.frozen
@@ -497,14 +572,21 @@ def build_calendar(
     window: FeedWindow | None = None,
     state: FeedState | None = None,
     base_url: str | None = None,
-    path: str = "all.ics",
+    path: str | None = None,
 ) -> tuple[FeedCalendar, FeedState]:
     """The feed values for one window of `schedule`, and the updated feed state.
 
-    Raises :class:`~contentcal.errors.InvalidOptionError` for an unknown platform or pillar.
+    `path` is where the feed is published below `base_url`; it names the calendar (its UID)
+    and its SOURCE, and defaults to the window's path in :func:`feed_paths`, so a feed
+    made alone is the same calendar as that feed made by :func:`write_feeds`.
+
+    Raises :class:`~contentcal.errors.InvalidOptionError` for an unknown platform, owner or
+    pillar, or a bad `base_url`.
     """
-    window = window or FeedWindow()
-    _validate_window(schedule.plan, window)
+    window = _validate_window(schedule.plan, window or FeedWindow())
+    base_url = _base_url(base_url)
+    if path is None:
+        path = _window_path(schedule, window)
     stamped = _stamp_all(schedule, state or FeedState())
     return _calendar(schedule, stamped, window, path, base_url), stamped.state
 
@@ -534,15 +616,67 @@ def feed(
 
 
 def feed_paths(plan: Plan, entries: Iterable[Entry] = ()) -> list[tuple[str, FeedWindow]]:
-    """Every feed `write_feeds` writes: ``all.ics``, one per platform, one per owner."""
+    """Every feed `write_feeds` writes: ``all.ics``, one per platform, one per owner.
+
+    File names are safe whatever the ids and names are (a platform id such as ``../x``
+    must not write outside the folder) and never shared by two feeds.
+    """
     paths = [("all.ics", FeedWindow())]
-    paths.extend((f"platform/{p.id}.ics", FeedWindow(platform=p.id)) for p in plan.platforms)
+    taken: set[str] = set()
+    for platform in plan.platforms:
+        file_name = _file_name(platform.id, platform.id, taken)
+        paths.append((f"platform/{file_name}.ics", FeedWindow(platform=platform.id)))
+    # Owners are matched case-insensitively (FeedWindow.admits), so "Sari" and "sari" are
+    # one feed; "Sari Dewi" and "Sari-Dewi" are two people with one slug, so two files.
     owners: dict[str, str] = {}
     for name in [p.owner for p in plan.platforms] + [e.item.owner for e in entries]:
         if name:
-            owners.setdefault(owner_slug(name), name)
-    paths.extend((f"owner/{slug}.ics", FeedWindow(owner=owners[slug])) for slug in sorted(owners))
+            owners.setdefault(name.casefold(), name)
+    taken = set()
+    named = [
+        (_file_name(owners[key], owner_slug(owners[key]), taken), owners[key])
+        for key in sorted(owners)
+    ]
+    paths.extend((f"owner/{slug}.ics", FeedWindow(owner=name)) for slug, name in sorted(named))
     return paths
+
+
+def _window_path(schedule: Schedule, window: FeedWindow) -> str:
+    """The path :func:`feed_paths` gives `window`; a path of its own for other windows."""
+
+    def key(candidate: FeedWindow) -> FeedWindow:
+        owner = candidate.owner.casefold() if candidate.owner is not None else None
+        return attrs.evolve(candidate, owner=owner)
+
+    for path, candidate in feed_paths(schedule.plan, schedule.all_entries):
+        if key(candidate) == key(window):
+            return path
+    # Pillar feeds and combined filters are not written by write_feeds; still give each
+    # window its own name, so two different calendars never share a UID.
+    parts = [
+        f"{kind}/{_file_name(value, owner_slug(value) if kind == 'owner' else value, set())}"
+        for kind, value in (
+            ("platform", window.platform),
+            ("owner", window.owner),
+            ("pillar", window.pillar),
+        )
+        if value is not None
+    ]
+    return "/".join(parts) + ".ics"
+
+
+_SAFE_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+
+
+def _file_name(name: str, preferred: str, taken: set[str]) -> str:
+    """`preferred` when it is a safe, unused file name; else a slug made unique by a hash."""
+    slug = preferred if _SAFE_FILE_NAME.fullmatch(preferred) else owner_slug(name)
+    # casefold: "Instagram" and "instagram" are one file on macOS and Windows.
+    if slug.casefold() in taken:
+        digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()
+        slug = f"{slug}-{digest[:8]}"
+    taken.add(slug.casefold())
+    return slug
 
 
 @attrs.frozen
@@ -562,8 +696,11 @@ class Site:
 def build_site(
     schedule: Schedule, *, state: FeedState | None = None, base_url: str | None = None
 ) -> Site:
-    """Render every feed and the index page in memory."""
-    base_url = base_url or schedule.plan.feed_settings.base_url
+    """Render every feed and the index page in memory.
+
+    Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
+    """
+    base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
     stamped = _stamp_all(schedule, state or FeedState())
     files: dict[str, bytes] = {}
     calendars = []
@@ -587,9 +724,10 @@ def write_feeds(
     """Write every feed and ``index.html`` into `out_dir`, each file atomically.
 
     Returns the written paths (relative to `out_dir`) and the updated feed state.
-    Raises :class:`~contentcal.errors.OutputError` when a file cannot be written.
+    Raises :class:`~contentcal.errors.OutputError` when a file cannot be written and
+    :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
-    base_url = base_url or schedule.plan.feed_settings.base_url
+    base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
     stamped = _stamp_all(schedule, state or FeedState())
     written = []
     calendars = []
@@ -597,7 +735,7 @@ def write_feeds(
         calendar = _calendar(schedule, stamped, window, path, base_url)
         calendars.append((path, calendar))
         target = os.path.join(os.fspath(out_dir), path)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _make_folder_for(target)
         write_atomic(target, functools.partial(write_ics, calendar))
         written.append(path)
     index = os.path.join(os.fspath(out_dir), "index.html")
@@ -608,7 +746,7 @@ def write_feeds(
 
 def subscribe_links(base_url: str, path: str) -> tuple[str, str, str]:
     """(https URL, webcal URL, Google Calendar "add by URL" link) of a feed."""
-    https = urllib.parse.urljoin(base_url, path)
+    https = urllib.parse.urljoin(_checked_base_url(base_url), path)
     webcal = re.sub(r"^https?://", "webcal://", https)
     google = "https://calendar.google.com/calendar/r?cid=" + urllib.parse.quote(webcal, safe="")
     return https, webcal, google

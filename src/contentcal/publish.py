@@ -16,6 +16,7 @@ from pathlib import Path
 
 import attrs
 
+from contentcal.errors import InvalidOptionError
 from contentcal.feeds import (
     FeedState,
     FeedWindow,
@@ -60,12 +61,16 @@ def _window_settings(
 ) -> Plan:
     settings = plan.feed_settings
     zone = get_zone(plan.brand.timezone)
+    if start is not None and end is not None and end <= start:
+        raise InvalidOptionError(f"the end ({end}) must be after the start ({start})")
+    # `past` and `ahead` are offsets from `now`; they go negative when the whole window
+    # lies in the future (start after now) or in the past (end before now).
     if start is not None:
         first = localize(dt.datetime.combine(start, dt.time()), zone)
-        settings = attrs.evolve(settings, past=max(now - first, dt.timedelta(0)))
+        settings = attrs.evolve(settings, past=now - first)
     if end is not None:
         last = localize(dt.datetime.combine(end, dt.time()), zone)
-        settings = attrs.evolve(settings, ahead=max(last - now, dt.timedelta(0)))
+        settings = attrs.evolve(settings, ahead=last - now)
     return attrs.evolve(plan, feed_settings=settings)
 
 
@@ -90,7 +95,9 @@ def publish_feed(
 ) -> Published:
     """One feed's bytes (``all`` or filtered by `window`), updating the feed state.
 
-    `start`/`end` override the ``[feeds]`` window (dates in the brand's zone).
+    `start`/`end` override the ``[feeds]`` window (dates in the brand's zone; `end` is
+    exclusive). Raises :class:`~contentcal.errors.InvalidOptionError` when `end` is not
+    after `start`, or for an unknown platform, owner or pillar in `window`.
     """
     now = _aware(plan, now)
     plan = _window_settings(plan, now, start, end)

@@ -1,0 +1,383 @@
+"""Publishing: plan file → feeds, with the feed-state file beside the plan read and written.
+
+Also the subscription server end to end with the real builder: the bytes it serves are
+the bytes ``contentcal feeds`` writes, an edit shows up, a broken edit does not take the
+feeds down. (HTTP details are unit-tested in tests/test_serve.py.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from contentcal.cli import cli
+from contentcal.errors import InvalidOptionError, OutputError
+from contentcal.feeds import FeedState, FeedWindow, build_calendar, build_site
+from contentcal.ics import ics_bytes
+from contentcal.loader import load
+from contentcal.publish import Published, SiteBuilder, publish_feed, publish_feeds
+from contentcal.scheduler import schedule
+from contentcal.serve import FeedServer, SiteCache, make_server, serve_forever
+
+from .conftest import EXAMPLE, NOW
+from .test_feeds import LATER, LATER_STAMP, uid_of, unfold, vevents
+
+STATE = Path("batik") / ".contentcal" / "feed-state.json"
+CORRUPT_WARNING = (
+    f"{STATE}: the feed state is corrupt; rebuilding it "
+    "(subscribers may see every event as edited once)"
+)
+HARI_IBU_FB = 'at = 2026-12-22T12:00:00\nstory = "hari-ibu"'
+HARI_IBU_FB_MOVED = 'at = 2026-12-22T15:00:00\nstory = "hari-ibu"'
+
+
+@pytest.fixture
+def plan_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example in tmp_path/batik, with the working directory at tmp_path."""
+    shutil.copytree(EXAMPLE.parent, tmp_path / "batik")
+    monkeypatch.chdir(tmp_path)
+    return Path("batik") / "plan.toml"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace `old` (which must be there once) and move mtime a whole second on."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def age(path: Path) -> int:
+    """Set `path`'s mtime to a fixed old time and return it (ns), to see any rewrite."""
+    os.utime(path, ns=(1_000_000_000_000_000_000, 1_000_000_000_000_000_000))
+    return path.stat().st_mtime_ns
+
+
+# --- publish_feed: one feed, state read and written -------------------------------------------
+
+
+def test_publish_feed_returns_the_feed_and_writes_the_state(plan_path: Path) -> None:
+    """The first run: the same bytes as building in memory, and the state beside the plan."""
+    result = publish_feed(load(plan_path), now=NOW)
+    calendar, state = build_calendar(schedule(load(plan_path), now=NOW))
+    assert result == Published(files=(), body=ics_bytes(calendar), warnings=(), events=72)
+    assert STATE.read_text(encoding="utf-8") == state.to_json()
+    assert sorted(os.listdir(STATE.parent)) == ["feed-state.json"]
+
+
+def test_an_unchanged_plan_leaves_feed_and_state_untouched(plan_path: Path) -> None:
+    """Byte-identical feed on the next run; the state file is not even rewritten."""
+    first = publish_feed(load(plan_path), now=NOW)
+    mtime = age(STATE)
+    content = STATE.read_bytes()
+    second = publish_feed(load(plan_path), now=LATER)
+    assert second == first
+    assert STATE.stat().st_mtime_ns == mtime
+    assert STATE.read_bytes() == content
+
+
+def test_a_moved_item_updates_the_state(plan_path: Path) -> None:
+    """Moving hari-ibu-fb in the file: SEQUENCE 1 now, and remembered for the next run."""
+    publish_feed(load(plan_path), now=NOW)
+    edit(plan_path, HARI_IBU_FB, HARI_IBU_FB_MOVED)
+    moved = publish_feed(load(plan_path), now=LATER)
+    uid = uid_of("Batik Cikarang", "facebook", "hari-ibu-fb")
+    lines = unfold(vevents(moved.body)[uid])
+    assert "SEQUENCE:1" in lines
+    assert f"DTSTAMP:{LATER_STAMP}" in lines
+    entry = json.loads(STATE.read_text(encoding="utf-8"))["events"][uid]
+    assert (entry["sequence"], entry["modified"]) == (1, "2026-11-30T04:00:00Z")
+    assert publish_feed(load(plan_path), now=LATER + dt.timedelta(hours=1)) == moved
+
+
+def test_the_state_is_written_atomically(plan_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write that fails half-way leaves the previous state whole and no temporary file."""
+    publish_feed(load(plan_path), now=NOW)
+    before = STATE.read_bytes()
+    edit(plan_path, HARI_IBU_FB, HARI_IBU_FB_MOVED)
+
+    def broken_fsync(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    # fileio writes through os.fsync before the rename; failing there is a full disk.
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OutputError) as caught:
+        publish_feed(load(plan_path), now=LATER)
+    assert str(caught.value) == f"cannot write {STATE}: No space left on device"
+    assert STATE.read_bytes() == before
+    assert sorted(os.listdir(STATE.parent)) == ["feed-state.json"]
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"{", b"\xff\xfe", b'{"version": 1, "events": {"x": {"sequence": -1}}}']
+)
+def test_a_corrupt_state_is_rebuilt_with_a_warning(plan_path: Path, content: bytes) -> None:
+    """The warning is returned (the CLI prints it); the feed is a first run's; state fixed."""
+    STATE.parent.mkdir()
+    STATE.write_bytes(content)
+    result = publish_feed(load(plan_path), now=NOW)
+    assert result.warnings == (CORRUPT_WARNING,)
+    assert result.body == publish_feed(load(plan_path), now=NOW, use_state=False).body
+    assert FeedState.from_json(STATE.read_text(encoding="utf-8")).entries
+    assert publish_feed(load(plan_path), now=NOW).warnings == ()
+
+
+def test_without_state_nothing_is_written(plan_path: Path) -> None:
+    """use_state=False: every stamp is now, and no .contentcal folder appears."""
+    result = publish_feed(load(plan_path), now=NOW, use_state=False)
+    assert result.events == 72
+    assert not STATE.parent.exists()
+
+
+def test_the_state_file_setting_is_relative_to_the_plan(
+    plan_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """[feeds] state_file = "state/feeds.json" lands beside the plan, wherever we run."""
+    text = plan_path.read_text(encoding="utf-8")
+    plan_path.write_text(text + '\n[feeds]\nstate_file = "state/feeds.json"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "batik" / "items")
+    publish_feed(load(Path("..") / "plan.toml"), now=NOW)
+    assert (tmp_path / "batik" / "state" / "feeds.json").is_file()
+    assert not (tmp_path / "batik" / ".contentcal").exists()
+
+
+def test_a_naive_now_is_the_brands_wall_time(plan_path: Path) -> None:
+    """2026-11-30 08:00 without a zone is 08:00 in Jakarta, the same as NOW."""
+    naive = publish_feed(load(plan_path), now=dt.datetime(2026, 11, 30, 8), use_state=False)
+    assert naive == publish_feed(load(plan_path), now=NOW, use_state=False)
+
+
+def _starts(body: bytes) -> list[str]:
+    return [line for line in unfold(body) if line.startswith("DTSTART")]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "first", "last", "count"),
+    [
+        (None, None, "DTSTART:20261130T120000Z", "DTSTART:20270108T100000Z", 72),
+        (dt.date(2027, 1, 1), None, "DTSTART:20270103T020000Z", "DTSTART:20270108T100000Z", 6),
+        (None, dt.date(2026, 12, 2), "DTSTART:20261130T120000Z", "DTSTART:20261201T090000Z", 4),
+        (
+            dt.date(2026, 12, 21),
+            dt.date(2026, 12, 23),
+            "DTSTART:20261221T120000Z",
+            "DTSTART:20261222T090000Z",
+            4,
+        ),
+    ],
+)
+def test_start_and_end_choose_the_days(
+    plan_path: Path,
+    start: dt.date | None,
+    end: dt.date | None,
+    first: str,
+    last: str,
+    count: int,
+) -> None:
+    """Dates in the brand's zone, end exclusive; a start after now is no longer ignored.
+
+    Regression: a start in the future (or an end in the past) was clamped to now.
+    """
+    body = publish_feed(load(plan_path), now=NOW, start=start, end=end, use_state=False).body
+    starts = _starts(body)
+    assert (starts[0], starts[-1], len(starts)) == (first, last, count)
+
+
+def test_an_end_in_the_past_is_honoured(plan_path: Path) -> None:
+    """Regression: --end before now was clamped to now and showed everything up to now."""
+    body = publish_feed(
+        load(plan_path),
+        now=dt.datetime(2026, 12, 20, 8),
+        start=dt.date(2026, 12, 1),
+        end=dt.date(2026, 12, 2),
+        use_state=False,
+    ).body
+    assert _starts(body) == ["DTSTART:20261201T050000Z", "DTSTART:20261201T090000Z"]
+
+
+@pytest.mark.parametrize("end", [dt.date(2026, 12, 5), dt.date(2026, 12, 1)])
+def test_an_end_not_after_the_start_is_an_invalid_option(plan_path: Path, end: dt.date) -> None:
+    """An empty window is a mistake worth saying, not an empty feed."""
+    with pytest.raises(InvalidOptionError) as caught:
+        publish_feed(load(plan_path), now=NOW, start=dt.date(2026, 12, 5), end=end)
+    assert str(caught.value) == f"the end ({end}) must be after the start (2026-12-05)"
+
+
+def test_a_filtered_feed_still_keeps_the_whole_state(plan_path: Path) -> None:
+    """--platform whatsapp writes stamps for every event, so the next full feed agrees."""
+    only = publish_feed(load(plan_path), now=NOW, window=FeedWindow(platform="whatsapp"))
+    assert only.events == 8
+    assert len(json.loads(STATE.read_text(encoding="utf-8"))["events"]) == 72
+    mtime = age(STATE)
+    publish_feed(load(plan_path), now=LATER)
+    assert STATE.stat().st_mtime_ns == mtime
+
+
+# --- publish_feeds: the static site -----------------------------------------------------------
+
+
+SITE_FILES = (
+    "all.ics",
+    "platform/instagram.ics",
+    "platform/facebook.ics",
+    "platform/whatsapp.ics",
+    "owner/budi.ics",
+    "owner/sari.ics",
+    "index.html",
+)
+
+
+def test_publish_feeds_writes_every_file_as_built_in_memory(plan_path: Path) -> None:
+    """Files on disk are exactly build_site's; the state is saved, and only once."""
+    result = publish_feeds(
+        load(plan_path), now=NOW, out_dir="site", base_url="https://cal.example.com/batik/"
+    )
+    assert result.files == SITE_FILES
+    assert result.warnings == ()
+    site = build_site(schedule(load(plan_path), now=NOW), base_url="https://cal.example.com/batik/")
+    for path in SITE_FILES:
+        assert (Path("site") / path).read_bytes() == site.files[path], path
+    assert STATE.read_text(encoding="utf-8") == site.state.to_json()
+    mtime = age(STATE)
+    publish_feeds(load(plan_path), now=LATER, out_dir="site")
+    assert STATE.stat().st_mtime_ns == mtime
+    assert (Path("site") / "all.ics").read_bytes() == build_site(
+        schedule(load(plan_path), now=NOW)
+    ).files["all.ics"]
+
+
+def test_publish_feeds_into_an_unwritable_place_is_an_output_error(plan_path: Path) -> None:
+    """Regression: a file where a folder should be raised a bare FileExistsError."""
+    Path("site").write_text("in the way", encoding="utf-8")
+    with pytest.raises(OutputError) as caught:
+        publish_feeds(load(plan_path), now=NOW, out_dir="site")
+    assert str(caught.value) == "cannot write site/all.ics: File exists"
+    Path("site").unlink()
+    Path("site").mkdir()
+    Path("site/platform").write_text("in the way", encoding="utf-8")
+    with pytest.raises(OutputError) as caught:
+        publish_feeds(load(plan_path), now=NOW, out_dir="site")
+    assert str(caught.value) == "cannot write site/platform/instagram.ics: File exists"
+
+
+# --- the server, end to end ---------------------------------------------------------------
+
+
+def get(server: FeedServer, target: str) -> tuple[int, bytes]:
+    """Status and body of one GET."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.request("GET", target)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def serving(plan_path: Path) -> Iterator[Callable[[], FeedServer]]:
+    """Start the real builder behind a server on a free port (clock fixed at NOW)."""
+    servers: list[tuple[FeedServer, threading.Thread]] = []
+
+    def start() -> FeedServer:
+        builder = SiteBuilder(str(plan_path), clock=lambda: NOW)
+        cache = SiteCache(builder.build, builder.watched, check_interval=0)
+        server = make_server(cache, host="127.0.0.1", port=0)
+        thread = threading.Thread(
+            target=serve_forever, args=(server,), kwargs={"poll_interval": 0.01}, daemon=True
+        )
+        thread.start()
+        servers.append((server, thread))
+        return server
+
+    yield start
+    for server, thread in servers:
+        server.shutdown()
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+
+
+def test_the_server_serves_what_contentcal_feeds_writes(
+    serving: Callable[[], FeedServer], tmp_path: Path
+) -> None:
+    """Same plan, same now: GET /all.ics (and every other file) = the files on disk."""
+    shutil.copytree(EXAMPLE.parent, tmp_path / "other")
+    result = CliRunner().invoke(
+        cli,
+        ["feeds", "other/plan.toml", "--out", "site", "--now", "2026-11-30T08:00"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0
+    server = serving()
+    assert get(server, "/all.ics") == (200, (tmp_path / "site" / "all.ics").read_bytes())
+    for path in SITE_FILES:
+        assert get(server, f"/{path}") == (200, (tmp_path / "site" / path).read_bytes()), path
+    assert get(server, "/") == (200, (tmp_path / "site" / "index.html").read_bytes())
+
+
+def test_an_edit_is_served_on_the_next_request(
+    serving: Callable[[], FeedServer], plan_path: Path
+) -> None:
+    """Move a post in the plan: the next GET has it at the new time, with SEQUENCE 1."""
+    server = serving()
+    status, before = get(server, "/platform/facebook.ics")
+    assert status == 200
+    edit(plan_path, HARI_IBU_FB, HARI_IBU_FB_MOVED)
+    status, after = get(server, "/platform/facebook.ics")
+    assert status == 200
+    uid = uid_of("Batik Cikarang", "facebook", "hari-ibu-fb")
+    assert unfold(vevents(before)[uid])[2] == "DTSTART:20261222T050000Z"
+    assert unfold(vevents(after)[uid])[2:4] == [
+        "DTSTART:20261222T080000Z",
+        "DTEND:20261222T081500Z",
+    ]
+    assert "SEQUENCE:1" in unfold(vevents(after)[uid])
+    assert get(server, "/platform/facebook.ics") == (200, after)
+
+
+def test_an_edit_to_an_included_file_is_served_too(
+    serving: Callable[[], FeedServer], plan_path: Path
+) -> None:
+    """The item files (items/*.csv) are watched as well as plan.toml."""
+    server = serving()
+    _, before = get(server, "/all.ics")
+    csv = plan_path.parent / "items" / "january.csv"
+    edit(csv, "Senin pertama 2027: resolusi Jumat batik", "Senin pertama 2027: resolusi batik")
+    _, after = get(server, "/all.ics")
+    assert b"resolusi Jumat batik" in before
+    assert b"resolusi Jumat batik" not in after
+    assert b"SUMMARY:[Instagram] Senin pertama 2027: resolusi batik\r\n" in after
+
+
+def test_a_broken_edit_keeps_the_last_good_feed_and_logs_where(
+    serving: Callable[[], FeedServer], plan_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An unknown pillar: the old feed stays online, the log says file, line and fix."""
+    server = serving()
+    _, good = get(server, "/all.ics")
+    broken = 'id = "batik-care-ig"\nplatform = "instagram"\npillar = "edu"'
+    with caplog.at_level(logging.ERROR, logger="contentcal.serve"):
+        edit(plan_path, broken.replace('"edu"', '"education"'), broken)
+        assert get(server, "/all.ics") == (200, good)
+        assert get(server, "/platform/instagram.ics")[0] == 200
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors == [
+        f"{plan_path}:310: items[10].pillar: item 'batik-care-ig': unknown pillar 'edu' "
+        "(did you mean 'education'?)"
+    ]
+    edit(plan_path, broken, broken.replace('"edu"', '"entertainment"'))
+    _, fixed = get(server, "/all.ics")
+    assert fixed != good
+    uid = uid_of("Batik Cikarang", "instagram", "batik-care-ig")
+    assert "CATEGORIES:instagram,entertainment,followers-q1" in unfold(vevents(fixed)[uid])
