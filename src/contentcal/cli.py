@@ -193,10 +193,17 @@ def schedule_command(
         result = pinning.pin(placed)
         if dry_run:
             click.echo(result.diff(), nl=False)
-            click.echo(f"would pin {result.pinned} items in {len(result.changes)} files", err=True)
+            click.echo(
+                f"would pin {_count(result.pinned, 'item')} in "
+                f"{_count(len(result.changes), 'file')}",
+                err=True,
+            )
         else:
             pinning.apply_pins(result)
-            click.echo(f"pinned {result.pinned} items in {len(result.changes)} files", err=True)
+            click.echo(
+                f"pinned {_count(result.pinned, 'item')} in {_count(len(result.changes), 'file')}",
+                err=True,
+            )
         return
     click.echo(views.render_week(views.select(placed), fmt=output_format), nl=False)
 
@@ -310,7 +317,9 @@ def ics(
     )
     _warn(result.warnings)
     if output is None:
-        click.get_binary_stream("stdout").write(result.body)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(result.body)
+        sys.stdout.buffer.flush()
     else:
         write_atomic(output, result.body)
         click.echo(f"wrote {output} ({result.events} events)", err=True)
@@ -381,6 +390,10 @@ def serve(plan: str, host: str, port: int, token: str | None, base_url: str | No
             click.echo(f"  {link.path}: {link.webcal}", err=True)
     serving.serve_forever(server)
     click.echo("stopped", err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _warn(warnings: tuple[str, ...]) -> None:

@@ -38,7 +38,10 @@ def public_holidays(
         ) from None
     years = list(range(first.year, last.year + 1))
     try:
-        calendar = holidays.country_holidays(country, subdiv=subdivision, years=years)
+        # Names in English whatever the machine's locale, so schedules are reproducible.
+        calendar = holidays.country_holidays(
+            country, subdiv=subdivision, years=years, language="en_US"
+        )
     except NotImplementedError:
         raise PlanError(
             [
