@@ -148,6 +148,14 @@ class Context:
     network_infos: dict[str, NetworkInfo] = attrs.field(factory=dict, eq=False, repr=False)
     """Network knowledge per platform id, filled on first use."""
 
+    copies: list[_Copies] = attrs.field(factory=list, eq=False, repr=False)
+    """The duplicate search, run once on first use by the content rules."""
+
+    @functools.cached_property
+    def order(self) -> dict[str, int]:
+        """Each item's position in the plan."""
+        return {item.id: index for index, item in enumerate(self.plan.items)}
+
     @functools.cached_property
     def live_items(self) -> tuple[ContentItem, ...]:
         """Items that are not cancelled."""
@@ -664,3 +672,137 @@ def media_not_fit_network(context: Context) -> Iterator[RawFinding]:
             item=item.id,
             platform=item.platform,
         )
+
+
+# --- different platform, different content -----------------------------------------------------
+
+
+@attrs.frozen
+class _Copies:
+    """Duplicate copy among the plan's live items, found once per check."""
+
+    exact: tuple[tuple[str, ...], ...]
+    """Groups of item ids with identical normalised copy (any platforms), in plan order."""
+
+    near: tuple[tuple[str, str, float], ...]
+    """(earlier item, later item, similarity) across platforms, in plan order."""
+
+
+def _copies(context: Context) -> _Copies:
+    cached = context.copies
+    if cached:
+        return cached[0]
+    from contentcal.similarity import DEFAULT_THRESHOLD, Doc, find_duplicates  # noqa: PLC0415
+
+    docs = [
+        Doc(key=item.id, group=item.platform, text=item.copy)
+        for item in context.live_items
+        if item.copy.strip()
+    ]
+    threshold = context.thresholds.near_duplicate or DEFAULT_THRESHOLD
+    # Two processes pay off only on large plans (process start-up costs ~0.1 s).
+    workers = 2 if len(docs) >= 20_000 else 1
+    found = find_duplicates(docs, threshold=min(threshold, 1.0), workers=workers)
+    order = context.order
+    exact = tuple(tuple(sorted(group, key=order.__getitem__)) for group in found.exact)
+    near = []
+    for match in found.near:
+        first, second = sorted((match.a, match.b), key=order.__getitem__)
+        near.append((first, second, match.similarity))
+    result = _Copies(exact=tuple(sorted(exact, key=lambda g: order[g[0]])), near=tuple(near))
+    cached.append(result)
+    return result
+
+
+def _names(item_ids: Iterable[str], context: Context) -> str:
+    plan = context.plan
+    return ", ".join(f"{item_id!r} ({plan.item(item_id).platform})" for item_id in item_ids)
+
+
+@rule("CC401", "same-copy-across-platforms", Severity.ERROR)
+def same_copy_across_platforms(context: Context) -> Iterator[RawFinding]:
+    """The same text posted on two or more platforms: different platform, different content."""
+    plan = context.plan
+    for group in _copies(context).exact:
+        platforms = {plan.item(item_id).platform for item_id in group}
+        if len(platforms) < 2:
+            continue
+        yield RawFinding(
+            f"the same copy is planned on {len(platforms)} platforms: {_names(group, context)}",
+            hint="write each platform its own version: its audience, its length, its call "
+            "to action",
+            item=group[0],
+            platform=plan.item(group[0]).platform,
+        )
+
+
+@rule("CC402", "near-duplicate-across-platforms", Severity.WARNING)
+def near_duplicate_across_platforms(context: Context) -> Iterator[RawFinding]:
+    """Nearly the same text on two platforms (a few words or hashtags changed)."""
+    plan = context.plan
+    for first, second, score in _copies(context).near:
+        yield RawFinding(
+            f"item {second!r} ({plan.item(second).platform}) is {score:.0%} the same as "
+            f"{first!r} ({plan.item(first).platform})",
+            hint="rewrite it for its platform, or add ignore = "
+            '["near-duplicate-across-platforms"] with a reason',
+            item=second,
+            platform=plan.item(second).platform,
+        )
+
+
+@rule("CC403", "mirrored-platform", Severity.WARNING)
+def mirrored_platform(context: Context) -> Iterator[RawFinding]:
+    """A platform that mostly repeats another platform's content."""
+    plan = context.plan
+    copies = _copies(context)
+    mirrored: dict[str, set[str]] = defaultdict(set)
+    for group in copies.exact:
+        for item_id in group:
+            home = plan.item(item_id).platform
+            if any(plan.item(other).platform != home for other in group):
+                mirrored[home].add(item_id)
+    for first, second, _ in copies.near:
+        mirrored[plan.item(first).platform].add(first)
+        mirrored[plan.item(second).platform].add(second)
+    totals = Counter(item.platform for item in context.live_items if item.copy.strip())
+    share = context.thresholds.mirrored_share
+    for platform in plan.platforms:
+        total, repeated = totals[platform.id], len(mirrored[platform.id])
+        if total >= 2 and repeated / total >= share:
+            yield _platform_finding(
+                context,
+                platform.id,
+                f"{repeated} of {total} items on {platform.id!r} repeat another platform's "
+                f"copy ({repeated / total:.0%})",
+                "give it its own content, or drop it: you need not be everywhere",
+            )
+
+
+@rule("CC404", "repeated-copy-on-platform", Severity.WARNING)
+def repeated_copy_on_platform(context: Context) -> Iterator[RawFinding]:
+    """The same text again on the same platform within a few weeks."""
+    plan = context.plan
+    days = context.thresholds.repeat_days
+    when: dict[str, dt.datetime] = {}
+    for entry in context.schedule.all_entries:
+        if isinstance(entry.start, dt.datetime):
+            when[entry.item.id] = entry.start
+    for group in _copies(context).exact:
+        by_platform: dict[str, list[str]] = defaultdict(list)
+        for item_id in group:
+            if item_id in when:
+                by_platform[plan.item(item_id).platform].append(item_id)
+        for platform_id, item_ids in sorted(by_platform.items()):
+            ordered = sorted(item_ids, key=when.__getitem__)
+            for earlier, later in itertools.pairwise(ordered):
+                gap = when[later] - when[earlier]
+                if gap <= dt.timedelta(days=days):
+                    yield RawFinding(
+                        f"item {later!r} repeats the copy of {earlier!r} on {platform_id!r} "
+                        f"{gap.days} days later",
+                        hint=f"space repeats more than {days} days apart, or change the text "
+                        "(X rejects duplicate posts)",
+                        item=later,
+                        platform=platform_id,
+                    )
