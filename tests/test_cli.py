@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from contentcal.cli import cli
@@ -138,3 +140,27 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert result.returncode == 0
     assert "Turn a social-media strategy into a checked editorial calendar." in result.stdout
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long runs draw click's bar on stderr in a terminal; --quiet or a pipe draws none."""
+    from contentcal import cli as cli_module
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with cli_module._progress("checking", quiet=False) as progress:
+        assert progress is not None
+        progress(1, 2)
+        progress(2, 2)
+    assert "checking" in terminal.getvalue()
+    assert "100%" in terminal.getvalue()
+    with cli_module._progress("checking", quiet=True) as progress:
+        assert progress is None
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    with cli_module._progress("checking", quiet=False) as progress:
+        assert progress is None

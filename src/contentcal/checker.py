@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -94,6 +94,9 @@ class Finding:
             self.message,
         )
 
+
+Progress = Callable[[int, int], None]
+"""A progress callback: (steps done, steps in all)."""
 
 LOAD_CODES: Mapping[str, str] = {
     "syntax-error": "CC001",
@@ -252,19 +255,24 @@ def _rule_hint(value: str) -> str:
     return "see docs/rules.md for every rule's name and code"
 
 
-def check(plan: Plan, *, now: dt.datetime, config: CheckConfig | None = None) -> list[Finding]:
+def check(
+    plan: Plan,
+    *,
+    now: dt.datetime,
+    config: CheckConfig | None = None,
+    progress: Progress | None = None,
+) -> list[Finding]:
     """Run every active rule over `plan` and return the findings, sorted.
 
     `now` is an aware date-time (a naive one is read as the brand's wall time); it decides
     what is in the past. Items that suppress a rule with ``ignore = [...]`` get no finding
-    from it.
+    from it. `progress`, if given, is called with (rules done, rules to run) after each rule.
     """
     config = config or CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
     context = Context(plan=plan, now=now, thresholds=config.thresholds)
     findings = []
-    for rule in RULES:
-        if not config.active(rule):
-            continue
+    active = [rule for rule in RULES if config.active(rule)]
+    for done, rule in enumerate(active, start=1):
         severity = config.severity_of(rule)
         for raw in rule.function(context):
             item = plan.item(raw.item) if raw.item is not None else None
@@ -285,6 +293,8 @@ def check(plan: Plan, *, now: dt.datetime, config: CheckConfig | None = None) ->
                     platform=raw.platform,
                 )
             )
+        if progress is not None:
+            progress(done, len(active))
     return sorted(findings, key=Finding.sort_key)
 
 
@@ -320,6 +330,7 @@ def check_file(
     now: dt.datetime,
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> CheckReport:
     """Load and check a plan file; load problems come back as findings, not exceptions.
 
@@ -340,7 +351,7 @@ def check_file(
     except PlanError as exc:
         findings = sorted((finding_from_problem(p) for p in exc.problems), key=Finding.sort_key)
         return CheckReport(plan_file=name, findings=tuple(findings))
-    findings = check(plan, now=now, config=config)
+    findings = check(plan, now=now, config=config, progress=progress)
     return CheckReport(
         plan_file=name,
         findings=tuple(findings),

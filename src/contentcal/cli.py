@@ -8,9 +8,10 @@ Exit codes: 0 success, 1 the plan has errors (or another contentcal error), 2 us
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import click
@@ -66,6 +67,32 @@ def cli() -> None:
     """
 
 
+def _quiet_option(function: F) -> F:
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="No progress bar (there is none when not a terminal)."
+    )(function)
+
+
+@contextlib.contextmanager
+def _progress(label: str, quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress callback drawing click's bar on stderr, or None when nobody watches."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    bar: Any = None
+    with contextlib.ExitStack() as stack:
+
+        def update(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = stack.enter_context(
+                    click.progressbar(length=total, label=label, file=sys.stderr)
+                )
+            bar.update(done - bar.pos)
+
+        yield update
+
+
 def _plan_argument(function: F) -> F:
     return click.argument("plan", type=click.Path(dir_okay=False, path_type=str), metavar="PLAN")(
         function
@@ -105,6 +132,7 @@ def _now_option(function: F) -> F:
     "--ignore", multiple=True, metavar="RULE", help="Skip these rules (name or code); repeatable."
 )
 @_now_option
+@_quiet_option
 def check(
     plan: str,
     output_format: str,
@@ -112,6 +140,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     now: dt.datetime | None,
+    quiet: bool,
 ) -> None:
     """Check PLAN and report every problem with its file, line and a fix.
 
@@ -121,7 +150,10 @@ def check(
     """
     from contentcal import checker as checking  # noqa: PLC0415 - lazy: heavy rule modules
 
-    report = checking.check_file(plan, now=_aware_now(now), select=select, ignore=ignore)
+    with _progress("checking", quiet) as progress:
+        report = checking.check_file(
+            plan, now=_aware_now(now), select=select, ignore=ignore, progress=progress
+        )
     if output_format == "json":
         click.echo(checking.render_json(report))
     else:
@@ -340,7 +372,10 @@ def ics(
     help="Public URL of that folder; needed for subscribe links in index.html.",
 )
 @_now_option
-def feeds(plan: str, out_dir: str, base_url: str | None, now: dt.datetime | None) -> None:
+@_quiet_option
+def feeds(
+    plan: str, out_dir: str, base_url: str | None, now: dt.datetime | None, quiet: bool
+) -> None:
     """Write every feed of PLAN into a folder for static hosting.
 
     Writes all.ics, platform/<id>.ics, owner/<name>.ics and an index.html with webcal://,
@@ -349,7 +384,10 @@ def feeds(plan: str, out_dir: str, base_url: str | None, now: dt.datetime | None
     from contentcal.loader import load  # noqa: PLC0415 - lazy: icalendar is heavy
     from contentcal.publish import publish_feeds  # noqa: PLC0415
 
-    result = publish_feeds(load(plan), now=_aware_now(now), out_dir=out_dir, base_url=base_url)
+    with _progress("writing feeds", quiet) as progress:
+        result = publish_feeds(
+            load(plan), now=_aware_now(now), out_dir=out_dir, base_url=base_url, progress=progress
+        )
     _warn(result.warnings)
     for path in result.files:
         click.echo(f"{out_dir.rstrip('/')}/{path}")

@@ -23,7 +23,7 @@ import re
 import unicodedata
 import urllib.parse
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -720,10 +720,12 @@ def write_feeds(
     *,
     state: FeedState | None = None,
     base_url: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[str], FeedState]:
     """Write every feed and ``index.html`` into `out_dir`, each file atomically.
 
     Returns the written paths (relative to `out_dir`) and the updated feed state.
+    `progress`, if given, is called with (feeds written, feeds in all) after each feed.
     Raises :class:`~contentcal.errors.OutputError` when a file cannot be written and
     :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
@@ -731,13 +733,16 @@ def write_feeds(
     stamped = _stamp_all(schedule, state or FeedState())
     written = []
     calendars = []
-    for path, window in feed_paths(schedule.plan, stamped.entries):
+    paths = feed_paths(schedule.plan, stamped.entries)
+    for path, window in paths:
         calendar = _calendar(schedule, stamped, window, path, base_url)
         calendars.append((path, calendar))
         target = os.path.join(os.fspath(out_dir), path)
         _make_folder_for(target)
         write_atomic(target, functools.partial(write_ics, calendar))
         written.append(path)
+        if progress is not None:
+            progress(len(written), len(paths))
     index = os.path.join(os.fspath(out_dir), "index.html")
     write_atomic(index, _index_html(schedule.plan, calendars, base_url).encode())
     written.append("index.html")

@@ -126,8 +126,11 @@ def publish_feeds(
     now: dt.datetime,
     out_dir: str | os.PathLike[str],
     base_url: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Published:
     """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics`` and ``index.html``.
+
+    `progress` is passed on to :func:`~contentcal.feeds.write_feeds`.
 
     Raises :class:`~contentcal.errors.OutputError` when the folder cannot be written.
     """
@@ -135,7 +138,9 @@ def publish_feeds(
     path = state_path(plan)
     state, warning = load_state(path)
     placed = schedule(plan, now=now)
-    written, new_state = write_feeds(placed, out_dir, state=state, base_url=base_url)
+    written, new_state = write_feeds(
+        placed, out_dir, state=state, base_url=base_url, progress=progress
+    )
     _save_if_changed(path, state, new_state)
     return Published(
         files=tuple(written),
