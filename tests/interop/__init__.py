@@ -1,0 +1,1 @@
+"""Helpers that check contentcal's feeds with independent parsers (see tests/test_interop.py)."""
