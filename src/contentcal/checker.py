@@ -227,7 +227,7 @@ class CheckConfig:
         thresholds, threshold_problems = Thresholds.from_settings(settings, file=file)
         problems.extend(threshold_problems)
         if problems:
-            raise PlanError(problems)
+            raise PlanError(_with_lines(problems, file))
         return cls(
             select=chosen_select,
             ignore=chosen_ignore,
@@ -244,6 +244,19 @@ class CheckConfig:
     def severity_of(self, rule: Rule) -> Severity:
         """The rule's severity after overrides."""
         return self.severity.get(rule.name) or self.severity.get(rule.code) or rule.severity
+
+
+def _with_lines(problems: list[Problem], file: str | None) -> list[Problem]:
+    """`problems` in the ``[check]`` table, each with the line of its key where known."""
+    from contentcal.rules import _line_of, _plan_lines  # noqa: PLC0415 - only on error
+
+    lines = _plan_lines(file)
+    return [
+        attrs.evolve(problem, line=_line_of(lines, problem.path))
+        if problem.line is None and problem.path and problem.path.startswith("check.")
+        else problem
+        for problem in problems
+    ]
 
 
 def _rule_hint(value: str) -> str:

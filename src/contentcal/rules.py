@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 __all__ = ["RULES", "Context", "RawFinding", "Rule", "Thresholds"]
 
 
+_MAX_DAYS = 3660
+"""The largest day count a threshold may have: ten years."""
+
+
 @attrs.frozen
 class Thresholds:
     """Numbers the rules compare against; set in the plan's ``[check]`` table."""
@@ -85,10 +89,23 @@ class Thresholds:
                 )
                 continue
             default = fields[name].default
-            if isinstance(raw, bool) or not isinstance(raw, int | float) or raw < 0:
+            # Shares are fractions; day counts stay within what dates can hold (and what
+            # a schedule can compute quickly); other counts are whole numbers.
+            if isinstance(default, float):
+                expected, maximum = "a number from 0 to 1", 1.0
+            elif name.endswith("_days"):
+                expected, maximum = f"a whole number of days from 0 to {_MAX_DAYS}", _MAX_DAYS
+            else:
+                expected, maximum = "a whole number, 0 or more", float("inf")
+            if (
+                isinstance(raw, bool)
+                or not isinstance(raw, int | float)
+                or not 0 <= raw <= maximum
+                or (isinstance(default, int) and isinstance(raw, float) and not raw.is_integer())
+            ):
                 problems.append(
                     Problem(
-                        f"check.{key} must be a non-negative number, got {raw!r}",
+                        f"check.{key} must be {expected}, got {raw!r}",
                         file=file,
                         path=f"check.{key}",
                         hint=f"the default is {default}",
@@ -174,14 +191,23 @@ class Context:
             end=start + dt.timedelta(days=self.thresholds.window_days),
         )
 
+    @functools.cached_property
+    def plan_lines(self) -> Mapping[str, int]:
+        """Line of each table header and key of the plan file, read once per check."""
+        return _plan_lines(self.plan.source)
+
     def plan_line(self, path: str) -> tuple[str | None, int | None]:
         """File and best-known line of a key path in the plan file."""
-        return self.plan.source, _plan_lines(self.plan.source).get(path)
+        return self.plan.source, _line_of(self.plan_lines, path)
 
 
-@functools.lru_cache(maxsize=8)
 def _plan_lines(source: str | None) -> Mapping[str, int]:
-    """Line of each ``[table]`` header of the plan file, for plan-level findings."""
+    """Line of each ``[table]`` header and ``key =`` of a plan file, by key path.
+
+    Best effort, for locating plan-level findings: tomllib reports no positions. Keys
+    inside arrays of tables (``[[items]]``) are left out. Read afresh on every call (not
+    cached by name: the same file name can hold another plan a moment later).
+    """
     if source is None:
         return {}
     import re  # noqa: PLC0415
@@ -189,15 +215,33 @@ def _plan_lines(source: str | None) -> Mapping[str, int]:
 
     try:
         text = Path(source).read_text(encoding="utf-8-sig")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return {}
     lines: dict[str, int] = {}
+    table: str | None = ""
     for number, line in enumerate(text.splitlines(), start=1):
-        match = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
-        if match:
-            key = ".".join(part.strip().strip('"') for part in match.group(1).split("."))
-            lines.setdefault(key, number)
+        if re.match(r"\s*\[\[", line):
+            table = None
+            continue
+        header = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
+        if header:
+            table = ".".join(part.strip().strip('"') for part in header.group(1).split("."))
+            lines.setdefault(table, number)
+            continue
+        key = re.match(r'\s*([A-Za-z0-9_\-]+|"[^"]*")\s*=', line)
+        if key and table is not None:
+            name = key.group(1).strip('"')
+            lines.setdefault(f"{table}.{name}" if table else name, number)
     return lines
+
+
+def _line_of(lines: Mapping[str, int], path: str) -> int | None:
+    """Line of `path`, else of its closest enclosing key or table; ``None`` when unknown."""
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path.rpartition(".")[0]
+    return None
 
 
 RuleFunction = Callable[[Context], Iterable[RawFinding]]
@@ -278,7 +322,7 @@ _SMART_WORDS = {
     "T": "timely",
 }
 _SMART_FIX = {
-    "S": "a statement",
+    "S": "statement = ...",
     "M": "metric = ...",
     "A": "target = ...",
     "R": "relevance = ...",
@@ -313,11 +357,11 @@ def goal_past_due(context: Context) -> Iterator[RawFinding]:
             users[item.goal].append(item.id)
     for goal in context.plan.goals:
         if goal.due is not None and goal.due < today and users.get(goal.id):
-            file, line = context.plan_line(f"goals.{goal.id}")
+            file, line = context.plan_line(f"goals.{goal.id}.due")
             count = len(users[goal.id])
             yield RawFinding(
                 f"goal {goal.id!r} was due on {goal.due} but {count} unpublished "
-                f"item{'s' if count != 1 else ''} still serve it",
+                f"{'items still serve' if count != 1 else 'item still serves'} it",
                 hint="review the result against the target, then set a new goal or due date",
                 file=file,
                 line=line,
@@ -443,7 +487,8 @@ def no_slots(context: Context) -> Iterator[RawFinding]:
                 context,
                 platform.id,
                 f"platform {platform.id!r} has no slots but {count} "
-                f"item{'s' if count != 1 else ''} without a time wait for one "
+                f"{'items' if count != 1 else 'item'} without a time "
+                f"{'wait' if count != 1 else 'waits'} for one "
                 f"(first: {first[platform.id]!r})",
                 'add slots = ["MO,WE,FR 19:00"] or give each item an at = ... time',
             )
@@ -488,13 +533,20 @@ def past_not_published(context: Context) -> Iterator[RawFinding]:
     return _problems(context, "past-not-published")
 
 
+# A published item without a time needs its time, not more slots.
+_UNPLACED_HINTS = {"no-time": "add at = ... with the time it went out"}
+
+
 @rule("CC204", "unplaced", Severity.WARNING)
 def unplaced(context: Context) -> Iterator[RawFinding]:
     """An approved item that found no slot, with the reason."""
     for entry in context.schedule.unplaced:
         yield RawFinding(
             f"item {entry.item.id!r} could not be placed: {entry.message}",
-            hint="add slots to the platform, free a slot, or give the item an at = ... time",
+            hint=_UNPLACED_HINTS.get(
+                entry.reason,
+                "add slots to the platform, free a slot, or give the item an at = ... time",
+            ),
             item=entry.item.id,
             platform=entry.item.platform,
         )
@@ -559,7 +611,7 @@ def pillar_mix_off_target(context: Context) -> Iterator[RawFinding]:
             continue
         actual = counts[pillar.id] / total
         if abs(actual - pillar.share) > tolerance + 1e-9:
-            file, line = context.plan_line(f"pillars.{pillar.id}")
+            file, line = context.plan_line(f"pillars.{pillar.id}.share")
             yield RawFinding(
                 f"pillar {pillar.id!r} has {actual:.0%} of the next "
                 f"{context.thresholds.window_days} days' posts ({counts[pillar.id]} of {total}); "
@@ -647,12 +699,18 @@ def media_required(context: Context) -> Iterator[RawFinding]:
         if info.media_required and (item.media is None or item.media.value not in _VISUAL):
             name = context.plan.platform(item.platform).name
             stated = "no media" if item.media is None else f"media = {item.media.value!r}"
+            fits = sorted(media.value for media in info.media if media.value in _VISUAL)
+            needs = "an image or a video" if {"image", "carousel"} & set(fits) else "a video"
             yield RawFinding(
-                f"item {item.id!r} has {stated}, but {name} needs an image or a video",
-                hint='set media = "image", "carousel" or "video" (and prepare it)',
+                f"item {item.id!r} has {stated}, but {name} needs {needs}",
+                hint=f"set media to one of: {', '.join(fits)} (and prepare it)",
                 item=item.id,
                 platform=item.platform,
             )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in {"a", "e", "i", "o", "u"} else "a"
 
 
 @rule("CC305", "media-not-fit-network", Severity.WARNING)
@@ -666,7 +724,7 @@ def media_not_fit_network(context: Context) -> Iterator[RawFinding]:
             continue  # media-required already says so, as an error
         fits = ", ".join(sorted(media.value for media in info.media))
         yield RawFinding(
-            f"item {item.id!r} is a {item.media.value} post, which "
+            f"item {item.id!r} is {_article(item.media.value)} {item.media.value} post, which "
             f"{context.plan.platform(item.platform).name} does not take",
             hint=f"make it one of: {fits}",
             item=item.id,
