@@ -218,11 +218,9 @@ def test_unknown_rules_and_keys_in_the_check_table_are_located(
 ) -> None:
     """Each mistake in ``[check]`` is a finding with its line, key path and a did-you-mean."""
     plan = write_files({"plan.toml": MINIMAL_PLAN + BAD_CHECK_TABLE})
-    result = runner.invoke(cli, ["check", str(plan), *NOW_OPTION, "--ignore", "posting-gapp"])
+    result = runner.invoke(cli, ["check", str(plan), *NOW_OPTION])
     assert result.exit_code == 1
     assert result.stdout == (
-        "plan.toml: --ignore: error: unknown rule 'posting-gapp' "
-        "(did you mean 'posting-gap'?) [unknown-key]\n"
         "plan.toml:19: check.select: error: unknown rule 'mising-pillar' "
         "(did you mean 'missing-pillar'?) [unknown-key]\n"
         "plan.toml:20: check.ignore: error: unknown rule 'CC999' "
@@ -236,9 +234,20 @@ def test_unknown_rules_and_keys_in_the_check_table_are_located(
         "plan.toml:23: check.near_duplicate: error: check.near_duplicate must be a number "
         "from 0 to 1, got 'high' (the default is 0.0) [plan-invalid]\n"
         "\n"
-        "plan.toml: 7 errors, 0 warnings; the plan could not be loaded\n"
+        "plan.toml: 6 errors, 0 warnings; the plan could not be loaded\n"
     )
     assert result.stderr == ""
+
+
+def test_unknown_rule_on_the_command_line_is_a_usage_error(runner: CliRunner) -> None:
+    """--select/--ignore with a rule that does not exist: exit 2, one line on stderr."""
+    for option in ("--select", "--ignore"):
+        result = runner.invoke(cli, ["check", str(EXAMPLE), *NOW_OPTION, option, "posting-gapp"])
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr == (
+            f"error: {option}: unknown rule 'posting-gapp'; did you mean 'posting-gap'?\n"
+        )
 
 
 def test_check_table_problems_have_load_codes(write_files: WriteFiles) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from contentcal.errors import PlanError, Problem, Severity
+from contentcal.errors import InvalidOptionError, PlanError, Problem, Severity
 from contentcal.model import Plan
 from contentcal.rules import RULES, Context, Rule, Thresholds
 
@@ -155,7 +155,9 @@ class CheckConfig:
     ) -> CheckConfig:
         """Build from a plan's ``[check]`` table plus command-line selections.
 
-        Raises :class:`~contentcal.errors.PlanError` for unknown rules or thresholds.
+        Raises :class:`~contentcal.errors.InvalidOptionError` for an unknown rule in
+        `select` or `ignore`, and :class:`~contentcal.errors.PlanError` for unknown rules or
+        bad thresholds in the ``[check]`` table.
         """
         settings = dict(settings or {})
         problems: list[Problem] = []
@@ -184,6 +186,13 @@ class CheckConfig:
                     result.add(str(value))
             return frozenset(result)
 
+        for option, values in (("--select", select), ("--ignore", ignore)):
+            for value in values:
+                if value not in known:
+                    # A bad option is a usage error (exit 2), not a problem of the plan.
+                    raise InvalidOptionError(
+                        f"{option}: unknown rule {value!r}; {_rule_hint(str(value))}"
+                    )
         chosen_select = names(list(select), "--select") | names(
             settings.pop("select", []), "check.select"
         )
