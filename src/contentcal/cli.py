@@ -16,8 +16,6 @@ from typing import Any, TypeVar
 
 import click
 
-from contentcal.errors import ContentcalError, InvalidOptionError, PlanError
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK = 0
@@ -29,6 +27,14 @@ class _Group(click.Group):
     """Turns every ContentcalError into a located message on stderr and exit code 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Imported here, not at the top: `contentcal --help` never gets this far, and
+        # start-up time is part of the CLI's contract (docs/performance.md).
+        from contentcal.errors import (  # noqa: PLC0415
+            ContentcalError,
+            InvalidOptionError,
+            PlanError,
+        )
+
         try:
             return super().invoke(ctx)
         except InvalidOptionError as exc:
