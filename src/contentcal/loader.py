@@ -19,7 +19,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -46,6 +46,9 @@ from contentcal.model import (
 from contentcal.zones import get_zone, localize, suggest_zone
 
 __all__ = ["ITEM_FIELDS", "load", "parse_duration"]
+
+
+_SettingsT = TypeVar("_SettingsT", ScheduleSettings, FeedSettings)
 
 
 class _ConversionError(ValueError):
@@ -606,30 +609,12 @@ class _Loader:
                         path=name,
                     )
 
-        schedule_settings = ScheduleSettings()
-        if "schedule" in data:
-            values = self.fields(
-                data["schedule"],
-                _SCHEDULE_FIELDS,
-                file=plan_path,
-                path="schedule",
-                line_of=lines.line,
-                what="[schedule]",
-            )
-            if values:
-                schedule_settings = ScheduleSettings(**values)
-        feed_settings = FeedSettings()
-        if "feeds" in data:
-            values = self.fields(
-                data["feeds"],
-                _FEED_FIELDS,
-                file=plan_path,
-                path="feeds",
-                line_of=lines.line,
-                what="[feeds]",
-            )
-            if values:
-                feed_settings = FeedSettings(**values)
+        schedule_settings = self.settings_table(
+            data, "schedule", _SCHEDULE_FIELDS, ScheduleSettings, plan_path, lines
+        )
+        feed_settings = self.settings_table(
+            data, "feeds", _FEED_FIELDS, FeedSettings, plan_path, lines
+        )
         items = self.resolve_items(raw_items, brand, goals, pillars, platforms)
         if self.problems or brand is None:
             raise PlanError(self.problems)
@@ -644,6 +629,23 @@ class _Loader:
             settings=settings,
             source=plan_path,
         )
+
+    def settings_table(
+        self,
+        data: dict[str, Any],
+        name: str,
+        spec: Mapping[str, _Field],
+        settings_type: type[_SettingsT],
+        file: str,
+        lines: _TomlLines,
+    ) -> _SettingsT:
+        """A settings table such as ``[schedule]`` converted by `spec`; defaults when absent."""
+        if name not in data:
+            return settings_type()
+        values = self.fields(
+            data[name], spec, file=file, path=name, line_of=lines.line, what=f"[{name}]"
+        )
+        return settings_type(**values) if values else settings_type()
 
     def read_text(self, file: str, *, is_plan: bool = False, line: int | None = None) -> str | None:
         try:
