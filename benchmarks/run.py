@@ -728,7 +728,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     packages: dict[str, str | None] = {}
-    for name in ("contentcal", "icalendar", "attrs", "cattrs", "click", "python-dateutil",
+    for name in ("contentcal", "icalendar", "attrs", "click", "python-dateutil",
                  "rapidfuzz", "regex", "tomlkit"):  # fmt: skip
         try:
             packages[name] = importlib.metadata.version(name)
