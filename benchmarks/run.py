@@ -12,6 +12,7 @@ caches or garbage:
 - ``load``: ``contentcal.load(plan.toml)`` (TOML plus CSV and JSON-lines includes);
 - ``check``: ``contentcal.check`` with every rule (it schedules and runs the similarity
   search itself); precision and recall of the two duplicate rules against the ground truth;
+- ``rules``: each rule on its own, on one shared context as ``check`` runs them (one run);
 - ``similarity``: the search the duplicate rules run (``find_duplicates``), on its own;
 - ``schedule``: ``contentcal.schedule`` for a year from ``now``;
 - ``feed``: ``build_calendar`` for ``all.ics`` (events, stamps) over the whole schedule;
