@@ -2,10 +2,10 @@
 
 Writes the same 100,000-event calendar three ways and reports wall time and memory:
 
-- ``contentcal``: :func:`contentcal.ics.write_ics`, the streaming writer;
+- ``contentcal``: :func:`contentcal.publishing.ics.write_ics`, the streaming writer;
 - ``minimal``: a plain hand-written RFC 5545 writer (escape, fold, write per event), the
   yardstick the target is set against (contentcal within 1.5x of its time and memory);
-- ``icalendar``: :func:`contentcal.ics.to_icalendar` then ``to_ical()``, the reference.
+- ``icalendar``: :func:`contentcal.publishing.ics.to_icalendar` then ``to_ical()``, the reference.
 
 Each writer runs in a fresh process, once for time (best of ``--repeat``) and once under
 tracemalloc for the peak memory the write itself allocates; the process's max RSS (input
@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from contentcal.ics import FeedCalendar, FeedEvent, to_icalendar, write_ics
+from contentcal.publishing.ics import FeedCalendar, FeedEvent, to_icalendar, write_ics
 
 WRITERS = ("contentcal", "minimal", "icalendar")
 

@@ -16,9 +16,9 @@ caches or garbage:
 - ``similarity``: the search the duplicate rules run (``find_duplicates``), on its own;
 - ``schedule``: ``contentcal.schedule`` for a year from ``now``;
 - ``feed``: ``build_calendar`` for ``all.ics`` (events, stamps) over the whole schedule;
-- ``write-fast``: ``contentcal.ics.write_ics`` of that calendar to a file;
+- ``write-fast``: ``contentcal.publishing.ics.write_ics`` of that calendar to a file;
 - ``write-minimal``: a minimal hand-written RFC 5545 writer (below), the lower bound;
-- ``write-icalendar``: ``contentcal.ics.to_icalendar(cal).to_ical()`` written to a file.
+- ``write-icalendar``: ``contentcal.publishing.ics.to_icalendar(cal).to_ical()`` written to a file.
 
 Time is the median wall time of ``--repeat`` runs (CPU time is reported too). Memory is
 measured in one more run per stage under tracemalloc (the peak of what the stage itself
@@ -289,7 +289,7 @@ def _quality(
     plan: Any, pairs: dict[str, set[tuple[str, str]]], truth: dict[tuple[str, str], str]
 ) -> dict[str, Any]:
     """Precision and recall of the reported pairs against the generator's ground truth."""
-    from contentcal.similarity import similarity  # noqa: PLC0415
+    from contentcal.checking.similarity import similarity  # noqa: PLC0415
 
     found = set().union(*pairs.values())
     true = set(truth)
@@ -322,7 +322,7 @@ def _quality(
             for a, b in pairs_
         ]
 
-    # Scored with contentcal.similarity.similarity: a false positive that scores above the
+    # Scored with contentcal.checking.similarity.similarity: a false positive that scores above the
     # threshold is two posts the generator made alike by chance (same templates).
     result["false_positives"] = sample(wrong[:200])
     result["false_negatives"] = sample(missed[:200])
@@ -344,8 +344,8 @@ def _year_schedule(plan: Any, now: dt.datetime) -> Any:
 
 def _similarity_docs(plan: Any) -> tuple[list[Any], int]:
     """The docs and workers the duplicate rules use (see ``rules._copies``)."""
+    from contentcal.checking.similarity import Doc  # noqa: PLC0415
     from contentcal.model import Status  # noqa: PLC0415
-    from contentcal.similarity import Doc  # noqa: PLC0415
 
     docs = [
         Doc(key=item.id, group=item.platform, text=item.copy)
@@ -362,8 +362,8 @@ def _time_rules(plan: Any, now: dt.datetime) -> list[tuple[str, float, int]]:
     schedule pays for it (``double-booked``) and the first duplicate rule pays for the
     similarity search (``same-copy-across-platforms``).
     """
-    from contentcal.checker import CheckConfig  # noqa: PLC0415
-    from contentcal.rules import RULES, Context  # noqa: PLC0415
+    from contentcal.checking.engine import CheckConfig  # noqa: PLC0415
+    from contentcal.checking.rules import RULES, Context  # noqa: PLC0415
 
     config = CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
     context = Context(plan=plan, now=now, thresholds=config.thresholds)
@@ -378,12 +378,12 @@ def _time_rules(plan: Any, now: dt.datetime) -> list[tuple[str, float, int]]:
 def _prepare(stage: str, plan_dir: Path, scratch: Path) -> tuple[Callable[[], Any], Any]:
     """(the measured call, context for the report); setup happens here, unmeasured."""
     import contentcal  # noqa: PLC0415
-    import contentcal.checker  # noqa: PLC0415 - imports are not what is measured
-    import contentcal.feeds  # noqa: PLC0415
-    import contentcal.ics  # noqa: PLC0415
-    import contentcal.loader  # noqa: PLC0415
-    import contentcal.scheduler  # noqa: PLC0415
-    import contentcal.similarity  # noqa: PLC0415
+    import contentcal.checking.engine  # noqa: PLC0415 - imports are not what is measured
+    import contentcal.checking.similarity  # noqa: PLC0415
+    import contentcal.files.load  # noqa: PLC0415
+    import contentcal.publishing.feeds  # noqa: PLC0415
+    import contentcal.publishing.ics  # noqa: PLC0415
+    import contentcal.scheduling.place  # noqa: PLC0415
 
     now = _now(plan_dir)
     if stage == "load":
@@ -393,9 +393,11 @@ def _prepare(stage: str, plan_dir: Path, scratch: Path) -> tuple[Callable[[], An
             cal = pickle.load(stream)  # noqa: S301 - our own file, written by the feed stage
         target = scratch / f"{stage}.ics"
         write: Callable[[Any, BinaryIO], object] = {
-            "write-fast": contentcal.ics.write_ics,
+            "write-fast": contentcal.publishing.ics.write_ics,
             "write-minimal": minimal_write,
-            "write-icalendar": lambda c, out: out.write(contentcal.ics.to_icalendar(c).to_ical()),
+            "write-icalendar": lambda c, out: out.write(
+                contentcal.publishing.ics.to_icalendar(c).to_ical()
+            ),
         }[stage]
 
         def run_writer() -> int:
@@ -411,11 +413,11 @@ def _prepare(stage: str, plan_dir: Path, scratch: Path) -> tuple[Callable[[], An
         return lambda: _time_rules(plan, now), plan
     if stage == "similarity":
         docs, workers = _similarity_docs(plan)
-        return lambda: contentcal.similarity.find_duplicates(docs, workers=workers), plan
+        return lambda: contentcal.checking.similarity.find_duplicates(docs, workers=workers), plan
     if stage == "schedule":
         return lambda: _year_schedule(plan, now), plan
     if stage == "feed":
-        from contentcal.feeds import FeedState, build_calendar  # noqa: PLC0415
+        from contentcal.publishing.feeds import FeedState, build_calendar  # noqa: PLC0415
 
         placed = _year_schedule(plan, now)
         return lambda: build_calendar(placed, state=FeedState())[0], placed
@@ -447,7 +449,7 @@ def _describe(
         return {
             "exact_groups": len(result.exact),
             "near_pairs": len(result.near),
-            "duplicate_source": "contentcal.similarity.find_duplicates",
+            "duplicate_source": "contentcal.checking.similarity.find_duplicates",
             "quality": _quality(context, _pairs_from_similarity(context, result), _truth(plan_dir)),
         }
     if stage == "schedule":

@@ -1,6 +1,6 @@
 """Load-test the subscription server with wrk: full GETs and 304 revalidations.
 
-Serves a ~1 MB feed (2,000 fake events) from ``contentcal.serve`` on 127.0.0.1 and runs
+Serves a ~1 MB feed (2,000 fake events) from ``contentcal.publishing.serve`` on 127.0.0.1 and runs
 ``wrk`` twice against it: plain GETs, then GETs carrying the feed's ETag in If-None-Match.
 Needs ``wrk`` on PATH (Debian/Ubuntu: ``apt-get install wrk``).
 
@@ -24,7 +24,13 @@ import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from contentcal.serve import FeedServer, SiteCache, StaticSite, make_server, serve_forever
+from contentcal.publishing.serve import (
+    FeedServer,
+    SiteCache,
+    StaticSite,
+    make_server,
+    serve_forever,
+)
 
 EVENTS = 2000
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

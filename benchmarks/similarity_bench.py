@@ -1,4 +1,4 @@
-"""Scale benchmark for :func:`contentcal.similarity.find_duplicates`.
+"""Scale benchmark for :func:`contentcal.checking.similarity.find_duplicates`.
 
 Generates N posts of about 330 characters for N/250 shops of skewed size (every shop's posts
 share its greeting, a two-sentence sign-off and a hashtag block), copies about 4 % of them to
@@ -20,7 +20,7 @@ import random
 import resource
 import time
 
-from contentcal.similarity import DEFAULT_THRESHOLD, Doc, find_duplicates
+from contentcal.checking.similarity import DEFAULT_THRESHOLD, Doc, find_duplicates
 
 
 def words(block: str) -> list[str]:

@@ -13,17 +13,17 @@ from click.testing import CliRunner
 from contentcal.cli import cli
 
 LIBRARY_CALLS = {
-    "check": "contentcal.checker.check_file(path, now=...) → CheckReport; "
+    "check": "contentcal.checking.engine.check_file(path, now=...) → CheckReport; "
     "or contentcal.check(plan, now=...) → list[Finding]",
     "schedule": "contentcal.schedule(plan, now=..., start=..., end=...) → Schedule; "
-    "pinning: contentcal.pin.pin(schedule) → PinResult, apply_pins(result)",
-    "week": "contentcal.views.week(plan, now=..., iso_week=...) → WeekView; "
+    "pinning: contentcal.files.pin.pin(schedule) → PinResult, apply_pins(result)",
+    "week": "contentcal.views.week.week(plan, now=..., iso_week=...) → WeekView; "
     "render_week(view, fmt=...) → str",
-    "ics": "contentcal.publish.publish_feed(plan, now=..., window=FeedWindow(...)); "
+    "ics": "contentcal.publishing.pipeline.publish_feed(plan, now=..., window=FeedWindow(...)); "
     "or contentcal.feed(schedule, platform=...) → icalendar.Calendar",
-    "feeds": "contentcal.publish.publish_feeds(plan, now=..., out_dir=...); "
+    "feeds": "contentcal.publishing.pipeline.publish_feeds(plan, now=..., out_dir=...); "
     "or contentcal.write_feeds(schedule, out_dir)",
-    "serve": "contentcal.serve.SiteCache(SiteBuilder(path, clock=...).build, ...), "
+    "serve": "contentcal.publishing.serve.SiteCache(SiteBuilder(path, clock=...).build, ...), "
     "make_server(cache), serve_forever(server)",
 }
 

@@ -15,8 +15,8 @@ from dateutil.rrule import rrulestr
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contentcal.cadence import CadenceError, SlotRule, describe, parse_slot, slot_times
 from contentcal.errors import ContentcalError
+from contentcal.scheduling.cadence import CadenceError, SlotRule, describe, parse_slot, slot_times
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "cadence.md"
 JAKARTA = ZoneInfo("Asia/Jakarta")

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from contentcal import load
-from contentcal.checker import (
+from contentcal.checking.engine import (
     LOAD_CODES,
     CheckConfig,
     CheckReport,
@@ -27,10 +27,10 @@ from contentcal.checker import (
     render_json,
     render_text,
 )
+from contentcal.checking.rules import RULES, Thresholds
+from contentcal.checking.similarity import DEFAULT_THRESHOLD
 from contentcal.cli import cli
 from contentcal.errors import PlanError, Severity
-from contentcal.rules import RULES, Thresholds
-from contentcal.similarity import DEFAULT_THRESHOLD
 
 from .conftest import EXAMPLE, MINIMAL_PLAN, NOW, REPO, WriteFiles
 

@@ -17,10 +17,10 @@ import pytest
 from click.testing import CliRunner, Result
 
 from contentcal.cli import cli
-from contentcal.feeds import build_calendar, build_site
-from contentcal.ics import ics_bytes
-from contentcal.loader import load
-from contentcal.scheduler import schedule
+from contentcal.files.load import load
+from contentcal.publishing.feeds import build_calendar, build_site
+from contentcal.publishing.ics import ics_bytes
+from contentcal.scheduling.place import schedule
 from tests.feedlint import lint
 from tests.interop.parsers import parse_with_ical, parse_with_icaljs, parse_with_vobject
 
@@ -58,7 +58,7 @@ def run(runner: CliRunner, *args: str) -> Result:
 
 def expected_feed(**window: str) -> bytes:
     """The example's feed at NOW built in memory, without any state."""
-    from contentcal.feeds import FeedWindow
+    from contentcal.publishing.feeds import FeedWindow
 
     calendar, _ = build_calendar(schedule(load(PLAN), now=NOW), window=FeedWindow(**window))
     return ics_bytes(calendar)

@@ -1,4 +1,4 @@
-"""Tests for contentcal.counting: each network's own way of measuring a post."""
+"""Tests for contentcal.networks.counting: each network's own way of measuring a post."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from contentcal.counting import (
+from contentcal.networks.counting import (
     MASTODON_URL_LENGTH,
     X_MAX_WEIGHTED_LENGTH,
     X_URL_LENGTH,

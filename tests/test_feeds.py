@@ -1,7 +1,7 @@
 """Feeds: what every event and calendar carries, change tracking, file names, interop.
 
 Library level: plans are loaded (or built) in memory and feeds built with
-:func:`contentcal.feeds.build_site` and an explicit state, so nothing here touches the
+:func:`contentcal.publishing.feeds.build_site` and an explicit state, so nothing here touches the
 state file beside a plan (``tests/test_publish.py`` does that). Feeds are compared as
 exact text; "byte-identical" means exactly that.
 """
@@ -23,9 +23,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contentcal import feeds
 from contentcal.errors import InvalidOptionError, OutputError
-from contentcal.feeds import (
+from contentcal.files.load import load
+from contentcal.model import (
+    Brand,
+    ContentItem,
+    FeedSettings,
+    Goal,
+    Network,
+    Pillar,
+    Plan,
+    Platform,
+    Status,
+)
+from contentcal.model.zones import get_zone, localize
+from contentcal.publishing import feeds
+from contentcal.publishing.feeds import (
     FeedState,
     FeedWindow,
     Site,
@@ -39,22 +52,9 @@ from contentcal.feeds import (
     subscribe_links,
     write_feeds,
 )
-from contentcal.ics import clean_category, clean_text, ics_bytes
-from contentcal.loader import load
-from contentcal.model import (
-    Brand,
-    ContentItem,
-    FeedSettings,
-    Goal,
-    Network,
-    Pillar,
-    Plan,
-    Platform,
-    Status,
-)
-from contentcal.scheduler import Schedule, schedule
-from contentcal.serve import subscribe_urls
-from contentcal.zones import get_zone, localize
+from contentcal.publishing.ics import clean_category, clean_text, ics_bytes
+from contentcal.publishing.serve import subscribe_urls
+from contentcal.scheduling.place import Schedule, schedule
 from tests.feedlint import lint
 from tests.interop.parsers import (
     FeedRejectedError,

@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from icalendar.parser.string import _foldline
 
-import contentcal.ics
+import contentcal.publishing.ics
 from contentcal.errors import ContentcalError
-from contentcal.ics import (
+from contentcal.publishing.ics import (
     EventStatus,
     FeedCalendar,
     FeedEvent,
@@ -613,7 +613,7 @@ def test_wire_doc_examples_run_exactly() -> None:
 
 
 def test_module_docstring_examples_run() -> None:
-    """The examples in contentcal.ics docstrings are right."""
-    result = doctest.testmod(contentcal.ics, report=False)
+    """The examples in contentcal.publishing.ics docstrings are right."""
+    result = doctest.testmod(contentcal.publishing.ics, report=False)
     assert result.attempted > 0
     assert result.failed == 0

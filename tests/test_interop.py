@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contentcal.ics import FeedCalendar, FeedEvent, ics_bytes
+from contentcal.publishing.ics import FeedCalendar, FeedEvent, ics_bytes
 from tests.feedlint import lint
 from tests.interop import parsers
 from tests.interop.parsers import (

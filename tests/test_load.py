@@ -9,7 +9,7 @@ import pytest
 
 from contentcal import load
 from contentcal.errors import PlanError, PlanFileNotFoundError, Problem
-from contentcal.loader import parse_duration
+from contentcal.files.load import parse_duration
 from contentcal.model import Media, Network, Status
 
 from .conftest import EXAMPLE, MINIMAL_PLAN, WriteFiles

@@ -1,4 +1,4 @@
-"""Tests for contentcal.networks: the packaged network facts and a plan's overrides."""
+"""Tests for contentcal.networks.limits: the packaged network facts and a plan's overrides."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from contentcal.errors import ContentcalError
 from contentcal.model import Media, Network
-from contentcal.networks import (
+from contentcal.networks.limits import (
     LIMIT_KINDS,
     PLAN_OVERRIDE,
     Counting,

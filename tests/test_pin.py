@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from contentcal import load, schedule
 from contentcal.cli import cli
 from contentcal.errors import OutputError, PlanError
-from contentcal.pin import apply_pins, pin
-from contentcal.scheduler import Schedule
+from contentcal.files.pin import apply_pins, pin
+from contentcal.scheduling.place import Schedule
 
 from .conftest import MINIMAL_PLAN, NOW, REPO, WriteFiles
 

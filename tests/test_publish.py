@@ -22,12 +22,12 @@ from click.testing import CliRunner
 
 from contentcal.cli import cli
 from contentcal.errors import InvalidOptionError, OutputError
-from contentcal.feeds import FeedState, FeedWindow, build_calendar, build_site
-from contentcal.ics import ics_bytes
-from contentcal.loader import load
-from contentcal.publish import Published, SiteBuilder, publish_feed, publish_feeds
-from contentcal.scheduler import schedule
-from contentcal.serve import FeedServer, SiteCache, make_server, serve_forever
+from contentcal.files.load import load
+from contentcal.publishing.feeds import FeedState, FeedWindow, build_calendar, build_site
+from contentcal.publishing.ics import ics_bytes
+from contentcal.publishing.pipeline import Published, SiteBuilder, publish_feed, publish_feeds
+from contentcal.publishing.serve import FeedServer, SiteCache, make_server, serve_forever
+from contentcal.scheduling.place import schedule
 
 from .conftest import EXAMPLE, NOW
 from .test_feeds import LATER, LATER_STAMP, uid_of, unfold, vevents

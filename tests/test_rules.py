@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from contentcal import load
-from contentcal.checker import CheckConfig, Finding, check
+from contentcal.checking.engine import CheckConfig, Finding, check
+from contentcal.checking.rules import RULES, Thresholds
 from contentcal.errors import Severity
-from contentcal.rules import RULES, Thresholds
 
 from .conftest import NOW, WriteFiles
 

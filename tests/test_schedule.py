@@ -19,7 +19,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contentcal import load, schedule
-from contentcal.cadence import parse_slot, slot_times
 from contentcal.errors import OptionalDependencyError, PlanError
 from contentcal.model import (
     Blackout,
@@ -32,14 +31,15 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
-from contentcal.scheduler import (
+from contentcal.model.zones import get_zone, localize
+from contentcal.scheduling.cadence import parse_slot, slot_times
+from contentcal.scheduling.place import (
     Entry,
     Holiday,
     ProblemKind,
     Schedule,
     UnplacedReason,
 )
-from contentcal.zones import get_zone, localize
 
 from .conftest import EXAMPLE, MINIMAL_PLAN, NOW, WriteFiles
 

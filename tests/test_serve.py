@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from contentcal.errors import PlanError, Problem
-from contentcal.serve import (
+from contentcal.publishing.serve import (
     FeedServer,
     SiteCache,
     StaticSite,
@@ -773,7 +773,7 @@ def test_subscribe_urls_needs_absolute_http_base(base: str) -> None:
 SERVE_UNTIL_INTERRUPTED = """
 import logging, sys
 from datetime import UTC, datetime
-from contentcal.serve import SiteCache, StaticSite, make_server, serve_forever
+from contentcal.publishing.serve import SiteCache, StaticSite, make_server, serve_forever
 
 logging.basicConfig(level=logging.INFO, format="%(name)s %(levelname)s %(message)s")
 site = StaticSite(files={"all.ics": b"feed"}, last_modified=datetime(2026, 1, 1, tzinfo=UTC))

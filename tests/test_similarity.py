@@ -1,4 +1,4 @@
-"""Tests for contentcal.similarity: normalisation, exact groups and the near-duplicate search."""
+"""Tests for contentcal.checking.similarity: normalisation, exact groups, near-duplicate search."""
 
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contentcal.errors import ContentcalError
-from contentcal.similarity import (
+from contentcal.checking.similarity import (
     _BANDS,
     DEFAULT_THRESHOLD,
     Doc,
@@ -35,6 +34,7 @@ from contentcal.similarity import (
     normalize,
     similarity,
 )
+from contentcal.errors import ContentcalError
 
 DATA = Path(__file__).parent / "data"
 CORPUS = DATA / "near_duplicates.jsonl"

@@ -27,7 +27,7 @@ from click.testing import CliRunner, Result
 from contentcal import load, schedule
 from contentcal.cli import cli
 from contentcal.errors import InvalidOptionError
-from contentcal.views import Format, iso_week_start, render_week, select, week
+from contentcal.views.week import Format, iso_week_start, render_week, select, week
 
 from .conftest import EXAMPLE, NOW, REPO, WriteFiles
 

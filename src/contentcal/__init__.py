@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from contentcal.checker import Finding, check
+    from contentcal.checking.engine import Finding, check
     from contentcal.errors import (
         ContentcalError,
         OptionalDependencyError,
@@ -25,8 +25,7 @@ if TYPE_CHECKING:
         Problem,
         Severity,
     )
-    from contentcal.feeds import feed, write_feeds
-    from contentcal.loader import load
+    from contentcal.files.load import load
     from contentcal.model import (
         Account,
         Blackout,
@@ -42,7 +41,8 @@ if TYPE_CHECKING:
         Source,
         Status,
     )
-    from contentcal.scheduler import Schedule, schedule
+    from contentcal.publishing.feeds import feed, write_feeds
+    from contentcal.scheduling.place import Schedule, schedule
 
 __all__ = [
     "Account",
@@ -83,13 +83,13 @@ _HOMES = {
     "PlanFileNotFoundError": "errors",
     "Problem": "errors",
     "Severity": "errors",
-    "Finding": "checker",
-    "check": "checker",
-    "load": "loader",
-    "Schedule": "scheduler",
-    "schedule": "scheduler",
-    "feed": "feeds",
-    "write_feeds": "feeds",
+    "Finding": "checking.engine",
+    "check": "checking.engine",
+    "load": "files.load",
+    "Schedule": "scheduling.place",
+    "schedule": "scheduling.place",
+    "feed": "publishing.feeds",
+    "write_feeds": "publishing.feeds",
     **dict.fromkeys(
         (
             "Account",

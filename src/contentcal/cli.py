@@ -154,7 +154,7 @@ def check(
     duplicate ids, bad dates) and the plan's rule findings. Exits 1 when there is an
     error (with --strict: any warning), 0 otherwise.
     """
-    from contentcal import checker as checking  # noqa: PLC0415 - lazy: heavy rule modules
+    from contentcal.checking import engine as checking  # noqa: PLC0415 - lazy: heavy rule modules
 
     with _progress("checking", quiet) as progress:
         report = checking.check_file(
@@ -213,10 +213,10 @@ def schedule_command(
     in review) and what could not be placed, with the reason. With --pin, the placed
     times are written into the plan's files so they stay put.
     """
-    from contentcal import pin as pinning  # noqa: PLC0415 - lazy: scheduling pulls dateutil
-    from contentcal import views  # noqa: PLC0415
-    from contentcal.loader import load  # noqa: PLC0415
-    from contentcal.scheduler import schedule  # noqa: PLC0415
+    from contentcal.files import pin as pinning  # noqa: PLC0415 - lazy: scheduling pulls dateutil
+    from contentcal.files.load import load  # noqa: PLC0415
+    from contentcal.scheduling.place import schedule  # noqa: PLC0415
+    from contentcal.views import week as views  # noqa: PLC0415
 
     if dry_run and not pin:
         raise click.UsageError("--dry-run only makes sense with --pin")
@@ -291,8 +291,8 @@ def week(
     date and time, title, pillar, goal, status and owner; the footer shows the pillar mix
     against its targets, slots filled per platform, the backlog and anything unplaced.
     """
-    from contentcal import views  # noqa: PLC0415 - lazy: scheduling pulls dateutil
-    from contentcal.loader import load  # noqa: PLC0415
+    from contentcal.files.load import load  # noqa: PLC0415
+    from contentcal.views import week as views  # noqa: PLC0415 - lazy: scheduling pulls dateutil
 
     view = views.week(
         load(plan),
@@ -340,10 +340,10 @@ def ics(
     the feed state beside the plan (.contentcal/feed-state.json), so an unchanged plan
     gives the same bytes on every run.
     """
-    from contentcal.feeds import FeedWindow  # noqa: PLC0415 - lazy: icalendar is heavy
-    from contentcal.fileio import write_atomic  # noqa: PLC0415
-    from contentcal.loader import load  # noqa: PLC0415
-    from contentcal.publish import publish_feed  # noqa: PLC0415
+    from contentcal.files.atomic import write_atomic  # noqa: PLC0415
+    from contentcal.files.load import load  # noqa: PLC0415
+    from contentcal.publishing.feeds import FeedWindow  # noqa: PLC0415 - lazy: icalendar is heavy
+    from contentcal.publishing.pipeline import publish_feed  # noqa: PLC0415
 
     result = publish_feed(
         load(plan),
@@ -387,8 +387,8 @@ def feeds(
     Writes all.ics, platform/<id>.ics, owner/<name>.ics and an index.html with webcal://,
     https:// and Google Calendar links for each feed. Each file is replaced atomically.
     """
-    from contentcal.loader import load  # noqa: PLC0415 - lazy: icalendar is heavy
-    from contentcal.publish import publish_feeds  # noqa: PLC0415
+    from contentcal.files.load import load  # noqa: PLC0415 - lazy: icalendar is heavy
+    from contentcal.publishing.pipeline import publish_feeds  # noqa: PLC0415
 
     with _progress("writing feeds", quiet) as progress:
         result = publish_feeds(
@@ -418,8 +418,8 @@ def serve(plan: str, host: str, port: int, token: str | None, base_url: str | No
     """
     import logging  # noqa: PLC0415 - lazy: only the server logs
 
-    from contentcal import serve as serving  # noqa: PLC0415
-    from contentcal.publish import SiteBuilder  # noqa: PLC0415
+    from contentcal.publishing import serve as serving  # noqa: PLC0415
+    from contentcal.publishing.pipeline import SiteBuilder  # noqa: PLC0415
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     builder = SiteBuilder(plan, clock=lambda: dt.datetime.now(dt.UTC), base_url=base_url)

@@ -1,4 +1,6 @@
-"""Regenerate ``near_duplicates.jsonl``, the labelled corpus for :mod:`contentcal.similarity`.
+"""Regenerate ``near_duplicates.jsonl``: the labelled corpus for near-duplicate search.
+
+It measures :mod:`contentcal.checking.similarity`.
 
     .venv/bin/python tests/data/make_corpus.py
 

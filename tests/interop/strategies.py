@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import strategies as st
 
-from contentcal.ics import CSS_COLOR_NAMES, EventStatus, FeedCalendar, FeedEvent, clean_text
+from contentcal.publishing.ics import (
+    CSS_COLOR_NAMES,
+    EventStatus,
+    FeedCalendar,
+    FeedEvent,
+    clean_text,
+)
 
 # Every string here has broken some writer or parser somewhere: structure characters,
 # escape look-alikes, fake content lines, characters Python's str.splitlines() treats as

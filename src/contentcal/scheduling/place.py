@@ -33,7 +33,7 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
-from contentcal.zones import UTC, get_zone, localize
+from contentcal.model.zones import UTC, get_zone, localize
 
 __all__ = [
     "Entry",
@@ -322,7 +322,7 @@ def _entry(
 def _slot_times(platform: Platform, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
     if not platform.slots or end <= start:
         return []
-    from contentcal.cadence import parse_slot, slot_times  # noqa: PLC0415 - dateutil is heavy
+    from contentcal.scheduling.cadence import parse_slot, slot_times  # noqa: PLC0415 - dateutil is heavy
 
     rules = [parse_slot(text) for text in platform.slots]
     return slot_times(rules, timezone=platform.timezone, start=start, end=end)
@@ -494,7 +494,7 @@ def _holidays(plan: Plan, start: dt.datetime, end: dt.datetime) -> tuple[Holiday
     settings = plan.schedule_settings
     if settings.holidays is None:
         return ()
-    from contentcal.publicholidays import public_holidays  # noqa: PLC0415 - optional extra
+    from contentcal.scheduling.holidays import public_holidays  # noqa: PLC0415 - optional extra
 
     return tuple(
         Holiday(day=day, name=name)

@@ -43,7 +43,7 @@ from contentcal.model import (
     Source,
     Status,
 )
-from contentcal.zones import get_zone, localize, suggest_zone
+from contentcal.model.zones import get_zone, localize, suggest_zone
 
 __all__ = ["ITEM_FIELDS", "load", "parse_duration"]
 
@@ -830,7 +830,7 @@ class _Loader:
         return platforms
 
     def slots(self, raw: object, file: str, path: str, lines: _TomlLines) -> tuple[str, ...]:
-        from contentcal.cadence import CadenceError, parse_slot  # noqa: PLC0415 - keep start-up light
+        from contentcal.scheduling.cadence import CadenceError, parse_slot  # noqa: PLC0415 - keep start-up light
 
         entries = [raw] if isinstance(raw, str) else raw
         if not isinstance(entries, list):
@@ -879,7 +879,7 @@ class _Loader:
                 hint="e.g. limits = { text = 1000 }",
             )
             return {}
-        from contentcal.networks import LIMIT_KINDS  # noqa: PLC0415 - only plans with limits
+        from contentcal.networks.limits import LIMIT_KINDS  # noqa: PLC0415 - only plans with limits
 
         result = {}
         for key, value in raw.items():

@@ -11,7 +11,7 @@ Each entry of a platform's ``slots`` is one of
 into aware instants and :func:`describe` reads a rule back in words. Slots are wall-clock
 times in the platform's zone; a time skipped when clocks spring forward moves to the first
 instant after the gap, and a time repeated when clocks fall back means its first occurrence
-(the rules of :func:`contentcal.zones.localize`). ``docs/cadence.md`` is the user's guide.
+(the rules of :func:`contentcal.model.zones.localize`). ``docs/cadence.md`` is the user's guide.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import attrs
 from dateutil.rrule import rrulestr
 
 from contentcal.errors import ContentcalError
-from contentcal.zones import UTC, get_zone, localize
+from contentcal.model.zones import UTC, get_zone, localize
 
 __all__ = ["CadenceError", "SlotRule", "describe", "parse_slot", "slot_times"]
 

@@ -1,7 +1,7 @@
 """The plan model: immutable values for a brand's strategy and its content items.
 
 Everything here is an ``attrs.frozen`` class; change a value with ``attrs.evolve``.
-Raw input never reaches these constructors directly: :mod:`contentcal.loader` converts and
+Raw input never reaches these constructors directly: :mod:`contentcal.files.load` converts and
 validates it first and reports every problem with its location.
 """
 

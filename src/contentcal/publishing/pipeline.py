@@ -17,7 +17,10 @@ from pathlib import Path
 import attrs
 
 from contentcal.errors import InvalidOptionError
-from contentcal.feeds import (
+from contentcal.files.load import load
+from contentcal.model import Plan
+from contentcal.model.zones import get_zone, localize
+from contentcal.publishing.feeds import (
     FeedState,
     FeedWindow,
     Site,
@@ -28,11 +31,8 @@ from contentcal.feeds import (
     state_path,
     write_feeds,
 )
-from contentcal.ics import ics_bytes
-from contentcal.loader import load
-from contentcal.model import Plan
-from contentcal.scheduler import schedule
-from contentcal.zones import get_zone, localize
+from contentcal.publishing.ics import ics_bytes
+from contentcal.scheduling.place import schedule
 
 __all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds"]
 
@@ -130,7 +130,7 @@ def publish_feeds(
 ) -> Published:
     """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics`` and ``index.html``.
 
-    `progress` is passed on to :func:`~contentcal.feeds.write_feeds`.
+    `progress` is passed on to :func:`~contentcal.publishing.feeds.write_feeds`.
 
     Raises :class:`~contentcal.errors.OutputError` when the folder cannot be written.
     """

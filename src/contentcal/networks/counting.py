@@ -3,7 +3,7 @@
 No network counts ``len(text)``. X weighs characters and bills every link at a fixed
 length, Bluesky counts grapheme clusters *and* bytes, Mastodon bills links at a fixed length
 and ignores the domain of a mention, Threads counts emoji by their UTF-8 bytes.
-:mod:`contentcal.networks` says which function applies to which network's limit.
+:mod:`contentcal.networks.limits` says which function applies to which network's limit.
 
 The X counter is a Python port of the semantics of twitter-text 3
 (``WeightedTweetsWithDiscountedEmojiCounter``): its tests run the published conformance

@@ -18,11 +18,11 @@ import attrs
 
 from contentcal.errors import Problem, Severity
 from contentcal.model import Account, ContentItem, Plan, Status
-from contentcal.zones import get_zone, localize
+from contentcal.model.zones import get_zone, localize
 
 if TYPE_CHECKING:
-    from contentcal.networks import Limit, NetworkInfo
-    from contentcal.scheduler import Schedule
+    from contentcal.networks.limits import Limit, NetworkInfo
+    from contentcal.scheduling.place import Schedule
 
 __all__ = ["RULES", "Context", "RawFinding", "Rule", "Thresholds"]
 
@@ -181,7 +181,7 @@ class Context:
     @functools.cached_property
     def schedule(self) -> Schedule:
         """The plan placed from `now`, with a window of `window_days` days."""
-        from contentcal.scheduler import schedule  # noqa: PLC0415 - only schedule rules need it
+        from contentcal.scheduling.place import schedule  # noqa: PLC0415 - only schedule rules need it
 
         start = self.aware_now
         return schedule(
@@ -627,7 +627,7 @@ def pillar_mix_off_target(context: Context) -> Iterator[RawFinding]:
 
 
 def _network_info(context: Context, platform_id: str) -> NetworkInfo:
-    from contentcal.networks import network_info  # noqa: PLC0415 - loads networks.toml
+    from contentcal.networks.limits import network_info  # noqa: PLC0415 - loads networks.toml
 
     cache = context.network_infos
     if platform_id not in cache:
@@ -750,7 +750,7 @@ def _copies(context: Context) -> _Copies:
     cached = context.copies
     if cached:
         return cached[0]
-    from contentcal.similarity import DEFAULT_THRESHOLD, Doc, find_duplicates  # noqa: PLC0415
+    from contentcal.checking.similarity import DEFAULT_THRESHOLD, Doc, find_duplicates  # noqa: PLC0415
 
     docs = [
         Doc(key=item.id, group=item.platform, text=item.copy)

@@ -11,7 +11,7 @@ business's own calendar feed, fetched by a handful of calendar clients a few tim
 The HTTP rules (strong ETags, ``If-None-Match`` before ``If-Modified-Since``, no ``Accept``
 requirement, no ``Content-Disposition``) follow RFC 9110 and what calendar clients need.
 
-Nothing here prints: requests and rebuilds are logged to the ``contentcal.serve`` logger.
+Nothing here prints: requests and rebuilds are logged to the ``contentcal.publishing.serve`` logger.
 """
 
 from __future__ import annotations

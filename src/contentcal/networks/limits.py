@@ -19,9 +19,9 @@ from typing import Any, Final
 
 import attrs
 
-from contentcal import counting
 from contentcal.errors import ContentcalError
 from contentcal.model import Media, Network
+from contentcal.networks import counting
 
 __all__ = [
     "LIMIT_KINDS",
@@ -311,7 +311,11 @@ def _source(table: dict[str, Any], path: str) -> str:
 @functools.cache
 def _catalogue() -> Mapping[Network, NetworkInfo]:
     # Read once per process, on first use: importing contentcal stays cheap.
-    text = importlib.resources.files("contentcal").joinpath("networks.toml").read_text("utf-8")
+    text = (
+        importlib.resources.files("contentcal.networks")
+        .joinpath("networks.toml")
+        .read_text("utf-8")
+    )
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -21,8 +21,8 @@ import attrs
 
 from contentcal.errors import InvalidOptionError
 from contentcal.model import ContentItem, Plan
-from contentcal.scheduler import Entry, Schedule, ScheduleProblem, schedule
-from contentcal.zones import get_zone, localize, suggest_zone
+from contentcal.model.zones import get_zone, localize, suggest_zone
+from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
 
 __all__ = ["Format", "WeekView", "iso_week_start", "render_week", "select", "week"]
 

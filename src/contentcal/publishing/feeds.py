@@ -8,7 +8,7 @@ start or end moves — which is what makes calendar apps show the edit.
 
 :func:`feed` returns an :class:`icalendar.Calendar` (the reference object model);
 :func:`write_feeds` and :func:`build_site` use the streaming writer in
-:mod:`contentcal.ics`, which produces the same bytes much faster.
+:mod:`contentcal.publishing.ics`, which produces the same bytes much faster.
 """
 
 from __future__ import annotations
@@ -30,11 +30,18 @@ from typing import Any
 import attrs
 
 from contentcal.errors import InvalidOptionError, OutputError
-from contentcal.fileio import write_atomic
-from contentcal.ics import EventStatus, FeedCalendar, FeedEvent, ics_bytes, to_icalendar, write_ics
+from contentcal.files.atomic import write_atomic
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
-from contentcal.scheduler import Entry, Schedule
-from contentcal.zones import UTC, get_zone
+from contentcal.model.zones import UTC, get_zone
+from contentcal.publishing.ics import (
+    EventStatus,
+    FeedCalendar,
+    FeedEvent,
+    ics_bytes,
+    to_icalendar,
+    write_ics,
+)
+from contentcal.scheduling.place import Entry, Schedule
 
 __all__ = [
     "FeedState",
@@ -236,7 +243,7 @@ def _description(plan: Plan, item: ContentItem, platform: Platform) -> str:
 
 
 def _color(plan: Plan, item: ContentItem) -> str | None:
-    from contentcal.ics import CSS_COLOR_NAMES  # noqa: PLC0415 - same module, avoids a cycle
+    from contentcal.publishing.ics import CSS_COLOR_NAMES  # noqa: PLC0415 - same module, avoids a cycle
 
     if item.pillar is None:
         return None

@@ -24,9 +24,9 @@ from typing import Any
 import attrs
 
 from contentcal.errors import PlanError, Problem
-from contentcal.fileio import write_atomic
-from contentcal.scheduler import Entry, Schedule
-from contentcal.zones import get_zone
+from contentcal.files.atomic import write_atomic
+from contentcal.model.zones import get_zone
+from contentcal.scheduling.place import Entry, Schedule
 
 __all__ = ["FileChange", "PinResult", "apply_pins", "pin"]
 

@@ -1,6 +1,6 @@
 """The check engine: run the rules over a plan and report findings.
 
-Rules live in :mod:`contentcal.rules`; each has a stable code, a kebab-case name, a default
+Rules live in :mod:`contentcal.checking.rules`; each has a stable code, a kebab-case name, a default
 severity and a docstring that explains why it matters. This module selects and configures
 them, runs them, applies per-item suppression, and renders the findings.
 """
@@ -15,9 +15,9 @@ from typing import Any
 
 import attrs
 
+from contentcal.checking.rules import RULES, Context, Rule, Thresholds
 from contentcal.errors import InvalidOptionError, PlanError, Problem, Severity
 from contentcal.model import Plan
-from contentcal.rules import RULES, Context, Rule, Thresholds
 
 __all__ = [
     "LOAD_CODES",
@@ -257,7 +257,7 @@ class CheckConfig:
 
 def _with_lines(problems: list[Problem], file: str | None) -> list[Problem]:
     """`problems` in the ``[check]`` table, each with the line of its key where known."""
-    from contentcal.rules import _line_of, _plan_lines  # noqa: PLC0415 - only on error
+    from contentcal.checking.rules import _line_of, _plan_lines  # noqa: PLC0415 - only on error
 
     lines = _plan_lines(file)
     return [
@@ -360,7 +360,7 @@ def check_file(
     does not exist (there is nothing to report on).
     """
     from contentcal.errors import PlanFileNotFoundError  # noqa: PLC0415
-    from contentcal.loader import load  # noqa: PLC0415
+    from contentcal.files.load import load  # noqa: PLC0415
 
     name = os.fspath(path)
     try:

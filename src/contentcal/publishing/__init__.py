@@ -1,0 +1,1 @@
+"""Publishing: feed events and change tracking, the iCalendar wire format, the site, ``serve``."""

@@ -1,0 +1,1 @@
+"""Pure renderers from a schedule to text: the weekly per-platform view."""
