@@ -523,17 +523,36 @@ INSTAGRAM_HEADER = (
     "LAST-MODIFIED:20261130T010000Z\r\n"
     "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"
     "SOURCE;VALUE=URI:https://cal.example.com/batik/platform/instagram.ics\r\n"
-    "UID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20\r\n"
     "URL:https://cal.example.com/batik/index.html\r\n"
     "X-PUBLISHED-TTL:PT1H\r\n"
+    "X-WR-RELCALID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20\r\n"
     "X-WR-TIMEZONE:Asia/Jakarta\r\n"
 )
 
 
 def test_the_calendar_header_names_and_describes_the_feed(example: Plan) -> None:
-    """NAME + X-WR-CALNAME, DESCRIPTION + X-WR-CALDESC, refresh hints, UID, SOURCE, URL."""
+    """NAME + X-WR-CALNAME, DESCRIPTION + X-WR-CALDESC, refresh hints, SOURCE, URL, RELCALID."""
     site = build_site(schedule(example, now=NOW), base_url="https://cal.example.com/batik/")
     assert header(site.files["platform/instagram.ics"]) == INSTAGRAM_HEADER
+
+
+def test_no_calendar_level_uid_by_default(example: Plan) -> None:
+    """Regression (issue #11): vdirsyncer takes each event's identity from the first UID line
+    and copies calendar properties into every event, so a calendar UID collapses the feed."""
+    for path, data in build(example).files.items():
+        if path.endswith(".ics"):
+            head = data.split(b"BEGIN:VEVENT", 1)[0]
+            assert b"\r\nUID:" not in head, path
+            assert b"\r\nX-WR-RELCALID:" in head, path
+
+
+def test_calendar_uid_is_opt_in(example: Plan) -> None:
+    """`calendar_uid = true` writes the calendar's UID, the same value as X-WR-RELCALID."""
+    settings = attrs.evolve(example.feed_settings, calendar_uid=True)
+    site = build(attrs.evolve(example, feed_settings=settings))
+    head = header(site.files["platform/instagram.ics"])
+    assert "UID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20\r\n" in head
+    assert "X-WR-RELCALID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20\r\n" in head
 
 
 def test_without_a_base_url_there_is_no_source_or_url(example: Plan) -> None:
@@ -566,18 +585,18 @@ def test_refresh_is_configurable(write_files: WriteFiles, refresh: str, expected
 
 
 def test_calendar_uids_are_stable_and_one_per_feed(example: Plan) -> None:
-    """Each feed keeps its own UID across runs and plan edits."""
+    """Each feed keeps its own identity (X-WR-RELCALID) across runs and plan edits."""
 
     def calendar_uids(site: Site) -> dict[str, str]:
         return {
-            path: next(line for line in unfold(header(data)) if line.startswith("UID:"))
+            path: next(line for line in unfold(header(data)) if line.startswith("X-WR-RELCALID:"))
             for path, data in site.files.items()
             if path.endswith(".ics")
         }
 
     first = calendar_uids(build(example))
     assert len(set(first.values())) == len(first) == 6
-    assert first["platform/instagram.ics"] == "UID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20"
+    assert first["platform/instagram.ics"] == "X-WR-RELCALID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20"
     edited = with_item(example, "hari-ibu-fb", title="Selamat Hari Ibu!")
     assert calendar_uids(build(edited, now=LATER)) == first
 
@@ -611,11 +630,12 @@ def test_a_feed_made_alone_is_the_same_calendar_as_the_published_one(example: Pl
     pillar, _ = build_calendar(placed, window=FeedWindow(pillar="education"), base_url=base)
     assert pillar.source == base + "pillar/education.ics"
     others = {
-        next(line for line in unfold(header(data)) if line.startswith("UID:"))
+        next(line for line in unfold(header(data)) if line.startswith("X-WR-RELCALID:"))
         for path, data in site.files.items()
         if path.endswith(".ics")
     }
-    assert f"UID:{pillar.uid}" not in others
+    assert pillar.relcalid is not None
+    assert f"X-WR-RELCALID:{pillar.relcalid}" not in others
     assert len(others) == 6
 
 

@@ -120,6 +120,8 @@ def test_get_feed_has_exact_headers(start: Callable[..., FeedServer]) -> None:
         "ETag": etag_of(FEED),
         "Last-Modified": MODIFIED_HTTP,
         "Cache-Control": "no-cache",
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "ETag, Last-Modified",
         "X-Content-Type-Options": "nosniff",
     }
 
@@ -205,15 +207,15 @@ def test_root_without_index_is_404(start: Callable[..., FeedServer]) -> None:
     assert fetch(server, "/").status == 404
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "TRACE"])
 def test_other_methods_are_405_with_allow(start: Callable[..., FeedServer], method: str) -> None:
-    """Anything but GET/HEAD is refused, says what is allowed, and closes the connection."""
+    """Anything but GET/HEAD/OPTIONS is refused, says what is allowed, closes the connection."""
     server = start(static_cache())
 
     response = fetch(server, "/all.ics", method=method, headers={"Content-Length": "0"})
 
     assert response.status == 405
-    assert response.headers["Allow"] == "GET, HEAD"
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert response.headers["Connection"] == "close"
 
 
@@ -490,7 +492,7 @@ def test_edit_is_served_after_the_throttle(
     """Changing a watched file changes body, ETag and Last-Modified on the next request."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
-    server = start(SiteCache(plan.build, plan.watched, check_interval=0))
+    server = start(SiteCache(plan.build, plan.watched, background=False, check_interval=0))
     before = fetch(server, "/all.ics")
 
     plan.write(b"two")  # same size: only the mtime tells
@@ -509,7 +511,7 @@ def test_unchanged_files_are_not_rebuilt(tmp_path: Path) -> None:
     """Without a change in (mtime, size), requests reuse the build."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
-    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0)
 
     for _ in range(5):
         cache.resources()
@@ -522,7 +524,9 @@ def test_checks_are_throttled(tmp_path: Path) -> None:
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
     clock = [100.0]
-    cache = SiteCache(plan.build, plan.watched, check_interval=1.0, clock=lambda: clock[0])
+    cache = SiteCache(
+        plan.build, plan.watched, background=False, check_interval=1.0, clock=lambda: clock[0]
+    )
 
     plan.write(b"two")
     clock[0] += 0.999
@@ -547,7 +551,7 @@ def test_readers_do_not_wait_for_a_rebuild(tmp_path: Path) -> None:
             assert release.wait(timeout=5)
         return plan.build()
 
-    cache = SiteCache(slow_build, plan.watched, check_interval=0)
+    cache = SiteCache(slow_build, plan.watched, background=False, check_interval=0)
     plan.write(b"two")
     with ThreadPoolExecutor(max_workers=1) as pool:
         rebuilding = pool.submit(lambda: cache.resources()["all.ics"].body)
@@ -565,7 +569,7 @@ def test_appearing_and_disappearing_files_trigger_rebuilds(tmp_path: Path) -> No
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
     extra = tmp_path / "include.toml"
-    cache = SiteCache(plan.build, lambda: [plan.path, extra], check_interval=0)
+    cache = SiteCache(plan.build, lambda: [plan.path, extra], background=False, check_interval=0)
 
     extra.write_bytes(b"x")
     cache.resources()
@@ -582,7 +586,7 @@ def test_broken_edit_keeps_last_good_site_and_logs_once(
     caplog.set_level(logging.INFO, logger="contentcal.serve")
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"good")
-    server = start(SiteCache(plan.build, plan.watched, check_interval=0))
+    server = start(SiteCache(plan.build, plan.watched, background=False, check_interval=0))
 
     plan.write(b"BROKEN")
     during = [fetch(server, "/all.ics") for _ in range(3)]
@@ -600,7 +604,7 @@ def test_each_broken_edit_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFix
     """Two different broken saves are two changes, so two log lines."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"good")
-    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0)
 
     plan.write(b"BROKEN")
     cache.resources()
@@ -620,7 +624,7 @@ def test_unexpected_rebuild_error_keeps_serving_with_traceback(
     """A bug in the builder is logged with its traceback rather than taking the feeds down."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"good")
-    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0)
 
     plan.write(b"CRASH")
     body = cache.resources()["all.ics"].body
@@ -647,7 +651,7 @@ def test_last_modified_advances_when_body_changes_but_site_time_does_not(
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"two posts")
     now = MODIFIED + timedelta(days=3, microseconds=5)
-    cache = SiteCache(plan.build, plan.watched, check_interval=0, now=lambda: now)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0, now=lambda: now)
 
     plan.write(b"one post")
     changed = cache.resources()["all.ics"]
@@ -663,7 +667,7 @@ def test_site_time_is_used_when_it_advances(tmp_path: Path) -> None:
     """A build whose own time moves forward is served with exactly that time."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
-    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0)
 
     plan.modified = MODIFIED + timedelta(hours=1)
     plan.write(b"two")

@@ -358,6 +358,7 @@ _FEED_FIELDS = {
     "refresh": _Field(_duration),
     "base_url": _Field(_url),
     "state_file": _Field(_identifier),
+    "calendar_uid": _Field(_boolean),
 }
 
 ITEM_FIELDS: tuple[str, ...] = (

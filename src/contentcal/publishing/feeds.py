@@ -556,13 +556,17 @@ def _calendar(
 ) -> FeedCalendar:
     plan = schedule.plan
     name, description = _feed_title(plan, window)
+    calendar_id = str(uuid.uuid5(NAMESPACE, f"{plan.brand.name}\x1fcalendar\x1f{path}"))
     events = tuple(
         stamped.events[draft.event.uid] for draft in stamped.drafts if window.admits(draft.item)
     )
     return FeedCalendar(
         prodid=PRODID,
         name=name,
-        uid=str(uuid.uuid5(NAMESPACE, f"{plan.brand.name}\x1fcalendar\x1f{path}")),
+        # The calendar's identity is its URL (and X-WR-RELCALID); a calendar-level UID is
+        # opt-in because vdirsyncer collapses a feed that has one into a single event.
+        uid=calendar_id if plan.feed_settings.calendar_uid else None,
+        relcalid=calendar_id,
         events=events,
         description=description,
         timezone=plan.brand.timezone,
