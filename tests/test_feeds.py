@@ -1030,8 +1030,9 @@ def test_index_without_a_base_url_links_relatively(example: Plan) -> None:
     assert "webcal:" not in page
     assert "calendar.google.com" not in page
     assert (
-        "<p>These links are relative: publish the folder and run "
-        "<code>contentcal feeds --base-url URL</code> to get subscribe links.</p>"
+        "<p>These links are relative. For subscribe links, pass the address the folder is "
+        "published at: <code>contentcal feeds --base-url URL</code>, or <code>base_url</code> "
+        "under <code>[feeds]</code> in the plan.</p>"
     ) in page
 
 
@@ -1374,3 +1375,22 @@ def test_the_hazards_are_the_shared_ones() -> None:
     """The plans above draw from the interop harness's hazard list (END:VEVENT and all)."""
     assert "\nEND:VEVENT\n" in HAZARDS
     assert "日本語のテキスト" in HAZARDS
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    start=st.datetimes(min_value=dt.datetime(2026, 11, 25), max_value=dt.datetime(2027, 1, 10)),
+    fraction=st.floats(min_value=0, max_value=1, exclude_max=True),
+)
+def test_the_feeds_stay_the_same_until_they_expire(
+    example: Plan, start: dt.datetime, fraction: float
+) -> None:
+    """Building at any instant in [now, expires) gives the same bytes as building at now,
+    so a server that rebuilds only after `expires` never serves a stale feed."""
+    now = start.replace(tzinfo=dt.UTC)
+    site = build_site(schedule(example, now=now))
+    assert site.expires is not None
+    assert now < site.expires <= now + dt.timedelta(days=1, hours=1)
+    later = now + (site.expires - now) * fraction
+    again = build_site(schedule(example, now=later), state=site.state)
+    assert again.files == site.files

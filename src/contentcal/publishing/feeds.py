@@ -41,7 +41,7 @@ from contentcal.publishing.ics import (
     to_icalendar,
     write_ics,
 )
-from contentcal.scheduling.place import Entry, Schedule
+from contentcal.scheduling.place import Entry, Schedule, next_change
 
 __all__ = [
     "FeedState",
@@ -51,6 +51,7 @@ __all__ = [
     "build_site",
     "feed",
     "feed_paths",
+    "feeds_expire",
     "load_state",
     "owner_slug",
     "save_state",
@@ -703,6 +704,16 @@ class Site:
     state: FeedState = attrs.field(repr=False, default=FeedState())
     """The feed state after this build (save it to keep stamps stable)."""
 
+    expires: dt.datetime | None = None
+    """The first instant after which building again, with nothing edited, could give other
+    files (see :func:`feeds_expire`); ``serve`` rebuilds on the first request after it."""
+
+    files_for: Callable[[str], Mapping[str, bytes]] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+    """Renders the files whose links depend on where the site is served (``index.html``)
+    for a base URL; ``serve`` uses it to show absolute subscribe links."""
+
 
 def build_site(
     schedule: Schedule, *, state: FeedState | None = None, base_url: str | None = None
@@ -722,7 +733,46 @@ def build_site(
     files["index.html"] = _index_html(schedule.plan, calendars, base_url).encode()
     stamps = [event.stamp for event in stamped.events.values()]
     last = max(stamps, default=schedule.now.astimezone(UTC).replace(microsecond=0))
-    return Site(files=files, last_modified=last, state=stamped.state)
+
+    def files_for(served_at: str) -> Mapping[str, bytes]:
+        # The configured base URL wins: it is where subscribers should point, even when
+        # this server is reached through another name.
+        link_base = base_url or _checked_base_url(served_at)
+        return {"index.html": _index_html(schedule.plan, calendars, link_base).encode()}
+
+    return Site(
+        files=files,
+        last_modified=last,
+        state=stamped.state,
+        expires=feeds_expire(schedule),
+        files_for=files_for,
+    )
+
+
+def feeds_expire(schedule: Schedule) -> dt.datetime:
+    """The first instant after which the feeds of `schedule` can differ with nothing edited.
+
+    That is :func:`~contentcal.scheduling.place.next_change` (a slot passes, an item's time
+    passes, the day turns in the brand's zone), or earlier when an event enters or leaves
+    the ``[feeds]`` window (``past`` behind and ``ahead`` of now) before that.
+    """
+    settings = schedule.plan.feed_settings
+    now = schedule.now.astimezone(UTC)
+    soonest = next_change(schedule)
+    step = dt.timedelta(seconds=1)
+    instants = [_instant(entry) for entry in schedule.all_entries]
+    if settings.include_backlog:
+        for item in schedule.backlog:
+            if isinstance(item.at, dt.datetime):
+                instants.append(item.at.astimezone(UTC))
+            elif item.at is not None:
+                zone = get_zone(schedule.plan.platform(item.platform).timezone)
+                instants.append(dt.datetime.combine(item.at, dt.time(), tzinfo=zone))
+    for instant in instants:
+        for edge in (instant + settings.past, instant - settings.ahead):
+            if now <= edge < soonest:
+                soonest = edge + step
+    return soonest
 
 
 def write_feeds(
@@ -788,8 +838,9 @@ def _index_html(
     note = (
         ""
         if base_url
-        else "<p>These links are relative: publish the folder and run "
-        "<code>contentcal feeds --base-url URL</code> to get subscribe links.</p>"
+        else "<p>These links are relative. For subscribe links, pass the address the folder "
+        "is published at: <code>contentcal feeds --base-url URL</code>, or "
+        "<code>base_url</code> under <code>[feeds]</code> in the plan.</p>"
     )
     title = escape(f"{plan.brand.name} — calendar feeds")
     return (
