@@ -8,12 +8,12 @@ recorded with its file, line, key path and a hint; nothing stops at the first on
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 import attrs
 
+from contentcal import hints
 from contentcal.files import fields
 from contentcal.files.fields import Problems
 from contentcal.files.readers import RawTable, TomlLines
@@ -487,7 +487,5 @@ class PlanBuilder:
 def unknown_reference_hint(value: str, known: Mapping[str, Any], table: str) -> str:
     if not known:
         return f"the plan defines no {table}; add [{table}.{value}]"
-    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.5)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return f"define [{table}.{value}] or use one of: " + ", ".join(sorted(known)[:12])
+    otherwise = f"define [{table}.{value}] or use one of: " + ", ".join(sorted(known)[:12])
+    return hints.did_you_mean(value, known, otherwise=otherwise) or otherwise

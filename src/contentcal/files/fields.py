@@ -9,13 +9,13 @@ value, or raises :class:`ConversionError` with a hint that shows the expected fo
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from contentcal import hints
 from contentcal.errors import Problem
 from contentcal.model import (
     Account,
@@ -242,12 +242,12 @@ def kind(raw: object) -> str:
 
 
 def did_you_mean(value: str, choices: Sequence[str]) -> str:
-    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.5)
-    if close:
-        return f"did you mean {close[0]!r}?"
+    """A hint for an unknown name: the closest choice, else the choices (or the docs)."""
     if len(choices) <= 16:
-        return "use one of: " + ", ".join(choices)
-    return "see the plan-file reference for the allowed names"
+        otherwise = "use one of: " + ", ".join(choices)
+    else:
+        otherwise = "see the plan-file reference for the allowed names"
+    return hints.did_you_mean(value, choices, otherwise=otherwise) or otherwise
 
 
 # --- field specifications ---------------------------------------------------------------------

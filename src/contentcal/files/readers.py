@@ -23,6 +23,7 @@ import attrs
 
 from contentcal.errors import PlanFileNotFoundError, Problem
 from contentcal.files import fields
+from contentcal.files.dialect import column_key, delimiter_of
 from contentcal.files.fields import Problems
 
 LineOf = Callable[[str], int | None]
@@ -305,8 +306,7 @@ class Readers:
 
     def csv_items(self, text: str, file: str) -> Iterator[RawTable]:
         """The rows of a CSV item file, keyed by the header's field names."""
-        first_line = text.split("\n", 1)[0]
-        delimiter = max((";", ",", "\t"), key=first_line.count)
+        delimiter = delimiter_of(text)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         try:
             header = next(reader)
@@ -320,7 +320,7 @@ class Readers:
             return
         columns: list[str | None] = []
         for position, name in enumerate(header, start=1):
-            key = name.strip().lower().replace(" ", "_")
+            key = column_key(name)
             if not key:
                 columns.append(None)
                 continue
