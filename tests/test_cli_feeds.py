@@ -469,7 +469,9 @@ def test_the_subscribing_guide_shows_the_real_corrupt_state_warning(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The warning quoted in the guide is what `contentcal ics` prints, word for word."""
-    (quoted,) = re.findall(r"```text\n(warning: .*?\n)```", GUIDE.read_text(encoding="utf-8"))
+    (quoted,) = re.findall(
+        r"```text\n(warning: .*?corrupt.*?\n)```", GUIDE.read_text(encoding="utf-8")
+    )
     shutil.copytree(REPO / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     state = Path("examples/batik-cikarang/.contentcal/feed-state.json")
@@ -477,6 +479,14 @@ def test_the_subscribing_guide_shows_the_real_corrupt_state_warning(
     state.write_text('{"version": 1, "events": [', encoding="utf-8")
     result = run(runner, "ics", "examples/batik-cikarang/plan.toml", *AT_NOW)
     assert (result.exit_code, result.stderr) == (0, quoted)
+
+
+def test_the_subscribing_guide_shows_the_real_base_url_warning() -> None:
+    """The --base-url hint quoted in the guide is what `contentcal feeds` prints."""
+    (quoted,) = re.findall(
+        r"```text\n(warning: index.html .*?\n)```", GUIDE.read_text(encoding="utf-8")
+    )
+    assert quoted == NO_BASE_URL
 
 
 def test_the_subscribing_guide_links_to_pages_of_the_docs() -> None:

@@ -21,9 +21,10 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import example as hypothesis_example
 from hypothesis import strategies as st
 
-from contentcal.errors import InvalidOptionError, OutputError
+from contentcal.errors import InvalidOptionError, OutputError, PlanError
 from contentcal.files.load import load
 from contentcal.model import (
     Brand,
@@ -477,6 +478,19 @@ def test_alarm_false_removes_the_alarm(write_files: WriteFiles) -> None:
     assert len(vevents(data)) == 2
     assert b"VALARM" not in data
     assert b"TRIGGER" not in data
+
+
+def test_calendar_uid_setting_from_the_plan_file(write_files: WriteFiles) -> None:
+    """[feeds] calendar_uid = true in the file writes the calendar UID; a string is refused
+    with the file, line, key and a fix."""
+    plan = minimal(write_files, head="\n[feeds]\ncalendar_uid = true\n")
+    head = build(plan).files["all.ics"].split(b"BEGIN:VEVENT")[0]
+    assert b"\r\nUID:" in head
+    with pytest.raises(PlanError) as caught:
+        minimal(write_files, head='\n[feeds]\ncalendar_uid = "yes"\n')
+    message = str(caught.value)
+    assert "feeds.calendar_uid" in message
+    assert "expected true or false, got 'yes'" in message
 
 
 def test_reply_events_false_turns_them_off(write_files: WriteFiles) -> None:
@@ -1378,6 +1392,9 @@ def test_the_hazards_are_the_shared_ones() -> None:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_example(
+    start=dt.datetime(2026, 11, 25), fraction=0.99999
+)  # a slot passed at 12:00:00.57
 @given(
     start=st.datetimes(min_value=dt.datetime(2026, 11, 25), max_value=dt.datetime(2027, 1, 10)),
     fraction=st.floats(min_value=0, max_value=1, exclude_max=True),

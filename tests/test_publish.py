@@ -408,10 +408,10 @@ def test_time_moves_the_served_feeds_without_an_edit(plan_path: Path) -> None:
     builder = SiteBuilder(str(plan_path), clock=lambda: clock[0])
     cache = SiteCache(builder.build, builder.watched, check_interval=0, now=lambda: clock[0])
     first = cache.resources()
-    expires = dt.datetime(2026, 11, 30, 12, 0, 1, tzinfo=dt.UTC)
+    expires = dt.datetime(2026, 11, 30, 12, 0, 0, 1, tzinfo=dt.UTC)
     assert cache.expires == expires
 
-    clock[0] = expires - dt.timedelta(seconds=1)
+    clock[0] = expires - dt.timedelta(microseconds=1)
     assert cache.resources() is first  # not due: no rebuild at all
 
     clock[0] = expires

@@ -2,32 +2,35 @@
 
 Runs under the system interpreter (/usr/bin/python3 with python3-gi), not the project's
 virtualenv: Debian builds the bindings for its own Python. Used by tests/test_clients.py.
+``gi`` is imported in :func:`main` only, so the test run's doctest collection, which imports
+every module under tests/, does not need it.
 """
 
 import json
 import sys
-
-import gi
-
-gi.require_version("ICalGLib", "3.0")
-from gi.repository import ICalGLib  # noqa: E402 - after require_version, as gi needs
-
-UTC = ICalGLib.Timezone.get_utc_timezone()
-VEVENT = ICalGLib.ComponentKind.VEVENT_COMPONENT
-
-
-def moment(value: "ICalGLib.Time") -> dict[str, object]:
-    if value.is_date():
-        return {"date": f"{value.get_year():04d}-{value.get_month():02d}-{value.get_day():02d}"}
-    return {"utc": value.as_timet_with_zone(UTC), "is_utc": value.is_utc()}
+from typing import Any
 
 
 def main() -> None:
+    import gi
+
+    gi.require_version("ICalGLib", "3.0")
+    from gi.repository import ICalGLib
+
+    utc = ICalGLib.Timezone.get_utc_timezone()
+    vevent = ICalGLib.ComponentKind.VEVENT_COMPONENT
+
+    def moment(value: Any) -> dict[str, object]:
+        if value.is_date():
+            day = f"{value.get_year():04d}-{value.get_month():02d}-{value.get_day():02d}"
+            return {"date": day}
+        return {"utc": value.as_timet_with_zone(utc), "is_utc": value.is_utc()}
+
     root = ICalGLib.Component.new_from_string(sys.stdin.buffer.read().decode("utf-8"))
     if root is None:
         raise SystemExit("libical could not parse the feed")
     events = []
-    event = root.get_first_component(VEVENT)
+    event = root.get_first_component(vevent)
     while event is not None:
         events.append(
             {
@@ -38,7 +41,7 @@ def main() -> None:
                 "summary": event.get_summary() or "",
             }
         )
-        event = root.get_next_component(VEVENT)
+        event = root.get_next_component(vevent)
     json.dump(events, sys.stdout)
 
 

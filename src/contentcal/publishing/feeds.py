@@ -759,7 +759,7 @@ def feeds_expire(schedule: Schedule) -> dt.datetime:
     settings = schedule.plan.feed_settings
     now = schedule.now.astimezone(UTC)
     soonest = next_change(schedule)
-    step = dt.timedelta(seconds=1)
+    step = dt.timedelta(microseconds=1)
     instants = [_instant(entry) for entry in schedule.all_entries]
     if settings.include_backlog:
         for item in schedule.backlog:

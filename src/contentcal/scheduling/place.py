@@ -515,8 +515,8 @@ def next_change(placed: Schedule) -> dt.datetime:
     Placement depends on ``now``: a slot that passes is no longer free, an item whose time
     passes is in the past, and the day (the default window) turns at midnight in the
     brand's zone. The answer is the earliest of the next slot of any platform, the next
-    entry start (each plus one second: at that instant it is still upcoming) and the next
-    local midnight, so it is never more than a day away. A server rebuilds after it; until
+    entry start (each plus one microsecond: at that very instant it is still upcoming) and
+    the next local midnight, so it is never more than a day away. A server rebuilds after it; until
     then, scheduling with a later ``now`` gives the same placement.
     """
     now = placed.now
@@ -526,7 +526,7 @@ def next_change(placed: Schedule) -> dt.datetime:
         dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time()), zone
     ).astimezone(UTC)
     candidates = [midnight]
-    step = dt.timedelta(seconds=1)
+    step = dt.timedelta(microseconds=1)
     for platform in placed.plan.platforms:
         slots = _slot_times(platform, now, midnight + step)
         if slots:
