@@ -405,8 +405,17 @@ def test_time_moves_the_served_feeds_without_an_edit(plan_path: Path) -> None:
     when the schedule can next change (here: Monday's 19:00 Instagram slot passes); the first
     request after it starts a rebuild, and the moved post keeps its UID with SEQUENCE 1."""
     clock = [NOW]
-    builder = SiteBuilder(str(plan_path), clock=lambda: clock[0])
+    # An absolute path: the rebuild runs in another thread, which must not depend on the
+    # working directory the test sets (and restores when it ends).
+    builder = SiteBuilder(str(plan_path.resolve()), clock=lambda: clock[0])
     cache = SiteCache(builder.build, builder.watched, check_interval=0, now=lambda: clock[0])
+    try:
+        _time_moves(cache, clock)
+    finally:
+        assert cache.settle(timeout=60)
+
+
+def _time_moves(cache: SiteCache, clock: list[dt.datetime]) -> None:
     first = cache.resources()
     expires = dt.datetime(2026, 11, 30, 12, 0, 0, 1, tzinfo=dt.UTC)
     assert cache.expires == expires

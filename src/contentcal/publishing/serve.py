@@ -94,6 +94,16 @@ _CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".json": "application/json",
+    # What a published site's pages may bring along (styles, scripts, icons, images).
+    ".js": "text/javascript; charset=utf-8",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".ico": "image/x-icon",
+    ".webmanifest": "application/manifest+json",
 }
 _DEFAULT_CONTENT_TYPE = "application/octet-stream"
 _COMPRESSIBLE = ("text/", "application/json", "application/xml", "image/svg+xml")
