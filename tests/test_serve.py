@@ -1040,6 +1040,26 @@ def test_renderings_per_address_are_bounded() -> None:
     assert len(cache._linked) <= 16
 
 
+def test_feeds_are_not_rendered_per_address() -> None:
+    """Only the files `files_for` returns depend on the address; a feed asked for under
+    many Host names renders nothing more."""
+    site = LinkedSite()
+    calls = []
+
+    def files_for(base_url: str) -> Mapping[str, bytes]:
+        calls.append(base_url)
+        return LinkedSite.files_for(site, base_url)
+
+    site.files_for = files_for  # type: ignore[method-assign]
+    cache = SiteCache(lambda: site, lambda: [], check_interval=0)
+    assert cache.linked("index.html", "http://a/") is not None
+    for number in range(20):
+        resource = cache.linked("all.ics", f"http://h{number}/")
+        assert resource is not None
+        assert resource.body == FEED
+    assert calls == ["http://a/"]
+
+
 # --- rebuilds: in the background, and when time moves the schedule --------------------------
 
 

@@ -251,6 +251,7 @@ class SiteCache:
         self._expires = _expires(site)
         self._generation = 0
         self._linked: dict[str, tuple[int, Mapping[str, Resource]]] = {}
+        self._linked_paths: tuple[int, frozenset[str]] | None = None
         self._linked_lock = threading.Lock()
         self._next_check = clock() + check_interval
         logger.info("built %d file(s)", len(self._resources))
@@ -294,7 +295,11 @@ class SiteCache:
         if files_for is None or path not in resources:
             return resources.get(path)
         with self._linked_lock:
+            known = self._linked_paths
             seen = self._linked.get(base_url)
+        if known is not None and known[0] == generation and path not in known[1]:
+            # A file whose bytes do not depend on the address (a feed): nothing to render.
+            return resources.get(path)
         if seen is not None and seen[0] == generation:
             rendered = seen[1]
         else:
@@ -306,6 +311,7 @@ class SiteCache:
                 if len(self._linked) >= 16 and base_url not in self._linked:
                     self._linked.clear()
                 self._linked[base_url] = (generation, rendered)
+                self._linked_paths = (generation, frozenset(rendered))
         return rendered.get(path, resources.get(path))
 
     def settle(self, timeout: float | None = None) -> bool:
