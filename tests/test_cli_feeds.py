@@ -12,6 +12,7 @@ import re
 import shutil
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -502,11 +503,19 @@ SERVE_TOKEN = "Zq3-x_9kPw"  # noqa: S105 - a fixed test token, not a credential
 
 
 @pytest.fixture
-def no_serving(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`contentcal serve` binds, prints its links and returns instead of serving forever."""
+def no_serving(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """`contentcal serve` binds, prints its links and returns instead of serving forever;
+    the servers it made are listed."""
     from contentcal.publishing import serve as serving
 
-    monkeypatch.setattr(serving, "serve_forever", lambda server, **_: server.server_close())
+    servers: list[Any] = []
+
+    def record(server: Any, **_: Any) -> None:
+        servers.append(server)
+        server.server_close()
+
+    monkeypatch.setattr(serving, "serve_forever", record)
+    return servers
 
 
 @pytest.mark.usefixtures("no_serving")
@@ -577,3 +586,31 @@ def test_serve_prints_links_for_the_base_url(runner: CliRunner, example: Path) -
     )
     assert result.exit_code == 0, result.output
     assert f"  all.ics: webcal://cal.example/batik/{SERVE_TOKEN}/all.ics\n" in result.stderr
+
+
+def test_serve_base_url_and_token_make_the_feeds_links(
+    runner: CliRunner, example: Path, no_serving: list[Any]
+) -> None:
+    """The feeds' SOURCE and the index's links are the public address with the token."""
+    result = runner.invoke(
+        cli,
+        ["serve", PLAN, "--port", "0", "--base-url", "https://cal.example/batik"],
+        env={"CONTENTCAL_TOKEN": SERVE_TOKEN},
+    )
+    assert result.exit_code == 0, result.output
+    (server,) = no_serving
+    base = f"https://cal.example/batik/{SERVE_TOKEN}/"
+    index = server.cache.linked("index.html", "http://127.0.0.1/").body.decode()
+    assert f'<a href="{base}all.ics">{base}all.ics</a>' in index
+    feed = server.cache.site.files["all.ics"].decode()
+    assert f"SOURCE;VALUE=URI:{base}all.ics\r\n" in feed
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_serve_with_a_bad_base_url_is_a_usage_error(runner: CliRunner, example: Path) -> None:
+    """Named by its option; no traceback."""
+    result = run(runner, "serve", PLAN, "--port", "0", "--base-url", "cal.example/batik")
+    assert result.exit_code == 2
+    assert "Invalid value for '--base-url': base URL must be an absolute http(s) URL" in (
+        result.stderr
+    )

@@ -452,8 +452,15 @@ def serve(
                 "give the token once: --token-file, or --token / CONTENTCAL_TOKEN, not both"
             )
         token = serving.read_token_file(token_file)
+    public = None
+    if base_url is not None:
+        try:
+            # With the token: the feeds' SOURCE and the index's links must carry it.
+            public = serving.public_base_url(base_url, token)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--base-url'") from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    builder = SiteBuilder(plan, clock=lambda: dt.datetime.now(dt.UTC), base_url=base_url)
+    builder = SiteBuilder(plan, clock=lambda: dt.datetime.now(dt.UTC), base_url=public)
     cache = serving.SiteCache(builder.build, builder.watched)
     try:
         server = serving.make_server(cache, host=host, port=port, token=token, public_url=base_url)

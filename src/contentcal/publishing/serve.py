@@ -62,6 +62,7 @@ __all__ = [
     "SubscribeLink",
     "exposure_warning",
     "make_server",
+    "public_base_url",
     "read_token_file",
     "serve_forever",
     "subscribe_urls",
@@ -703,7 +704,7 @@ def make_server(
     if max_connections < 1 or request_deadline <= 0:
         raise ValueError("max_connections and request_deadline must be positive")
     if public_url is not None:
-        public_url = _public_url(public_url, token)
+        public_url = public_base_url(public_url, token)
     warning = exposure_warning(host, token)
     if warning:
         logger.warning("%s", warning)
@@ -719,7 +720,17 @@ def make_server(
     )
 
 
-def _public_url(url: str, token: str | None) -> str:
+def public_base_url(url: str, token: str | None) -> str:
+    """The address files are served at behind `url`: ending in ``/``, with the token.
+
+    >>> public_base_url("https://cal.example.com", "s3cret")
+    'https://cal.example.com/s3cret/'
+    >>> public_base_url("https://cal.example.com/s3cret/", "s3cret")
+    'https://cal.example.com/s3cret/'
+
+    Raises:
+        ValueError: `url` is not an absolute http(s) URL.
+    """
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.netloc or re.search(r"\s", url):
         raise ValueError(f"base URL must be an absolute http(s) URL, not {url!r}")
