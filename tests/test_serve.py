@@ -1340,3 +1340,24 @@ def test_limits_must_be_positive(options: dict[str, float]) -> None:
     """A server that can serve nobody is a configuration mistake."""
     with pytest.raises(ValueError, match="must be positive"):
         make_server(static_cache(), port=0, **options)  # type: ignore[arg-type]
+
+
+def test_files_named_by_the_first_build_are_not_an_edit(tmp_path: Path) -> None:
+    """A plan's includes are only known once it is read: the first request must not take
+    them for a change (that rebuild used to race with the time-driven one)."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"one")
+    include = tmp_path / "items.csv"
+    include.write_bytes(b"x")
+    watched = [plan.path]
+
+    def build() -> StaticSite:
+        watched.append(include)  # the build discovers the include
+        return plan.build()
+
+    cache = SiteCache(build, lambda: list(watched), check_interval=0, background=False)
+    cache.resources()
+    assert plan.builds == 1
+    include.write_bytes(b"xy")
+    cache.resources()
+    assert plan.builds == 2

@@ -244,9 +244,12 @@ class SiteCache:
         self._lock = threading.Lock()
         self._worker: threading.Thread | None = None
         # Fingerprint before building: an edit made during the build is then seen as a change.
-        self._seen: _Fingerprint | None = _fingerprint(watched())
+        before = _fingerprint(watched())
         self._watch_error: str | None = None
         site = build()
+        # The build may name more files (a plan's includes only show up once it is read);
+        # fingerprint those now, so the first request does not take them for an edit.
+        self._seen: _Fingerprint | None = _extend(before, watched())
         self._site = site
         self._resources = _resources(site, previous={}, now=now())
         self._expires = _expires(site)
@@ -408,6 +411,15 @@ def _fingerprint(paths: Iterable[Path]) -> _Fingerprint:
             # within the same mtime tick and at the same size.
             entries.append((name, (stat.st_mtime_ns, stat.st_size, stat.st_ino)))
     return tuple(entries)
+
+
+def _extend(before: _Fingerprint, paths: Iterable[Path]) -> _Fingerprint:
+    """The fingerprint of `paths`, keeping `before`'s entries for the files it has."""
+    known = dict(before)
+    names = {os.fspath(path) for path in paths}
+    fresh = _fingerprint(Path(name) for name in names if name not in known)
+    kept = [(name, known[name]) for name in names if name in known]
+    return tuple(sorted([*fresh, *kept]))
 
 
 def _resources(
