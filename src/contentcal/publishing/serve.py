@@ -360,7 +360,9 @@ class SiteCache:
         try:
             site = self._build()
             resources = _resources(site, previous=self._resources, now=self._now())
+            expires = _expires(site)
         except Exception as exc:
+            # Caught whole: in the background thread nothing else would log it.
             self._log_failure(exc)
             return
         changed = sum(
@@ -372,7 +374,7 @@ class SiteCache:
         self._site = site
         self._generation += 1
         self._resources = resources
-        self._expires = _expires(site)
+        self._expires = expires
         logger.info("rebuilt %d file(s), %d changed", len(resources), changed)
 
     @staticmethod
