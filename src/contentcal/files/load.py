@@ -299,6 +299,7 @@ _GOAL_FIELDS = {
     "horizon": _Field(_choice(Horizon, "horizon")),
     "owner": _Field(_text),
     "relevance": _Field(_text),
+    "start": _Field(_date),
 }
 _PILLAR_FIELDS = {
     "description": _Field(_text),
@@ -416,6 +417,9 @@ _TOP_LEVEL = (
     "check",
     "feeds",
     "schedule",
+    "results",
+    "actions",
+    "review",
 )
 _SETTINGS_TABLES = ("check",)
 
@@ -616,6 +620,18 @@ class _Loader:
             data, "feeds", _FEED_FIELDS, FeedSettings, plan_path, lines
         )
         items = self.resolve_items(raw_items, brand, goals, pillars, platforms)
+        from contentcal.files.measured import load_measured  # noqa: PLC0415 - avoids a cycle
+
+        measured = load_measured(
+            self,
+            data,
+            plan_path,
+            lines,
+            brand=brand,
+            goals=goals,
+            platforms=platforms,
+            items=items,
+        )
         if self.problems or brand is None:
             raise PlanError(self.problems)
         return Plan(
@@ -628,6 +644,10 @@ class _Loader:
             feed_settings=feed_settings,
             settings=settings,
             source=plan_path,
+            results=measured.results,
+            actions=measured.actions,
+            review=measured.review,
+            warnings=measured.warnings,
         )
 
     def settings_table(
