@@ -630,7 +630,7 @@ class _Loader:
             brand=brand,
             goals=goals,
             platforms=platforms,
-            items=items,
+            item_ids=[raw.values["id"] for raw in raw_items],
         )
         if self.problems or brand is None:
             raise PlanError(self.problems)

@@ -14,7 +14,7 @@ import io
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,7 @@ from contentcal.files.load import (
     _TomlLines,
     _unknown_reference_hint,
 )
-from contentcal.model import Brand, ContentItem, Goal, Platform, Source
+from contentcal.model import Brand, Goal, Platform, Source
 from contentcal.model.results import Action, Result, ReviewSettings
 from contentcal.model.zones import get_zone
 
@@ -124,7 +124,7 @@ class _Context:
     brand: Brand | None
     goals: Mapping[str, Goal]
     platforms: Mapping[str, Platform]
-    items: Mapping[str, ContentItem]
+    items: Mapping[str, object]
     warnings: list[Problem] = attrs.field(factory=list)
 
     @property
@@ -141,15 +141,19 @@ def load_measured(
     brand: Brand | None,
     goals: Mapping[str, Goal],
     platforms: Mapping[str, Platform],
-    items: tuple[ContentItem, ...],
+    item_ids: Iterable[str],
 ) -> Measured:
-    """Read ``results``, ``[[actions]]`` and ``[review]``; problems go to `loader`."""
+    """Read ``results``, ``[[actions]]`` and ``[review]``; problems go to `loader`.
+
+    `item_ids` are the ids of every item read, including those with problems of their
+    own, so one broken item is reported once, not again in every result that names it.
+    """
     context = _Context(
         loader=loader,
         brand=brand,
         goals=goals,
         platforms=platforms,
-        items={item.id: item for item in items},
+        items=dict.fromkeys(item_ids),
     )
     results: list[Result] = []
     for file in _result_files(context, data, plan_path, lines):
@@ -439,7 +443,7 @@ def _result(
     for key, known, table in references:
         if key in values and values[key] not in known:
             hint = (
-                _did_you_mean(values[key], sorted(known)) + " (items are named by their id)"
+                _did_you_mean(values[key], sorted(known))
                 if key == "item" and known
                 else _unknown_reference_hint(values[key], known, table)
             )
