@@ -126,6 +126,7 @@ class _Context:
     platforms: Mapping[str, Platform]
     items: Mapping[str, object]
     warnings: list[Problem] = attrs.field(factory=list)
+    inline: list[tuple[str, dict[str, Any]]] = attrs.field(factory=list)
 
     @property
     def zone_name(self) -> str:
@@ -156,7 +157,25 @@ def load_measured(
         items=dict.fromkeys(item_ids),
     )
     results: list[Result] = []
-    for file in _result_files(context, data, plan_path, lines):
+    files = _result_files(context, data, plan_path, lines)
+    # A few results may sit in the plan itself: results = [{ date = ..., ... }].
+    for path, table in context.inline:
+        line = lines.line("results")
+        unknown = [key for key in table if key not in RESULT_COLUMNS]
+        for key in unknown:
+            loader.problem(
+                f"unknown key {key!r} in a result",
+                file=plan_path,
+                line=line,
+                path=f"{path}.{key}",
+                hint=_did_you_mean(key, RESULT_COLUMNS),
+                code="unknown-key",
+            )
+        if not unknown:
+            result = _result(context, table, plan_path, line or 1, path, inline=True)
+            if result is not None:
+                results.append(result)
+    for file in files:
         results.extend(_result_file(context, file))
     return Measured(
         results=_latest_wins(context, results),
@@ -193,9 +212,12 @@ def _result_files(
     files: list[str] = []
     for index, pattern in enumerate(patterns):
         path = f"results[{index}]"
+        if isinstance(pattern, dict):
+            context.inline.append((path, pattern))
+            continue
         if not isinstance(pattern, str) or not pattern.strip():
             problem(
-                f"a results entry must be a file name or pattern, got {pattern!r}",
+                f"a results entry must be a file name, a pattern or a table, got {pattern!r}",
                 file=plan_path,
                 line=lines.line("results"),
                 path=path,
@@ -384,15 +406,26 @@ def _jsonl_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, 
 
 
 def _result(
-    context: _Context, row: dict[str, Any], file: str, line: int, label: str
+    context: _Context,
+    row: dict[str, Any],
+    file: str,
+    line: int,
+    label: str,
+    *,
+    inline: bool = False,
 ) -> Result | None:
+    """One result from a row; `label` is ``row 3`` in a file, ``results[0]`` in the plan."""
     loader = context.loader
     ok = True
 
     def report(key: str, message: str, hint: str | None, code: str = "plan-invalid") -> None:
         nonlocal ok
         ok = False
-        loader.problem(f"{label}: {message}", file=file, line=line, path=key, hint=hint, code=code)
+        if inline:
+            path, text = f"{label}.{key}", message
+        else:
+            path, text = key, f"{label}: {message}"
+        loader.problem(text, file=file, line=line, path=path, hint=hint, code=code)
 
     values: dict[str, Any] = {}
     for key in _REQUIRED_COLUMNS:
