@@ -356,6 +356,7 @@ _FEED_FIELDS = {
     "alarm": _Field(_alarm),
     "reply_events": _Field(_boolean),
     "include_backlog": _Field(_boolean),
+    "review_events": _Field(_boolean),
     "refresh": _Field(_duration),
     "base_url": _Field(_url),
     "state_file": _Field(_identifier),

@@ -417,6 +417,9 @@ class FeedSettings:
     include_backlog: bool = False
     """Also show ideas, drafts and items in review that have a time, as TENTATIVE."""
 
+    review_events: bool = True
+    """Add review meetings (``[review]``), goal due dates and open actions' due dates."""
+
     refresh: dt.timedelta = dt.timedelta(hours=1)
     """How often clients should fetch (REFRESH-INTERVAL and X-PUBLISHED-TTL)."""
 
