@@ -165,7 +165,7 @@ def _render_words(review: Review, *, markdown: bool) -> str:
             headers = [label, "posts", *(f"mean {m}" for m in works.metrics)]
             lines.extend(_table(headers, rows, markdown=markdown))
             lines.append("")
-        lines.append("Top posts:")
+        lines.extend(["Top posts:", ""] if markdown else ["Top posts:"])
         for top in works.top:
             best = ", ".join(f"{item} ({number(value)})" for item, value in top.items)
             lines.append(f"- {top.metric}: {best}" if markdown else f"  {top.metric}: {best}")
@@ -252,7 +252,9 @@ _STATUS_COLORS = {
     GoalStatus.NO_DATA: "#6e7781",
 }
 
-_WIDTH, _HEIGHT, _PAD = 560, 220, 44
+_WIDTH, _HEIGHT, _PAD = 600, 220, 44
+_RIGHT = 90
+"""Room right of the chart for the target's label."""
 
 
 def _chart(review: GoalReview) -> str:
@@ -275,7 +277,7 @@ def _chart(review: GoalReview) -> str:
     span_y = high - low
 
     def x(value: dt.date) -> float:
-        return round(_PAD + (value - first).days / span_x * (_WIDTH - 2 * _PAD), 1)
+        return round(_PAD + (value - first).days / span_x * (_WIDTH - _PAD - _RIGHT), 1)
 
     def y(value: float) -> float:
         return round(_HEIGHT - _PAD + -(value - low) / span_y * (_HEIGHT - 2 * _PAD), 1)
@@ -283,10 +285,10 @@ def _chart(review: GoalReview) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_WIDTH} {_HEIGHT}" '
         f'role="img" aria-label="{escape(goal.metric or goal.id)} over time">',
-        f'<line x1="{_PAD}" y1="{_HEIGHT - _PAD}" x2="{_WIDTH - _PAD}" y2="{_HEIGHT - _PAD}" '
+        f'<line x1="{_PAD}" y1="{_HEIGHT - _PAD}" x2="{_WIDTH - _RIGHT}" y2="{_HEIGHT - _PAD}" '
         'class="axis"/>',
         f'<text x="{_PAD}" y="{_HEIGHT - 14}" class="label">{escape(day(first))}</text>',
-        f'<text x="{_WIDTH - _PAD}" y="{_HEIGHT - 14}" class="label end">'
+        f'<text x="{_WIDTH - _RIGHT}" y="{_HEIGHT - 14}" class="label end">'
         f"{escape(day(last))}</text>",
         f'<text x="6" y="{y(high) + 4}" class="label">{escape(number(high))}</text>',
         f'<text x="6" y="{y(low) + 4}" class="label">{escape(number(low))}</text>',
@@ -300,7 +302,11 @@ def _chart(review: GoalReview) -> str:
         parts.append(
             f'<line x1="{x(goal.start)}" y1="{y(goal.baseline)}" x2="{x(goal.due)}" '
             f'y2="{y(goal.target)}" class="plan"><title>plan: {escape(number(goal.baseline))} '
-            f"to {escape(number(goal.target))}</title></line>"
+            f"to {escape(number(goal.target))}</title></line>",
+        )
+        parts.append(
+            f'<text x="{x(goal.due) + 4}" y="{y(goal.target) + 4}" class="label">'
+            f"target {escape(number(goal.target))}</text>"
         )
     if review.forecast is not None and goal.due is not None and points:
         latest = points[-1]
@@ -318,6 +324,11 @@ def _chart(review: GoalReview) -> str:
         for p in points
     )
     parts.append("</svg>")
+    parts.append(
+        '<p class="legend"><span class="key measured-key"></span> measured '
+        '<span class="key plan-key"></span> plan from baseline to target '
+        '<span class="key forecast-key"></span> at this pace</p>'
+    )
     return "\n".join(parts)
 
 
@@ -355,11 +366,14 @@ _CSS = (
     "padding:.1rem .6rem;font-size:.85rem;margin-left:.5rem}.bar{position:relative;height:.8rem;"
     "background:#eaeef2;border-radius:.4rem;margin:.5rem 0}.fill{position:absolute;left:0;top:0;"
     "bottom:0;border-radius:.4rem}.expected{position:absolute;top:-.25rem;bottom:-.25rem;"
-    "width:2px;background:#1f2328}svg{width:100%;max-width:560px;height:auto}"
+    "width:2px;background:#1f2328}svg{width:100%;max-width:600px;height:auto}"
     ".axis{stroke:#8c959f}.plan{stroke:#8c959f;stroke-dasharray:6 4}"
     ".forecast{stroke:#0969da;stroke-dasharray:2 4;stroke-width:2}"
     ".measured{fill:none;stroke:#0969da;stroke-width:2}.point{fill:#0969da}"
     ".label{font-size:11px;fill:#57606a}.end{text-anchor:end}"
+    ".legend{font-size:.8rem;color:#57606a}.key{display:inline-block;width:1.6rem;height:0;"
+    "vertical-align:middle;margin-left:.6rem}.measured-key{border-top:2px solid #0969da}"
+    ".plan-key{border-top:1px dashed #8c959f}.forecast-key{border-top:2px dotted #0969da}"
     "table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.25rem .6rem;text-align:left;"
     "border-bottom:1px solid #eaeef2}.overdue{color:#cf222e;font-weight:600}"
 )
