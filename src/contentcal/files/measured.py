@@ -386,7 +386,7 @@ def _jsonl_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, 
                 f"a result must be a JSON object, got {_kind(row)}",
                 file=file,
                 line=number,
-                hint='e.g. {"date": "2026-12-31", "goal": "followers-q1", "metric": ..., '
+                hint='write e.g. {"date": "2026-12-31", "item": "...", "metric": "reach", '
                 '"value": 1350}',
             )
             continue
@@ -421,11 +421,9 @@ def _result(
     def report(key: str, message: str, hint: str | None, code: str = "plan-invalid") -> None:
         nonlocal ok
         ok = False
-        if inline:
-            path, text = f"{label}.{key}", message
-        else:
-            path, text = key, f"{label}: {message}"
-        loader.problem(text, file=file, line=line, path=path, hint=hint, code=code)
+        # A file row is located by its line; the column names the cell.
+        path = f"{label}.{key}" if inline else key
+        loader.problem(message, file=file, line=line, path=path, hint=hint, code=code)
 
     values: dict[str, Any] = {}
     for key in _REQUIRED_COLUMNS:
@@ -513,7 +511,12 @@ _REQUIRED_HINTS = {
 def _latest_wins(context: _Context, results: list[Result]) -> tuple[Result, ...]:
     """The same (date, thing, metric) twice: a warning, and the later row wins."""
     chosen: dict[tuple[Any, ...], Result] = {}
+    spelling: dict[str, str] = {}
     for result in results:
+        # "Reach" and "reach" are one metric, named as it was first written.
+        metric = spelling.setdefault(result.metric.casefold(), result.metric)
+        if metric != result.metric:
+            result = attrs.evolve(result, metric=metric)
         key = (result.date, result.thing, result.metric.casefold())
         earlier = chosen.pop(key, None)
         if earlier is not None and earlier.source is not None and result.source is not None:
@@ -562,10 +565,10 @@ def _actions(
         values = loader.fields(
             table, _ACTION_FIELDS, file=file, path=path, line_of=lines.line, what=label
         )
-        if values is None or any(key not in values for key in ("id", "what", "due")):
+        if values is None:
             continue
-        ok = True
-        if values["id"] in seen:
+        ok = all(key in values for key in ("id", "what", "due"))
+        if "id" in values and values["id"] in seen:
             loader.problem(
                 f"duplicate action id {values['id']!r}",
                 file=file,
@@ -575,7 +578,8 @@ def _actions(
                 code="duplicate-id",
             )
             ok = False
-        seen.setdefault(values["id"], path)
+        elif "id" in values:
+            seen[values["id"]] = path
         goal = values.get("goal")
         if goal is not None and goal not in context.goals:
             loader.problem(
