@@ -412,3 +412,11 @@ def test_the_cli_shows_every_problem_and_exits_1(
         "error: results/a.csv:2: value: '1,350' is not a plain number (write 1350; write "
         "numbers without thousands separators and with a dot for decimals)\n"
     )
+
+
+def test_an_unknown_platform_gets_a_did_you_mean(write_files: WriteFiles) -> None:
+    """Platforms are named by their id in the plan, like in item files."""
+    assert problems(
+        write_files,
+        {"results/a.csv": "date,platform,metric,value\n2026-11-01,instgram,followers,500\n"},
+    ) == ["results/a.csv:2: platform: unknown platform 'instgram' (did you mean 'instagram'?)"]

@@ -7,7 +7,9 @@ on 31 March 2027, and three actions are open on NOW (30 November 2026).
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import uuid
+from pathlib import Path
 
 import attrs
 import pytest
@@ -18,6 +20,7 @@ from contentcal.files.load import load
 from contentcal.model import Plan, Result
 from contentcal.publishing import feeds
 from contentcal.publishing.feeds import build_site
+from contentcal.publishing.pipeline import SiteBuilder
 from contentcal.scheduling.place import schedule
 from contentcal.views.week import agenda, week
 from tests.feedlint import lint
@@ -186,3 +189,13 @@ def test_the_week_command_lists_them_under_the_pillar_mix(
         "- Action due: Fri 22 Jan Pin the four-step quote message in the WhatsApp Business "
         "catalogue (Budi)\n"
     ) in result.stdout
+
+
+def test_serve_watches_the_results_files(tmp_path: Path) -> None:
+    """A new result must reach subscribers: the results files are watched like item files."""
+    shutil.copytree(REPO / "examples" / "batik-cikarang", tmp_path / "batik")
+    plan = tmp_path / "batik" / "plan.toml"
+    builder = SiteBuilder(str(plan), clock=lambda: NOW)
+    builder.build()
+    assert tmp_path / "batik" / "results" / "january.csv" in builder.watched()
+    assert tmp_path / "batik" / "results" in builder.watched()

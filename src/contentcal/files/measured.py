@@ -21,25 +21,24 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from contentcal.errors import Problem, Severity
-from contentcal.files.load import (
-    _ConversionError,
-    _date,
-    _did_you_mean,
-    _duration,
-    _Field,
-    _identifier,
-    _kind,
-    _moment,
-    _text,
-    _TomlLines,
-    _unknown_reference_hint,
-)
+from contentcal.files.build import unknown_reference_hint as _unknown_reference_hint
+from contentcal.files.fields import ConversionError as _ConversionError
+from contentcal.files.fields import Field as _Field
+from contentcal.files.fields import date as _date
+from contentcal.files.fields import did_you_mean as _did_you_mean
+from contentcal.files.fields import duration as _duration
+from contentcal.files.fields import identifier as _identifier
+from contentcal.files.fields import kind as _kind
+from contentcal.files.fields import moment as _moment
+from contentcal.files.fields import text as _text
+from contentcal.files.readers import Readers
+from contentcal.files.readers import TomlLines as _TomlLines
 from contentcal.model import Brand, Goal, Platform, Source
 from contentcal.model.results import Action, Result, ReviewSettings
 from contentcal.model.zones import get_zone
 
 if TYPE_CHECKING:
-    from contentcal.files.load import _Loader
+    from contentcal.files.build import PlanBuilder
 
 __all__ = ["RESULT_COLUMNS", "Measured", "load_measured", "result_value"]
 
@@ -77,7 +76,7 @@ def result_value(raw: object) -> float:
     >>> result_value("1,350")
     Traceback (most recent call last):
     ...
-    contentcal.files.load._ConversionError: '1,350' is not a plain number
+    contentcal.files.fields.ConversionError: '1,350' is not a plain number
     """
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         raise _ConversionError(f"expected a number, got {_kind(raw)}", "e.g. 1350")
@@ -118,6 +117,15 @@ class Measured:
     warnings: tuple[Problem, ...] = ()
 
 
+class _Loader:
+    """What this module needs from the plan's builder: its problems, converter and reader."""
+
+    def __init__(self, builder: PlanBuilder) -> None:
+        self.problem = builder.problems.add
+        self.fields = builder.convert_table
+        self.read_text = Readers(builder.problems).read_text
+
+
 @attrs.define
 class _Context:
     loader: _Loader
@@ -134,7 +142,7 @@ class _Context:
 
 
 def load_measured(
-    loader: _Loader,
+    builder: PlanBuilder,
     data: dict[str, Any],
     plan_path: str,
     lines: _TomlLines,
@@ -144,11 +152,12 @@ def load_measured(
     platforms: Mapping[str, Platform],
     item_ids: Iterable[str],
 ) -> Measured:
-    """Read ``results``, ``[[actions]]`` and ``[review]``; problems go to `loader`.
+    """Read ``results``, ``[[actions]]`` and ``[review]``; problems go to `builder`'s.
 
     `item_ids` are the ids of every item read, including those with problems of their
     own, so one broken item is reported once, not again in every result that names it.
     """
+    loader = _Loader(builder)
     context = _Context(
         loader=loader,
         brand=brand,
