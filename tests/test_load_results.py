@@ -420,3 +420,21 @@ def test_an_unknown_platform_gets_a_did_you_mean(write_files: WriteFiles) -> Non
         write_files,
         {"results/a.csv": "date,platform,metric,value\n2026-11-01,instgram,followers,500\n"},
     ) == ["results/a.csv:2: platform: unknown platform 'instgram' (did you mean 'instagram'?)"]
+
+
+def test_a_metric_written_once_near_a_common_one_is_a_warning(write_files: WriteFiles) -> None:
+    """'reech' once beside 'reach' twice: a did-you-mean, but the row still loads."""
+    plan = load(
+        write_files(
+            {
+                "plan.toml": PLAN,
+                "results/a.csv": "date,item,metric,value\n2026-11-01,gayo-ig,reach,100\n"
+                "2026-11-02,gayo-ig,reach,120\n2026-11-03,gayo-ig,reech,130\n"
+                "2026-11-03,gayo-ig,shares,4\n",
+            }
+        )
+    )
+    assert len(plan.results) == 4
+    assert [str(w) for w in plan.warnings] == [
+        "results/a.csv:4: metric: metric 'reech' is used only here (did you mean 'reach'?)"
+    ]

@@ -111,6 +111,7 @@ LOAD_CODES: Mapping[str, str] = {
     "duplicate-id": "CC009",
     "bad-slot": "CC010",
     "duplicate-result": "CC011",
+    "rare-metric": "CC012",
 }
 """Codes of the problems loading can report; they appear in `check` output like rules."""
 

@@ -187,7 +187,7 @@ def load_measured(
     for file in files:
         results.extend(_result_file(context, file))
     return Measured(
-        results=_latest_wins(context, results),
+        results=_latest_wins(context, _warn_rare_metrics(context, results)),
         actions=_actions(context, data, plan_path, lines),
         review=_review(context, data, plan_path, lines),
         warnings=tuple(context.warnings),
@@ -515,6 +515,53 @@ _REQUIRED_HINTS = {
     "metric": "write what was measured, e.g. the goal's metric or reach",
     "value": "write the measured number, e.g. 1350",
 }
+
+
+def _edits(first: str, second: str) -> int:
+    """The Levenshtein distance: letters to insert, delete or change."""
+    previous = list(range(len(second) + 1))
+    for row, left in enumerate(first, start=1):
+        current = [row]
+        for column, right in enumerate(second, start=1):
+            current.append(
+                min(previous[column] + 1, current[-1] + 1, previous[column - 1] + (left != right))
+            )
+        previous = current
+    return previous[-1]
+
+
+def _warn_rare_metrics(context: _Context, results: list[Result]) -> list[Result]:
+    """A metric written once, a typo away from one used more often: warn.
+
+    Item and platform metrics are free (whatever the network exports), so this is a
+    warning with a "did you mean", not an error. A typo is one letter off (two in names of
+    eight letters or more): ``reech`` for ``reach``, not ``page followers`` for
+    ``Instagram followers``.
+    """
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.metric.casefold()] = counts.get(result.metric.casefold(), 0) + 1
+    common = {name for name, count in counts.items() if count > 1}
+    common |= {goal.metric.casefold() for goal in context.goals.values() if goal.metric}
+    for result in results:
+        name = result.metric.casefold()
+        if counts[name] != 1 or name in common or result.source is None:
+            continue
+        allowed = 2 if len(name) >= 8 else 1
+        near = sorted(other for other in common if _edits(name, other) <= allowed)
+        if near:
+            context.warnings.append(
+                Problem(
+                    f"metric {result.metric!r} is used only here",
+                    file=result.source.file,
+                    line=result.source.line,
+                    path="metric",
+                    hint=f"did you mean {near[0]!r}?",
+                    code="rare-metric",
+                    severity=Severity.WARNING,
+                )
+            )
+    return results
 
 
 def _latest_wins(context: _Context, results: list[Result]) -> tuple[Result, ...]:
