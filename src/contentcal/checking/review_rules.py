@@ -33,12 +33,17 @@ def _action_finding(context: Context, action: Action, message: str, hint: str) -
 @rule("CC501", "goal-off-track", Severity.WARNING)
 def goal_off_track(context: Context) -> Iterator[RawFinding]:
     """A goal whose progress trails where it should be by now by more than 10 points."""
-    from contentcal.reviewing.compute import GoalStatus, goal_review  # noqa: PLC0415
+    from contentcal.reviewing.compute import (  # noqa: PLC0415
+        GoalStatus,
+        goal_review,
+        results_by_goal,
+    )
     from contentcal.reviewing.words import forecast_words, percent  # noqa: PLC0415
 
     today = _today(context)
+    by_goal = results_by_goal(context.plan.results)
     for goal in context.plan.goals:
-        result = goal_review(goal, context.plan.results, today)
+        result = goal_review(goal, by_goal.get(goal.id, ()), today)
         if result.status is not GoalStatus.BEHIND:
             continue
         file, line = context.plan_line(f"goals.{goal.id}")

@@ -41,6 +41,7 @@ __all__ = [
     "forecast_value",
     "goal_review",
     "progress_of",
+    "results_by_goal",
     "review",
 ]
 
@@ -268,6 +269,15 @@ def _reached(goal: Goal, value: float) -> bool:
     return value <= goal.target if goal.decreasing else value >= goal.target
 
 
+def results_by_goal(results: Iterable[Result]) -> dict[str, list[Result]]:
+    """Results grouped by the goal they name (one pass, for plans with many results)."""
+    grouped: dict[str, list[Result]] = defaultdict(list)
+    for result in results:
+        if result.goal is not None:
+            grouped[result.goal].append(result)
+    return grouped
+
+
 def goal_review(goal: Goal, results: Iterable[Result], as_of: dt.date) -> GoalReview:
     """`goal` on `as_of`, from the results that count toward it."""
     points = tuple(
@@ -446,13 +456,14 @@ def review(plan: Plan, *, as_of: dt.date) -> Review:
     review showed then. Nothing here reads the clock: the CLI passes today.
     """
     since = period_start(plan, as_of)
+    by_goal = results_by_goal(plan.results)
     days = _days(plan)
     published = _published(plan, as_of, days)
     return Review(
         plan=plan,
         as_of=as_of,
         since=since,
-        goals=tuple(goal_review(goal, plan.results, as_of) for goal in plan.goals),
+        goals=tuple(goal_review(goal, by_goal.get(goal.id, ()), as_of) for goal in plan.goals),
         actions=_actions(plan, since, as_of),
         posting=tuple(_posting(plan, since, as_of, published, days)),
         pillars=tuple(_pillars(plan, published)),
