@@ -438,3 +438,14 @@ def test_a_metric_written_once_near_a_common_one_is_a_warning(write_files: Write
     assert [str(w) for w in plan.warnings] == [
         "results/a.csv:4: metric: metric 'reech' is used only here (did you mean 'reach'?)"
     ]
+
+
+def test_review_events_must_be_true_or_false(write_files: WriteFiles) -> None:
+    """[feeds] review_events takes true or false, unquoted."""
+    text = PLAN.replace('results = ["results/*"]\n', "") + '\n[feeds]\nreview_events = "no"\n'
+    with pytest.raises(PlanError) as error:
+        load(write_files({"plan.toml": text}))
+    assert [str(problem) for problem in error.value.problems] == [
+        "plan.toml:24: feeds.review_events: expected true or false, got 'no' (write true or "
+        "false, unquoted)"
+    ]

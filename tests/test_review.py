@@ -369,3 +369,13 @@ def test_a_plan_without_anything_to_review(write_files: WriteFiles) -> None:
         "  entertainment      0      -       -\n\nWhat works\n"
         "  No item results yet: add rows with an item column to a results file.\n"
     )
+
+
+def test_a_date_time_as_of_is_its_day_in_the_brands_zone() -> None:
+    """31 Jan 20:00 UTC is already 1 February in Jakarta."""
+    plan = load(EXAMPLE)
+    moment = dt.datetime(2027, 1, 31, 20, 0, tzinfo=dt.UTC)
+    assert contentcal.review(plan, as_of=moment).as_of == dt.date(2027, 2, 1)
+    assert contentcal.review(plan, as_of=dt.datetime(2027, 1, 31, 23, 0)).as_of == dt.date(
+        2027, 1, 31
+    )

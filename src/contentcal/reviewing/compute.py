@@ -453,8 +453,13 @@ def review(plan: Plan, *, as_of: dt.date) -> Review:
     """Review `plan` on `as_of` (a local date in the brand's zone).
 
     Results dated after `as_of` are ignored, so reviewing an old day gives what that
-    review showed then. Nothing here reads the clock: the CLI passes today.
+    review showed then. Nothing here reads the clock: the CLI passes today. A date-time
+    counts as its day in the brand's zone (a naive one is the brand's wall time).
     """
+    if isinstance(as_of, dt.datetime):
+        if as_of.tzinfo is not None:
+            as_of = as_of.astimezone(get_zone(plan.brand.timezone))
+        as_of = as_of.date()
     since = period_start(plan, as_of)
     by_goal = results_by_goal(plan.results)
     days = _days(plan)
