@@ -16,6 +16,7 @@ from contentcal import load
 from contentcal.cli import cli
 from contentcal.errors import PlanError, Severity
 from contentcal.model import Action, Result, ReviewSettings, Source
+from contentcal.reviewing.compute import review
 
 from .conftest import WriteFiles
 
@@ -449,3 +450,23 @@ def test_review_events_must_be_true_or_false(write_files: WriteFiles) -> None:
         "plan.toml:24: feeds.review_events: expected true or false, got 'no' (write true or "
         "false, unquoted)"
     ]
+
+
+def test_another_metric_of_a_goal_loads_but_does_not_count_toward_it(
+    write_files: WriteFiles,
+) -> None:
+    """goal = sales with metric reach: kept (a supporting number), not the goal's progress."""
+    plan = load(
+        write_files(
+            {
+                "plan.toml": PLAN,
+                "results/a.csv": "date,goal,metric,value\n2026-11-01,sales,website visits,300\n",
+            }
+        )
+    )
+    assert plan.results == (
+        Result(date=dt.date(2026, 11, 1), metric="website visits", value=300, goal="sales"),
+    )
+    from contentcal.reviewing.compute import review
+
+    assert review(plan, as_of=dt.date(2026, 11, 30)).goals[0].latest is None

@@ -33,6 +33,7 @@ from contentcal.files.fields import moment as _moment
 from contentcal.files.fields import text as _text
 from contentcal.files.readers import Readers
 from contentcal.files.readers import TomlLines as _TomlLines
+from contentcal.hints import closest
 from contentcal.model import Brand, Goal, Platform, Source
 from contentcal.model.results import Action, Result, ReviewSettings
 from contentcal.model.zones import get_zone
@@ -499,7 +500,9 @@ def _result(
             )
         elif values["metric"].casefold() == expected.casefold():
             values["metric"] = expected
-        elif not values.keys() & {"platform", "item"}:
+        elif closest(values["metric"], [expected]) is not None:
+            # Another metric of the goal's (reach, say) is fine and does not count toward
+            # it; one a typo away from the goal's own is a mistake that would go unnoticed.
             report(
                 "metric",
                 f"goal {goal.id!r} is measured in {expected!r}, not {values['metric']!r}",
