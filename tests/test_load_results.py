@@ -467,6 +467,4 @@ def test_another_metric_of_a_goal_loads_but_does_not_count_toward_it(
     assert plan.results == (
         Result(date=dt.date(2026, 11, 1), metric="website visits", value=300, goal="sales"),
     )
-    from contentcal.reviewing.compute import review
-
     assert review(plan, as_of=dt.date(2026, 11, 30)).goals[0].latest is None
