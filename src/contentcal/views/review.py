@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 import html
 import json
+import textwrap
 from collections.abc import Sequence
 from typing import Any
 
@@ -77,6 +78,22 @@ def _metric_columns(review: Review) -> tuple[str, ...]:
 
 # --- text and Markdown -------------------------------------------------------------------------
 
+TEXT_WIDTH = 100
+"""Text lines wrap at this many columns, continuing two columns further in."""
+
+
+def _wrapped(text: str, indent: str, more: str = "  ") -> list[str]:
+    """`text` after `indent`, wrapped at spaces to TEXT_WIDTH columns, continuing `more`
+    further in (no line for people to scroll sideways)."""
+    return textwrap.wrap(
+        text,
+        width=TEXT_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + more,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, markdown: bool) -> list[str]:
     if markdown:
@@ -113,8 +130,10 @@ def _render_words(review: Review, *, markdown: bool) -> str:
             lines.append(f"- **{goal.id}** ({goal_review.status}): {goal.statement}")
             lines.extend(f"  - {line}" for line in _goal_lines(goal_review))
         else:
-            lines.append(f"  {goal.id}  {goal_review.status}  {goal.statement}")
-            lines.extend(f"    {line}" for line in _goal_lines(goal_review))
+            title = f"{goal.id}  {goal_review.status}  {goal.statement}"
+            lines.extend(_wrapped(title, "  ", more="    "))
+            for line in _goal_lines(goal_review):
+                lines.extend(_wrapped(line, "    "))
 
     heading("Actions")
     if not review.actions:
@@ -128,7 +147,7 @@ def _render_words(review: Review, *, markdown: bool) -> str:
         who = action.owner or "no owner"
         serves = f" [{action.goal}]" if action.goal else ""
         text = f"{action.id} ({state}): {action.what} — {who}, due {day(action.due)}{serves}"
-        lines.append(f"- {text}" if markdown else f"  {text}")
+        lines.extend([f"- {text}"] if markdown else _wrapped(text, "  "))
 
     heading(f"Posting since {day(review.since)}")
     posting_rows = [
