@@ -468,3 +468,19 @@ def test_another_metric_of_a_goal_loads_but_does_not_count_toward_it(
         Result(date=dt.date(2026, 11, 1), metric="website visits", value=300, goal="sales"),
     )
     assert review(plan, as_of=dt.date(2026, 11, 30)).goals[0].latest is None
+
+
+def test_a_broken_goal_is_reported_once_not_again_in_its_results(
+    write_files: WriteFiles,
+) -> None:
+    """A goal without a statement is one problem; its results do not call it unknown."""
+    text = PLAN.replace('statement = "Sell more coffee beans online"\n', "")
+    assert problems(
+        write_files,
+        {
+            "plan.toml": text,
+            "results/a.csv": "date,goal,metric,value\n2026-11-01,sales,orders per week,11\n",
+        },
+    ) == [
+        "plan.toml:7: goals.sales.statement: goal 'sales' has no 'statement' (add statement = ...)"
+    ]

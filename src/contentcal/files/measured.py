@@ -134,6 +134,8 @@ class _Context:
     goals: Mapping[str, Goal]
     platforms: Mapping[str, Platform]
     items: Mapping[str, object]
+    goal_ids: Mapping[str, object]
+    """Every goal key of the plan, including goals with problems of their own."""
     warnings: list[Problem] = attrs.field(factory=list)
     inline: list[tuple[str, dict[str, Any]]] = attrs.field(factory=list)
 
@@ -165,6 +167,7 @@ def load_measured(
         goals=goals,
         platforms=platforms,
         items=dict.fromkeys(item_ids),
+        goal_ids={**dict.fromkeys(_keys(data.get("goals"))), **goals},
     )
     results: list[Result] = []
     files = _result_files(context, data, plan_path, lines)
@@ -193,6 +196,10 @@ def load_measured(
         review=_review(context, data, plan_path, lines),
         warnings=tuple(context.warnings),
     )
+
+
+def _keys(tables: object) -> list[str]:
+    return [key for key in tables if isinstance(key, str)] if isinstance(tables, dict) else []
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -477,7 +484,7 @@ def _result(
     except _ConversionError as exc:
         report("metric", exc.message, exc.hint)
     references: tuple[tuple[str, Mapping[str, Any], str], ...] = (
-        ("goal", context.goals, "goals"),
+        ("goal", context.goal_ids, "goals"),
         ("platform", context.platforms, "platforms"),
         ("item", context.items, "items"),
     )
@@ -640,13 +647,13 @@ def _actions(
         elif "id" in values:
             seen[values["id"]] = path
         goal = values.get("goal")
-        if goal is not None and goal not in context.goals:
+        if goal is not None and goal not in context.goal_ids:
             loader.problem(
                 f"{label}: unknown goal {goal!r}",
                 file=file,
                 line=lines.line(f"{path}.goal"),
                 path=f"{path}.goal",
-                hint=_unknown_reference_hint(goal, context.goals, "goals"),
+                hint=_unknown_reference_hint(goal, context.goal_ids, "goals"),
                 code="unknown-reference",
             )
             ok = False
