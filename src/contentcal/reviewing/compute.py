@@ -124,7 +124,7 @@ class Posting:
     """Platform id."""
 
     planned: int
-    """Posts whose time falls in the period (not cancelled)."""
+    """Posts whose time falls in the period (approved, scheduled or published)."""
 
     published: int
     """Of those, the published ones (status, or a result for the item)."""
@@ -357,6 +357,7 @@ def _posting(
             item
             for item in plan.items_on(platform.id)
             if item.status is not Status.CANCELLED
+            and not item.status.is_backlog
             and item.id in days
             and since <= days[item.id] <= as_of
         ]
