@@ -379,3 +379,101 @@ def test_a_date_time_as_of_is_its_day_in_the_brands_zone() -> None:
     assert contentcal.review(plan, as_of=dt.datetime(2027, 1, 31, 23, 0)).as_of == dt.date(
         2027, 1, 31
     )
+
+
+POSTING_PLAN = """\
+results = [
+  { date = 2027-01-20, item = "measured", metric = "reach", value = 900 },
+  { date = 2027-01-12, item = "unpinned", metric = "reach", value = 300 },
+  { date = 2027-01-12, item = "unpinned", metric = "likes", value = 30 },
+  { date = 2027-01-26, item = "unpinned", metric = "reach", value = 500 },
+]
+
+[brand]
+name = "Toko Kopi"
+timezone = "Asia/Jakarta"
+
+[pillars.education]
+share = 0.5
+
+[pillars.entertainment]
+share = 0.5
+
+[platforms.instagram]
+slots = ["MO,WE,FR 19:00"]
+
+[[items]]
+id = "published"
+platform = "instagram"
+pillar = "education"
+title = "Out, by status"
+status = "published"
+at = 2027-01-06T19:00:00
+
+[[items]]
+id = "measured"
+platform = "instagram"
+pillar = "education"
+title = "Out, by its numbers"
+at = 2027-01-08T19:00:00
+
+[[items]]
+id = "missed"
+platform = "instagram"
+pillar = "entertainment"
+title = "Planned, not out"
+at = 2027-01-11T19:00:00
+
+[[items]]
+id = "unpinned"
+platform = "instagram"
+pillar = "entertainment"
+title = "No time, but numbers from 12 January"
+
+[[items]]
+id = "dropped"
+platform = "instagram"
+title = "Cancelled"
+status = "cancelled"
+at = 2027-01-13T19:00:00
+
+[[items]]
+id = "idea"
+platform = "instagram"
+title = "An idea with a date"
+status = "idea"
+at = 2027-01-15T19:00:00
+
+[[items]]
+id = "earlier"
+platform = "instagram"
+title = "Before the period"
+status = "published"
+at = 2026-12-01T19:00:00
+"""
+
+
+def test_posting_pillars_and_what_works_on_a_small_plan(write_files: WriteFiles) -> None:
+    """Planned: approved to published with a day in the period; published: status or numbers."""
+    plan = load(write_files({"plan.toml": POSTING_PLAN}))
+    found = contentcal.review(plan, as_of=dt.date(2027, 1, 31))
+    assert found.since == dt.date(2027, 1, 3)  # no [review]: 28 days back
+    assert [(p.platform, p.planned, p.published) for p in found.posting] == [("instagram", 4, 3)]
+    assert [(p.pillar, p.posts, p.share, p.target) for p in found.pillars] == [
+        ("education", 2, 0.5, 0.5),
+        ("entertainment", 1, 0.25, 0.5),
+    ]
+    works = found.what_works
+    assert works.metrics == ("likes", "reach")
+    # 'unpinned' counts with its latest reach (500, 26 January), not its first (300).
+    assert [(g.id, g.posts, dict(g.means)) for g in works.pillars] == [
+        ("education", 1, {"reach": 900}),
+        ("entertainment", 1, {"likes": 30, "reach": 500}),
+    ]
+    assert [(t.metric, t.items) for t in works.top] == [
+        ("likes", (("unpinned", 30),)),
+        ("reach", (("measured", 900), ("unpinned", 500))),
+    ]
+    # On 10 January the numbers of the 20th do not exist yet: 'measured' is not out.
+    early = contentcal.review(plan, as_of=dt.date(2027, 1, 10))
+    assert [(p.planned, p.published) for p in early.posting] == [(2, 1)]
