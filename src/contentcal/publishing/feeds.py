@@ -32,7 +32,7 @@ import attrs
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
-from contentcal.model.zones import UTC, get_zone
+from contentcal.model.zones import UTC, get_zone, localize
 from contentcal.publishing.ics import (
     EventStatus,
     FeedCalendar,
@@ -41,6 +41,7 @@ from contentcal.publishing.ics import (
     to_icalendar,
     write_ics,
 )
+from contentcal.publishing.review_events import OwnedEvent, review_events
 from contentcal.scheduling.place import Entry, Schedule, next_change
 
 __all__ = [
@@ -513,6 +514,8 @@ def _validate_window(plan: Plan, window: FeedWindow) -> FeedWindow:
         for name in [p.owner for p in plan.platforms] + [item.owner for item in plan.items]:
             if name:
                 owners.setdefault(name.casefold(), name)
+        for name in _measuring_owners(plan):
+            owners.setdefault(name.casefold(), name)
         if window.owner.casefold() not in owners:
             raise InvalidOptionError(
                 f"unknown owner {window.owner!r}; the plan has: "
@@ -531,6 +534,8 @@ class _Stamped:
     entries: tuple[Entry, ...]
     drafts: tuple[_Draft, ...]
     state: FeedState
+    extras: tuple[OwnedEvent, ...] = ()
+    """Review meetings and goal and action due dates: all.ics and their owner's feed."""
 
 
 def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
@@ -538,8 +543,20 @@ def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
     settings = plan.feed_settings
     entries = tuple(_entries_for_feeds(schedule, settings))
     drafts = _drafts(plan, entries, settings, plan.schedule_settings.duration)
+    extras = (
+        tuple(
+            review_events(
+                plan,
+                now=schedule.now,
+                first=schedule.now - settings.past,
+                last=schedule.now + settings.ahead,
+            )
+        )
+        if settings.review_events
+        else ()
+    )
     events, new_state = stamp_events(
-        [draft.event for draft in drafts],
+        [draft.event for draft in drafts] + [extra.event for extra in extras],
         state=state,
         now=schedule.now,
         updated={draft.event.uid: draft.updated for draft in drafts},
@@ -549,6 +566,7 @@ def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
         entries=entries,
         drafts=tuple(drafts),
         state=new_state,
+        extras=extras,
     )
 
 
@@ -561,6 +579,14 @@ def _calendar(
     events = tuple(
         stamped.events[draft.event.uid] for draft in stamped.drafts if window.admits(draft.item)
     )
+    if window.platform is None and window.pillar is None:
+        extras = tuple(
+            stamped.events[extra.event.uid]
+            for extra in stamped.extras
+            if window.owner is None or (extra.owner or "").casefold() == window.owner.casefold()
+        )
+        if extras:
+            events = tuple(sorted(events + extras, key=_event_order))
     return FeedCalendar(
         prodid=PRODID,
         name=name,
@@ -644,6 +670,8 @@ def feed_paths(plan: Plan, entries: Iterable[Entry] = ()) -> list[tuple[str, Fee
     for name in [p.owner for p in plan.platforms] + [e.item.owner for e in entries]:
         if name:
             owners.setdefault(name.casefold(), name)
+    for name in _measuring_owners(plan):
+        owners.setdefault(name.casefold(), name)
     taken = set()
     named = [
         (_file_name(owners[key], owner_slug(owners[key]), taken), owners[key])
@@ -651,6 +679,20 @@ def feed_paths(plan: Plan, entries: Iterable[Entry] = ()) -> list[tuple[str, Fee
     ]
     paths.extend((f"owner/{slug}.ics", FeedWindow(owner=name)) for slug, name in sorted(named))
     return paths
+
+
+def _measuring_owners(plan: Plan) -> list[str]:
+    """People the measuring events belong to: who runs the review, owns a goal or an action."""
+    names = [plan.review.owner] if plan.review is not None else []
+    names += [goal.owner for goal in plan.goals if goal.due is not None]
+    names += [action.owner for action in plan.actions]
+    return [name for name in names if name]
+
+
+def _event_order(event: FeedEvent) -> str:
+    """Chronological, all-day events first on their day; a stable sort keeps posts' order."""
+    start = event.start
+    return start.isoformat() if isinstance(start, dt.datetime) else f"{start.isoformat()}T"
 
 
 def _window_path(schedule: Schedule, window: FeedWindow) -> str:
@@ -753,8 +795,9 @@ def feeds_expire(schedule: Schedule) -> dt.datetime:
     """The first instant after which the feeds of `schedule` can differ with nothing edited.
 
     That is :func:`~contentcal.scheduling.place.next_change` (a slot passes, an item's time
-    passes, the day turns in the brand's zone), or earlier when an event enters or leaves
-    the ``[feeds]`` window (``past`` behind and ``ahead`` of now) before that.
+    passes, the day turns in the brand's zone), or earlier when an event (a post, a review
+    meeting) enters or leaves the ``[feeds]`` window (``past`` behind and ``ahead`` of now),
+    or a day turns at one of the window's ends (goal and action due dates are days).
     """
     settings = schedule.plan.feed_settings
     now = schedule.now.astimezone(UTC)
@@ -768,10 +811,28 @@ def feeds_expire(schedule: Schedule) -> dt.datetime:
             elif item.at is not None:
                 zone = get_zone(schedule.plan.platform(item.platform).timezone)
                 instants.append(dt.datetime.combine(item.at, dt.time(), tzinfo=zone))
+    if settings.review_events and schedule.plan.review is not None:
+        from contentcal.reviewing.meetings import review_times  # noqa: PLC0415 - as review_events
+
+        # Meetings inside the window, and the ones about to enter it at its far end.
+        instants.extend(
+            moment.astimezone(UTC)
+            for moment in review_times(
+                schedule.plan,
+                start=now - settings.past,
+                end=now + settings.ahead + (soonest - now),
+            )
+        )
     for instant in instants:
         for edge in (instant + settings.past, instant - settings.ahead):
             if now <= edge < soonest:
                 soonest = edge + step
+    # Goal and action due dates are whole days, compared with the days of the window's ends.
+    zone = get_zone(schedule.plan.brand.timezone)
+    for end in (now - settings.past, now + settings.ahead):
+        next_day = end.astimezone(zone).date() + dt.timedelta(days=1)
+        turns = localize(dt.datetime.combine(next_day, dt.time()), zone).astimezone(UTC)
+        soonest = min(soonest, now + (turns - end))
     return soonest
 
 
