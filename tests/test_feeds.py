@@ -1412,6 +1412,8 @@ def test_the_feeds_stay_the_same_until_they_expire(
     site = build_site(schedule(example, now=now))
     assert site.expires is not None
     assert now < site.expires <= now + dt.timedelta(days=1, hours=1)
-    later = now + (site.expires - now) * fraction
+    # In whole microseconds, strictly before `expires` (float rounding could reach it).
+    span = (site.expires - now) // dt.timedelta(microseconds=1)
+    later = now + dt.timedelta(microseconds=min(int(span * fraction), span - 1))
     again = build_site(schedule(example, now=later), state=site.state)
     assert again.files == site.files
