@@ -42,6 +42,8 @@ from contentcal.model import (
     ScheduleSettings,
     Source,
     Status,
+    Story,
+    StoryStep,
 )
 from contentcal.model.zones import get_zone, localize, suggest_zone
 
@@ -319,6 +321,17 @@ _PLATFORM_FIELDS = {
     "limits": _Field(lambda raw: raw),  # validated below: a table of whole numbers
 }
 
+_STORY_FIELDS = {
+    "title": _Field(_text, required=True),
+    "goal": _Field(_identifier),
+    "pillar": _Field(_identifier),
+    "steps": _Field(lambda raw: raw),  # validated step by step below, to locate each step
+}
+_STEP_FIELDS = {
+    "platform": _Field(_identifier, required=True),
+    "after": _Field(_duration),
+}
+
 _SCHEDULE_FIELDS = {
     "duration": _Field(_duration),
     "horizon": _Field(_duration),
@@ -332,6 +345,30 @@ def _boolean(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
     raise _ConversionError(f"expected true or false, got {raw!r}", "write true or false, unquoted")
+
+
+def _flag(raw: object) -> bool:
+    """A yes/no value; spreadsheets and JSON scripts write it as text too."""
+    if isinstance(raw, str) and raw.strip().lower() in _FLAG_WORDS:
+        return _FLAG_WORDS[raw.strip().lower()]
+    return _boolean(raw)
+
+
+_FLAG_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def _positive_duration(raw: object) -> dt.timedelta:
+    value = _duration(raw)
+    if value <= dt.timedelta(0):
+        raise _ConversionError(f"expected a duration above zero, got {raw!r}", 'e.g. "6w"')
+    return value
+
+
+def _count(raw: object) -> int:
+    value = _integer(raw)
+    if value < 1:
+        raise _ConversionError(f"expected a count of 1 or more, got {value}", "e.g. times = 3")
+    return value
 
 
 def _alarm(raw: object) -> dt.timedelta | None:
@@ -380,6 +417,11 @@ ITEM_FIELDS: tuple[str, ...] = (
     "priority",
     "ignore",
     "ignore_reason",
+    "evergreen",
+    "repeat_after",
+    "times",
+    "until",
+    "repeat_at",
 )
 """Every field an item may have, in the order documented (and used for CSV headers)."""
 
@@ -403,6 +445,11 @@ _ITEM_FIELDS = {
     "priority": _Field(_integer),
     "ignore": _Field(_text_list),
     "ignore_reason": _Field(_text),
+    "evergreen": _Field(_flag),
+    "repeat_after": _Field(_positive_duration),
+    "times": _Field(_count),
+    "until": _Field(_date),
+    "repeat_at": _Field(lambda raw: raw),  # needs the platform's zone, like `at`
 }
 assert tuple(_ITEM_FIELDS) == ITEM_FIELDS  # noqa: S101 - one list of names, checked at import
 
@@ -416,6 +463,7 @@ _TOP_LEVEL = (
     "check",
     "feeds",
     "schedule",
+    "stories",
 )
 _SETTINGS_TABLES = ("check",)
 
@@ -479,6 +527,7 @@ class _RawItem:
     values: dict[str, Any]
     raw_at: object
     raw_updated: object
+    raw_repeat_at: object
     source: Source
     path: str
     line_of: Callable[[str], int | None]
@@ -591,6 +640,7 @@ class _Loader:
         goals = self.goals(data, plan_path, lines)
         pillars = self.pillars(data, plan_path, lines)
         platforms = self.platforms(data, plan_path, lines, brand)
+        stories = self.stories(data, plan_path, lines, goals, pillars, platforms)
 
         raw_items = list(self.toml_items(data, plan_path, lines, top_level=True))
         for include in self.includes(data, plan_path, lines):
@@ -615,7 +665,7 @@ class _Loader:
         feed_settings = self.settings_table(
             data, "feeds", _FEED_FIELDS, FeedSettings, plan_path, lines
         )
-        items = self.resolve_items(raw_items, brand, goals, pillars, platforms)
+        items = self.resolve_items(raw_items, brand, goals, pillars, platforms, stories)
         if self.problems or brand is None:
             raise PlanError(self.problems)
         return Plan(
@@ -624,6 +674,7 @@ class _Loader:
             pillars=tuple(pillars.values()),
             platforms=tuple(platforms.values()),
             items=items,
+            stories=tuple(stories.values()),
             schedule_settings=schedule_settings,
             feed_settings=feed_settings,
             settings=settings,
@@ -828,6 +879,120 @@ class _Loader:
             if ok:
                 platforms[key] = Platform(id=key, timezone=timezone, **values)
         return platforms
+
+    def stories(
+        self,
+        data: dict[str, Any],
+        file: str,
+        lines: _TomlLines,
+        goals: Mapping[str, Goal],
+        pillars: Mapping[str, Pillar],
+        platforms: Mapping[str, Platform],
+    ) -> dict[str, Story]:
+        stories = {}
+        for key, table in self.keyed(data, "stories", file, lines):
+            path = f"stories.{key}"
+            values = self.fields(
+                table,
+                _STORY_FIELDS,
+                file=file,
+                path=path,
+                line_of=lines.line,
+                what=f"story {key!r}",
+            )
+            if values is None or "title" not in values:
+                continue
+            ok = True
+            references = (("goal", goals, "goals"), ("pillar", pillars, "pillars"))
+            for name, known, table_name in references:
+                if name in values and values[name] not in known:
+                    self.problem(
+                        f"story {key!r}: unknown {name} {values[name]!r}",
+                        file=file,
+                        line=lines.line(f"{path}.{name}"),
+                        path=f"{path}.{name}",
+                        hint=_unknown_reference_hint(values[name], known, table_name),
+                        code="unknown-reference",
+                    )
+                    ok = False
+            steps = self.steps(values.pop("steps", []), file, path, lines, platforms)
+            if steps is None:
+                ok = False
+            if ok:
+                stories[key] = Story(id=key, steps=steps or (), **values)
+        return stories
+
+    def steps(
+        self,
+        raw: object,
+        file: str,
+        path: str,
+        lines: _TomlLines,
+        platforms: Mapping[str, Platform],
+    ) -> tuple[StoryStep, ...] | None:
+        """A story's steps in order; ``None`` when any step is wrong (each one reported)."""
+        steps_path = f"{path}.steps"
+        if not isinstance(raw, list):
+            self.problem(
+                f"steps must be a list of steps, got {_kind(raw)}",
+                file=file,
+                line=lines.line(steps_path),
+                path=steps_path,
+                hint='e.g. steps = [{ platform = "whatsapp" }, { platform = "instagram", '
+                'after = "2d" }]',
+            )
+            return None
+        steps: list[StoryStep] = []
+        seen: dict[str, int] = {}
+        ok = True
+        for index, entry in enumerate(raw):
+            step_path = f"{steps_path}[{index}]"
+            values = self.fields(
+                entry,
+                _STEP_FIELDS,
+                file=file,
+                path=step_path,
+                line_of=lines.line,
+                what=f"step {index + 1}",
+            )
+            if values is None or "platform" not in values:
+                ok = False
+                continue
+            platform_id = values["platform"]
+            if platform_id not in platforms:
+                self.problem(
+                    f"step {index + 1}: unknown platform {platform_id!r}",
+                    file=file,
+                    line=lines.line(f"{step_path}.platform"),
+                    path=f"{step_path}.platform",
+                    hint=_unknown_reference_hint(platform_id, platforms, "platforms"),
+                    code="unknown-reference",
+                )
+                ok = False
+            elif platform_id in seen:
+                self.problem(
+                    f"step {index + 1}: platform {platform_id!r} is already step "
+                    f"{seen[platform_id] + 1}",
+                    file=file,
+                    line=lines.line(f"{step_path}.platform"),
+                    path=f"{step_path}.platform",
+                    hint="a story visits each platform once; remove one of the two steps",
+                )
+                ok = False
+            elif index == 0 and values.get("after"):
+                self.problem(
+                    "the first step has no step before it to wait for",
+                    file=file,
+                    line=lines.line(f"{step_path}.after"),
+                    path=f"{step_path}.after",
+                    hint="remove after from the first step; give the first item at = ... "
+                    "to choose when the story starts",
+                )
+                ok = False
+            else:
+                seen[platform_id] = index
+                steps.append(StoryStep(**values))
+        return tuple(steps) if ok else None
 
     def slots(self, raw: object, file: str, path: str, lines: _TomlLines) -> tuple[str, ...]:
         from contentcal.scheduling.cadence import CadenceError, parse_slot  # noqa: PLC0415 - keep start-up light
@@ -1123,6 +1288,7 @@ class _Loader:
             values=values,
             raw_at=values.pop("at", None),
             raw_updated=values.pop("updated", None),
+            raw_repeat_at=values.pop("repeat_at", None),
             source=Source(file=file, line=line, path=path),
             path=path,
             line_of=line_of,
@@ -1135,6 +1301,7 @@ class _Loader:
         goals: Mapping[str, Goal],
         pillars: Mapping[str, Pillar],
         platforms: Mapping[str, Platform],
+        stories: Mapping[str, Story],
     ) -> tuple[ContentItem, ...]:
         seen: dict[str, Source] = {}
         items = []
@@ -1193,11 +1360,76 @@ class _Loader:
                 except _ConversionError as exc:
                     report(key, exc.message, exc.hint, "plan-invalid")
                     ok = False
+            if raw.raw_repeat_at is not None and raw.raw_repeat_at != "":
+                try:
+                    values["repeat_at"] = _moments(raw.raw_repeat_at, zone_name)
+                except _ConversionError as exc:
+                    report("repeat_at", exc.message, exc.hint, "plan-invalid")
+                    ok = False
+            for problem in _evergreen_problems(values):
+                report(*problem)
+                ok = False
+            story = stories.get(values.get("story", ""))
+            if story is not None:
+                # A story's goal and pillar are its versions' unless a version sets its own.
+                for key in ("goal", "pillar"):
+                    if key not in values and getattr(story, key) is not None:
+                        values[key] = getattr(story, key)
             if ok:
                 if "owner" not in values and platform is not None and platform.owner:
                     values["owner"] = platform.owner
                 items.append(ContentItem(**values, source=raw.source))
         return tuple(items)
+
+
+def _evergreen_problems(values: Mapping[str, Any]) -> Iterator[tuple[str, str, str, str]]:
+    """(key, message, hint, code) for evergreen fields that do not fit together."""
+    if values.get("evergreen"):
+        if "repeat_after" not in values:
+            yield (
+                "repeat_after",
+                "is evergreen but has no repeat_after",
+                'add repeat_after = "6w" (the least time between two of its posts)',
+                "missing-field",
+            )
+        if "at" in values and not isinstance(values["at"], dt.datetime):
+            yield (
+                "at",
+                "is evergreen, so its first post needs a time, not only a date",
+                "write at = 2026-12-02T19:00, or remove at to take a slot",
+                "plan-invalid",
+            )
+        return
+    for key in ("repeat_after", "times", "until", "repeat_at"):
+        if key in values:
+            yield (
+                key,
+                f"sets {key} but is not evergreen",
+                f"add evergreen = true, or remove {key}",
+                "plan-invalid",
+            )
+
+
+def _moments(raw: object, zone_name: str) -> tuple[dt.datetime, ...]:
+    """Pinned repeat times: a list of date-times, or text with commas (a CSV cell)."""
+    entries = [part for part in raw.split(",") if part.strip()] if isinstance(raw, str) else raw
+    if not isinstance(entries, list):
+        raise _ConversionError(
+            f"expected a list of date-times, got {_kind(raw)}",
+            "e.g. repeat_at = [2027-01-15T19:00, 2027-03-01T19:00]",
+        )
+    result: list[dt.datetime] = []
+    for entry in entries:
+        value = _moment(entry, zone_name, allow_date=False)
+        assert isinstance(value, dt.datetime)  # noqa: S101 - allow_date=False gives date-times
+        if result and value <= result[-1]:
+            raise _ConversionError(
+                f"repeat times must be in order, but {value:%Y-%m-%d %H:%M} comes after "
+                f"{result[-1]:%Y-%m-%d %H:%M}",
+                "list the repeats from the first to the last",
+            )
+        result.append(value)
+    return tuple(result)
 
 
 def _unknown_reference_hint(value: str, known: Mapping[str, Any], table: str) -> str:

@@ -22,6 +22,8 @@ from contentcal.model.plan import (
     ScheduleSettings,
     Source,
     Status,
+    Story,
+    StoryStep,
 )
 
 __all__ = [
@@ -42,4 +44,6 @@ __all__ = [
     "ScheduleSettings",
     "Source",
     "Status",
+    "Story",
+    "StoryStep",
 ]
