@@ -498,7 +498,7 @@ class _Placer:
                 continue
             lane = self.lanes[item.platform]
             zone = get_zone(lane.platform.timezone)
-            last = max(self.times[item.id], *(repeat.astimezone(UTC) for repeat in item.repeat_at))
+            last = max([self.times[item.id], *(at.astimezone(UTC) for at in item.repeat_at)])
             before = (
                 localize(dt.datetime.combine(item.until + dt.timedelta(days=1), dt.time()), zone)
                 if item.until is not None
