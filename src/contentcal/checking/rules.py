@@ -944,6 +944,8 @@ def story_item_not_in_steps(context: Context) -> Iterator[RawFinding]:
             story = context.plan.story(item.story)
         except KeyError:
             continue  # unknown-story says so
+        if not story.steps:
+            continue  # a story without steps only groups its versions: no spiral to join
         if story.step_of(item.platform) is None:
             yield RawFinding(
                 f"item {item.id!r} is in story {story.id!r}, but the story's steps do not "
@@ -1052,7 +1054,11 @@ _STORIES_AT_ONCE = 4
 
 @rule("CC505", "too-many-stories-at-once", Severity.INFO)
 def too_many_stories_at_once(context: Context) -> Iterator[RawFinding]:
-    """More than four stories running in the same four weeks: each gets too little attention."""
+    """More than four spirals running in the same four weeks: each gets too little attention.
+
+    A story is active from its first step's post to its last step's; stories without steps
+    only group versions and are not counted.
+    """
     spans = sorted(
         (times[0][2], times[-1][2], story_id)
         for story_id, times in _story_times(context).items()
