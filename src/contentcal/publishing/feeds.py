@@ -283,7 +283,7 @@ def _story_text(
     for index, other in enumerate(story.steps):
         version = versions.get((story.id, other.platform))
         name = plan.platform(other.platform).name
-        after = f", {_duration_words(other.after)} after step {index}" if index else ""
+        after = f", at least {_duration_words(other.after)} after step {index}" if index else ""
         what = f"{version.title} ({version.id})" if version is not None else "no item yet"
         marker = "this post" if index == step else what
         lines.append(f"{index + 1}. {name}{after}: {marker}")
