@@ -45,6 +45,9 @@ class RawItem:
     raw_at: object
     raw_updated: object
     raw_repeat_at: object
+    given: frozenset[str]
+    """The keys the table had, also those whose value could not be converted."""
+
     source: Source
     path: str
     line_of: Callable[[str], int | None]
@@ -524,6 +527,7 @@ class PlanBuilder:
             raw_at=values.pop("at", None),
             raw_updated=values.pop("updated", None),
             raw_repeat_at=values.pop("repeat_at", None),
+            given=frozenset(table),
             source=Source(file=file, line=line, path=path),
             path=path,
             line_of=line_of,
@@ -601,7 +605,7 @@ class PlanBuilder:
                 except fields.ConversionError as exc:
                     report("repeat_at", exc.message, exc.hint, "plan-invalid")
                     ok = False
-            for problem in evergreen_problems(values):
+            for problem in evergreen_problems(values, raw.given):
                 report(*problem)
                 ok = False
             story = stories.get(values.get("story", ""))
@@ -621,10 +625,17 @@ class PlanBuilder:
         return self.item(raw.table, raw.file, raw.path, raw.line, raw.line_of)
 
 
-def evergreen_problems(values: Mapping[str, Any]) -> Iterator[tuple[str, str, str, str]]:
-    """(key, message, hint, code) for evergreen fields that do not fit together."""
+def evergreen_problems(
+    values: Mapping[str, Any], given: frozenset[str]
+) -> Iterator[tuple[str, str, str, str]]:
+    """(key, message, hint, code) for evergreen fields that do not fit together.
+
+    A key in `given` whose value was wrong is already reported; it is not missing too.
+    """
+    if "evergreen" in given and "evergreen" not in values:
+        return
     if values.get("evergreen"):
-        if "repeat_after" not in values:
+        if "repeat_after" not in given:
             yield (
                 "repeat_after",
                 "is evergreen but has no repeat_after",
