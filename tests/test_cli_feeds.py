@@ -429,6 +429,7 @@ DOC_PAGES = {
     "plan-file.md",
     "rules.md",
     "scheduling.md",
+    "stories.md",
     "cadence.md",
     "networks.md",
     "similarity.md",
