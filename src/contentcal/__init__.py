@@ -40,6 +40,8 @@ if TYPE_CHECKING:
         Platform,
         Source,
         Status,
+        Story,
+        StoryStep,
     )
     from contentcal.publishing.feeds import feed, write_feeds
     from contentcal.scheduling.place import Schedule, schedule
@@ -67,6 +69,8 @@ __all__ = [
     "Severity",
     "Source",
     "Status",
+    "Story",
+    "StoryStep",
     "__version__",
     "check",
     "feed",
@@ -105,6 +109,8 @@ _HOMES = {
             "Platform",
             "Source",
             "Status",
+            "Story",
+            "StoryStep",
         ),
         "model",
     ),
