@@ -29,7 +29,7 @@ from contentcal.checking.engine import CheckConfig, check
 from contentcal.cli import cli
 from contentcal.errors import PlanError
 from contentcal.files.pin import apply_pins, pin
-from contentcal.model import Blackout, Plan, ScheduleSettings, Status, Story, StoryStep
+from contentcal.model import Blackout, Media, Plan, ScheduleSettings, Status, Story, StoryStep
 from contentcal.model.zones import get_zone, localize
 from contentcal.publishing.feeds import build_calendar
 from contentcal.scheduling.place import Entry, Schedule
@@ -895,3 +895,35 @@ def test_property_evergreen_showings_are_repeat_after_apart(case: tuple[Plan, dt
             assert utc(later) - utc(earlier) >= item.repeat_after
             if later.placed:
                 assert utc(later) >= now.astimezone(dt.UTC)
+
+
+def test_stories_markdown_has_a_table_per_spiral() -> None:
+    """Markdown: a heading per story, a table of its steps, and its other versions."""
+    plan = story_plan(
+        make_item("sale-wa", "whatsapp", story="sale", title="Regulars | first"),
+        make_item("sale-ig", story="sale", title="Five shirts", media=Media.CAROUSEL),
+        make_item("sale-li", "facebook", story="sale", title="Families", status=Status.DRAFT),
+        story=sale(("whatsapp", None), ("instagram", "2d")),
+    )
+    assert render_stories(spirals(plan, now=NOW), plan=plan, fmt="markdown") == (
+        "# Stories of Toko Kopi\n"
+        "\n"
+        "## Year-end sale (sale)\n"
+        "\n"
+        "| Step | Where | How | When | After the step before |\n"
+        "|---|---|---|---|---|\n"
+        "| 1 | whatsapp | Regulars \\| first | Fri 04 Dec 2026 16:00 |  |\n"
+        "| 2 | instagram | carousel: Five shirts | Mon 07 Dec 2026 19:00 "
+        "| 3d 3h after step 1 (at least 2d) |\n"
+        "\n"
+        "- also `sale-li` (facebook): Families\n"
+    )
+
+
+def test_stories_of_a_plan_without_stories() -> None:
+    """Nothing to show is said in words, with how to start one."""
+    plan = make_plan(make_item("tips"))
+    assert render_stories(spirals(plan, now=NOW), plan=plan) == (
+        "The plan defines no stories; add [stories.<id>] with a title and steps.\n"
+    )
+    assert render_stories(spirals(plan, now=NOW), plan=plan, fmt="json") == "[]\n"
