@@ -927,3 +927,35 @@ def test_stories_of_a_plan_without_stories() -> None:
         "The plan defines no stories; add [stories.<id>] with a title and steps.\n"
     )
     assert render_stories(spirals(plan, now=NOW), plan=plan, fmt="json") == "[]\n"
+
+
+@settings(max_examples=100, deadline=None)
+@given(spiral_plans(), st.sampled_from(("a", "b", "c")))
+def test_property_appending_an_item_moves_no_first_post(
+    case: tuple[Plan, dt.datetime], platform: str
+) -> None:
+    """Append-stable with stories: an item added at the end of the plan never moves another
+    item's first post (story steps included); only evergreen repeats may make way."""
+    plan, now = case
+    before = schedule(plan, now=now)
+    extra = make_item("appended", platform)
+    after = schedule(attrs.evolve(plan, items=(*plan.items, extra)), now=now)
+
+    def firsts(result: Schedule) -> list[Entry]:
+        return [e for e in result.all_entries if e.occurrence == 1 and e.item.id != "appended"]
+
+    assert firsts(after) == firsts(before)
+
+
+def test_adding_a_missing_steps_version_moves_the_steps_after_it() -> None:
+    """The flip side: writing the version a step lacked changes the story, so the step after
+    it now waits for the new version (Instagram, then a day for Facebook)."""
+    items = [
+        make_item("sale-wa", "whatsapp", story="sale"),
+        make_item("sale-fb", "facebook", story="sale"),
+    ]
+    before = schedule(story_plan(*items), now=NOW)
+    after = schedule(story_plan(*items, make_item("sale-ig", story="sale")), now=NOW)
+    assert when(before, "sale-fb") == jakarta(2026, 12, 8, 12)
+    assert when(after, "sale-ig") == jakarta(2026, 12, 7, 19)
+    assert when(after, "sale-fb") == jakarta(2026, 12, 10, 12)
