@@ -959,3 +959,27 @@ def test_adding_a_missing_steps_version_moves_the_steps_after_it() -> None:
     assert when(before, "sale-fb") == jakarta(2026, 12, 8, 12)
     assert when(after, "sale-ig") == jakarta(2026, 12, 7, 19)
     assert when(after, "sale-fb") == jakarta(2026, 12, 10, 12)
+
+
+def test_too_many_stories_counts_spirals_once_per_crowded_four_weeks() -> None:
+    """Five one-step spirals in December and five in March: two notes. Stories without
+    steps are not spirals and never count."""
+    stories = [Story(id=f"s{n}", title=f"S{n}", steps=(StoryStep("instagram"),)) for n in range(10)]
+    stories.append(Story(id="label", title="Only a label"))
+    items = [
+        make_item(
+            f"i{n}",
+            story=f"s{n}",
+            at=jakarta(2026 if n < 5 else 2027, 12 if n < 5 else 3, 1 + n, 19),
+        )
+        for n in range(10)
+    ]
+    items += [make_item("label-ig", story="label", at=jakarta(2026, 12, 2, 10))]
+    plan = attrs.evolve(make_plan(*items), stories=tuple(stories))
+    assert rule_findings(plan, "too-many-stories-at-once") == [
+        "5 stories are active in the four weeks from 2026-12-01: s0, s1, s2, s3, s4",
+        "5 stories are active in the four weeks from 2027-03-06: s5, s6, s7, s8, s9",
+    ]
+    # Four spirals at a time is what the method asks for: no note.
+    fewer = attrs.evolve(plan, items=tuple(i for i in plan.items if i.id not in ("i0", "i9")))
+    assert rule_findings(fewer, "too-many-stories-at-once") == []

@@ -7,6 +7,7 @@ code, a kebab-case name and a default severity. Its docstring's first line is it
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
@@ -1054,20 +1055,25 @@ def too_many_stories_at_once(context: Context) -> Iterator[RawFinding]:
     only group versions and are not counted.
     """
     spans = sorted(
-        (times[0][2], times[-1][2], story_id)
+        (min(when for *_, when in times), max(when for *_, when in times), story_id)
         for story_id, times in _story_times(context).items()
         if times
     )
+    firsts = [first for first, _, _ in spans]
+    earlier_ends: list[dt.datetime] = []  # sorted ends of the spans before the current one
     reported_until: dt.datetime | None = None
-    for start, _, _ in spans:
-        if reported_until is not None and start < reported_until:
-            continue
+    for index, (start, last, _) in enumerate(spans):
         end = start + _STORY_WINDOW
+        # Active in [start, end): earlier spans still running at `start`, and the spans
+        # that begin before `end`. Counting with bisect keeps the rule near-linear.
+        count = index - bisect.bisect_left(earlier_ends, start)
+        count += bisect.bisect_left(firsts, end) - index
+        bisect.insort(earlier_ends, last)
+        if count <= _STORIES_AT_ONCE or (reported_until is not None and start < reported_until):
+            continue
         active = [
             (first, story_id) for first, last, story_id in spans if first < end and last >= start
         ]
-        if len(active) <= _STORIES_AT_ONCE:
-            continue
         reported_until = end
         latest = max(active)[1]
         names = ", ".join(story_id for _, story_id in sorted(active))
