@@ -25,6 +25,8 @@ LIBRARY_CALLS = {
     "or contentcal.write_feeds(schedule, out_dir)",
     "stories": "contentcal.scheduling.stories.spirals(plan, now=...) → tuple[Spiral, ...]; "
     "contentcal.views.stories.render_stories(spirals, plan=plan, fmt=...) → str",
+    "review": "contentcal.review(plan, as_of=...) → Review; "
+    "contentcal.render_review(review, fmt=...) → str",
     "serve": "contentcal.publishing.serve.SiteCache(SiteBuilder(path, clock=...).build, ...), "
     "make_server(cache), serve_forever(server)",
 }

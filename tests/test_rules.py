@@ -556,7 +556,7 @@ FAILING: dict[str, list[Finding]] = {
     # --- stories -------------------------------------------------------------------------
     "unknown-story": [
         Finding(
-            code="CC501",
+            code="CC601",
             rule="unknown-story",
             severity=WARNING,
             message="item 'gayo-ig' is in story 'gayo-lauch', which the plan does not define",
@@ -570,7 +570,7 @@ FAILING: dict[str, list[Finding]] = {
     ],
     "story-step-without-item": [
         Finding(
-            code="CC502",
+            code="CC602",
             rule="story-step-without-item",
             severity=WARNING,
             message="step 2 of story 'gayo-launch' (instagram) has no item",
@@ -583,7 +583,7 @@ FAILING: dict[str, list[Finding]] = {
     ],
     "story-item-not-in-steps": [
         Finding(
-            code="CC503",
+            code="CC603",
             rule="story-item-not-in-steps",
             severity=WARNING,
             message="item 'gayo-fb' is in story 'gayo-launch', but the story's steps do not go "
@@ -597,7 +597,7 @@ FAILING: dict[str, list[Finding]] = {
             platform="facebook",
         ),
         Finding(
-            code="CC503",
+            code="CC603",
             rule="story-item-not-in-steps",
             severity=WARNING,
             message="item 'gayo-reel-ig' is a second version of story 'gayo-launch' on "
@@ -613,7 +613,7 @@ FAILING: dict[str, list[Finding]] = {
     ],
     "spiral-out-of-order": [
         Finding(
-            code="CC504",
+            code="CC604",
             rule="spiral-out-of-order",
             severity=WARNING,
             message="step 2 of story 'gayo-launch' (instagram, 'gayo-ig') goes out at "
@@ -629,7 +629,7 @@ FAILING: dict[str, list[Finding]] = {
     ],
     "too-many-stories-at-once": [
         Finding(
-            code="CC505",
+            code="CC605",
             rule="too-many-stories-at-once",
             severity=Severity.INFO,
             message="5 stories are active in the four weeks from 2026-11-30: advent, gayo, "
@@ -639,6 +639,68 @@ FAILING: dict[str, list[Finding]] = {
             file="plan.toml",
             line=50,
             path="stories.flores",
+        )
+    ],
+    # --- measuring and reviewing -------------------------------------------------------
+    "goal-off-track": [
+        Finding(
+            code="CC501",
+            rule="goal-off-track",
+            severity=WARNING,
+            message="goal 'sales' is behind: progress 7%, expected 30% by now",
+            hint="at this pace: 12.7 by 30 Jun 2027 (target 25); decide a corrective action "
+            "with an owner and a due date in [[actions]]",
+            file="plan.toml",
+            line=12,
+            path="goals.sales",
+        )
+    ],
+    "goal-without-results": [
+        Finding(
+            code="CC502",
+            rule="goal-without-results",
+            severity=WARNING,
+            message="goal 'sales' has no result since 2026-11-02",
+            hint="measure 'orders per week' and add a row to a results file: "
+            "date, goal = sales, metric, value",
+            file="plan.toml",
+            line=7,
+            path="goals.sales",
+        )
+    ],
+    "action-overdue": [
+        Finding(
+            code="CC503",
+            rule="action-overdue",
+            severity=WARNING,
+            message="action 'shop-link' was due on 2026-11-20 and is still open (owner: Dewi)",
+            hint="ask Dewi to do it, or set done = YYYY-MM-DD or a new due date",
+            file="plan.toml",
+            line=18,
+            path="actions[0]",
+        )
+    ],
+    "action-without-owner": [
+        Finding(
+            code="CC504",
+            rule="action-without-owner",
+            severity=WARNING,
+            message="action 'tasting-video' has no owner",
+            hint='add owner = "..." (the person who will do it)',
+            file="plan.toml",
+            line=18,
+            path="actions[0]",
+        )
+    ],
+    "review-missing": [
+        Finding(
+            code="CC505",
+            rule="review-missing",
+            severity=WARNING,
+            message="the plan has 1 goal but no [review]",
+            hint='add [review] with when = "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9" and an owner',
+            file="plan.toml",
+            path="review",
         )
     ],
 }
@@ -913,6 +975,53 @@ QUIET: list[tuple[str, str, tuple[tuple[str, str], ...]]] = [
         "too-many-stories-at-once",
         "one of the five stories starts after the other four's four weeks",
         (('story = "flores"\n', 'story = "flores"\nat = 2027-01-04T19:00:00\n'),),
+    ),
+    (
+        "goal-off-track",
+        "a result close to the planned line is on track",
+        (("value = 11 }", "value = 15 }"),),
+    ),
+    (
+        "goal-off-track",
+        "a goal that reached its target is achieved, not behind",
+        (("value = 11 }", "value = 25 }"),),
+    ),
+    (
+        "goal-without-results",
+        "one result since the last review is enough",
+        (
+            (
+                "[brand]",
+                'results = [{ date = 2026-11-27, goal = "sales", metric = "orders per week", '
+                "value = 12 }]\n\n[brand]",
+            ),
+        ),
+    ),
+    (
+        "goal-without-results",
+        "a goal that starts later needs no result yet",
+        (("start = 2026-10-01", "start = 2026-12-01"),),
+    ),
+    (
+        "action-overdue",
+        "a done action is not overdue",
+        (("due = 2026-11-20", "due = 2026-11-20\ndone = 2026-11-19"),),
+    ),
+    ("action-overdue", "due today is not overdue yet", (("due = 2026-11-20", "due = 2026-11-30"),)),
+    (
+        "action-without-owner",
+        "an owner",
+        (("due = 2026-12-15", 'due = 2026-12-15\nowner = "Dewi"'),),
+    ),
+    (
+        "review-missing",
+        "a review rhythm",
+        (
+            (
+                "due = 2027-06-30",
+                'due = 2027-06-30\n\n[review]\nwhen = "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9"',
+            ),
+        ),
     ),
 ]
 """(rule, what makes it quiet, replacements in its fixture): each must give no finding."""

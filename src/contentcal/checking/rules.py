@@ -888,7 +888,7 @@ def _story_finding(context: Context, path: str, message: str, hint: str) -> RawF
     return RawFinding(message, hint=hint, file=file, line=line, path=path)
 
 
-@rule("CC501", "unknown-story", Severity.WARNING)
+@rule("CC601", "unknown-story", Severity.WARNING)
 def unknown_story(context: Context) -> Iterator[RawFinding]:
     """An item names a story the plan does not define, so it has no steps to follow."""
     known = [story.id for story in context.plan.stories]
@@ -908,7 +908,7 @@ def unknown_story(context: Context) -> Iterator[RawFinding]:
         )
 
 
-@rule("CC502", "story-step-without-item", Severity.WARNING)
+@rule("CC602", "story-step-without-item", Severity.WARNING)
 def story_step_without_item(context: Context) -> Iterator[RawFinding]:
     """A story's step on a platform that has no version of the story."""
     from contentcal.scheduling.place import story_versions  # noqa: PLC0415
@@ -926,7 +926,7 @@ def story_step_without_item(context: Context) -> Iterator[RawFinding]:
                 )
 
 
-@rule("CC503", "story-item-not-in-steps", Severity.WARNING)
+@rule("CC603", "story-item-not-in-steps", Severity.WARNING)
 def story_item_not_in_steps(context: Context) -> Iterator[RawFinding]:
     """An item in a story on a platform the story's steps do not visit (or visit already)."""
     from contentcal.scheduling.place import story_versions  # noqa: PLC0415
@@ -992,7 +992,7 @@ def _local_text(context: Context, instant: dt.datetime) -> str:
     return f"{instant.astimezone(get_zone(context.plan.brand.timezone)):%Y-%m-%d %H:%M}"
 
 
-@rule("CC504", "spiral-out-of-order", Severity.WARNING)
+@rule("CC604", "spiral-out-of-order", Severity.WARNING)
 def spiral_out_of_order(context: Context) -> Iterator[RawFinding]:
     """A story's step goes out before the previous step, or sooner after it than its offset."""
     story_times = _story_times(context)
@@ -1047,7 +1047,7 @@ _STORY_WINDOW = dt.timedelta(weeks=4)
 _STORIES_AT_ONCE = 4
 
 
-@rule("CC505", "too-many-stories-at-once", Severity.INFO)
+@rule("CC605", "too-many-stories-at-once", Severity.INFO)
 def too_many_stories_at_once(context: Context) -> Iterator[RawFinding]:
     """More than four spirals running in the same four weeks: each gets too little attention.
 
@@ -1085,3 +1085,7 @@ def too_many_stories_at_once(context: Context) -> Iterator[RawFinding]:
             f"the method runs three or four spirals at a time; start story {latest!r} later "
             "so each story gets its audience's attention",
         )
+
+
+# The review family lives in its own module; importing it registers its rules here.
+from contentcal.checking import review_rules as _review_rules  # noqa: E402, F401

@@ -275,6 +275,7 @@ GOAL_FIELDS = {
     "horizon": Field(choice(Horizon, "horizon")),
     "owner": Field(text),
     "relevance": Field(text),
+    "start": Field(date),
 }
 PILLAR_FIELDS = {
     "description": Field(text),
@@ -366,6 +367,7 @@ FEED_FIELDS = {
     "alarm": Field(alarm),
     "reply_events": Field(boolean),
     "include_backlog": Field(boolean),
+    "review_events": Field(boolean),
     "refresh": Field(duration),
     "base_url": Field(url),
     "state_file": Field(identifier),
@@ -438,6 +440,9 @@ TOP_LEVEL = (
     "feeds",
     "schedule",
     "stories",
+    "results",
+    "actions",
+    "review",
 )
 SETTINGS_TABLES = ("check",)
 
