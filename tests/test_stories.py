@@ -916,7 +916,7 @@ def test_stories_markdown_has_a_table_per_spiral() -> None:
         "| 2 | instagram | carousel: Five shirts | Mon 07 Dec 2026 19:00 "
         "| 3d 3h after step 1 (at least 2d) |\n"
         "\n"
-        "- also `sale-li` (facebook): Families\n"
+        "- also `sale-li` (facebook): Families, no time yet\n"
     )
 
 

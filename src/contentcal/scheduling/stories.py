@@ -69,6 +69,9 @@ class Spiral:
     others: tuple[ContentItem, ...]
     """Versions outside the steps: a story without steps lists all its items here."""
 
+    other_starts: tuple[dt.datetime | dt.date | None, ...] = ()
+    """When each of `others` first goes out (in its platform's zone), ``None`` without a time."""
+
 
 def spirals(plan: Plan, *, now: dt.datetime, placed: Schedule | None = None) -> tuple[Spiral, ...]:
     """Every story of `plan`, in plan order, with its steps placed from `now`.
@@ -120,7 +123,17 @@ def spirals(plan: Plan, *, now: dt.datetime, placed: Schedule | None = None) -> 
             and item.id not in in_steps
             and item.status is not Status.CANCELLED
         )
-        result.append(Spiral(story=story, steps=tuple(steps), others=others))
+        result.append(
+            Spiral(
+                story=story,
+                steps=tuple(steps),
+                others=others,
+                other_starts=tuple(
+                    first_posts[item.id].start if item.id in first_posts else None
+                    for item in others
+                ),
+            )
+        )
     return tuple(result)
 
 

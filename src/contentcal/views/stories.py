@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from contentcal.model import Plan
+from contentcal.model import ContentItem, Plan
 from contentcal.model.zones import get_zone
 from contentcal.scheduling.stories import Spiral, SpiralStep
 
@@ -68,10 +68,25 @@ def _when(step: SpiralStep, zone: str) -> str:
 
 
 def _how(step: SpiralStep) -> str:
-    if step.item is None:
-        return "—"
-    media = f"{step.item.media}: " if step.item.media else ""
-    return f"{media}{step.item.title}"
+    return _item_how(step.item) if step.item is not None else "—"
+
+
+def _item_how(item: ContentItem) -> str:
+    media = f"{item.media}: " if item.media else ""
+    return f"{media}{item.title}"
+
+
+def _start_text(start: dt.datetime | dt.date | None, zone: str) -> str:
+    if start is None:
+        return "no time yet"
+    if isinstance(start, dt.datetime):
+        return start.astimezone(get_zone(zone)).strftime("%a %d %b %Y %H:%M")
+    return start.strftime("%a %d %b %Y") + " all day"
+
+
+def _others(spiral: Spiral) -> list[tuple[ContentItem, dt.datetime | dt.date | None]]:
+    starts = spiral.other_starts or (None,) * len(spiral.others)
+    return list(zip(spiral.others, starts, strict=True))
 
 
 def _gap(step: SpiralStep) -> str | None:
@@ -112,8 +127,9 @@ def _text(spirals: Sequence[Spiral], plan: Plan) -> str:
                 f"  {step.number}. {step.platform.name} → {_how(step)} → {_when(step, zone)}"
             )
         word = "also" if spiral.steps else "version"
-        for item in spiral.others:
-            lines.append(f"  {word}: {item.id} ({item.platform}) → {item.title}")
+        for item, start in _others(spiral):
+            where = plan.platform(item.platform).name
+            lines.append(f"  {word}: {where} → {_item_how(item)} → {_start_text(start, zone)}")
         lines.append("")
     return "\n".join(lines)
 
@@ -144,9 +160,10 @@ def _markdown(spirals: Sequence[Spiral], plan: Plan) -> str:
             lines.append("")
         else:
             lines.extend(["No steps: its versions go out in any order.", ""])
-        for item in spiral.others:
+        for item, start in _others(spiral):
             word = "also" if spiral.steps else "version"
-            lines.append(f"- {word} `{item.id}` ({item.platform}): {_cell(item.title)}")
+            when = _start_text(start, zone)
+            lines.append(f"- {word} `{item.id}` ({item.platform}): {_cell(item.title)}, {when}")
         if spiral.others:
             lines.append("")
     return "\n".join(lines)
