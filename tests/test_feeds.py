@@ -1354,3 +1354,51 @@ def test_the_hazards_are_the_shared_ones() -> None:
     """The plans above draw from the interop harness's hazard list (END:VEVENT and all)."""
     assert "\nEND:VEVENT\n" in HAZARDS
     assert "日本語のテキスト" in HAZARDS
+
+
+# --- one home for entries and links (issue #16) ----------------------------------------------
+
+
+def test_backlog_entries_keep_the_entry_zone_invariant(write_files: WriteFiles) -> None:
+    """Regression: the feeds built their own backlog entries, ending in UTC, not the zone.
+
+    Every entry is built by ``Entry.of``: start and end in the platform's zone.
+    """
+    plan = load(write_files({"plan.toml": DST_PLAN}))
+    placed = schedule(plan, now=NOW)
+    (draft,) = [
+        entry
+        for entry in feeds._entries_for_feeds(placed, plan.feed_settings)
+        if entry.item.id == "draft"
+    ]
+    new_york = get_zone("America/New_York")
+    assert isinstance(draft.start, dt.datetime)
+    assert isinstance(draft.end, dt.datetime)
+    assert (draft.start.tzinfo, draft.end.tzinfo) == (new_york, new_york)
+    assert draft.end.isoformat() == "2027-03-14T04:00:00-04:00"  # two real hours
+    assert draft.placed is False
+
+
+def test_index_links_and_serve_links_fail_alike() -> None:
+    """One implementation: the same error class and message from feeds and serve."""
+    with pytest.raises(InvalidOptionError) as from_feeds:
+        subscribe_links("https://a b/", "all.ics")
+    with pytest.raises(InvalidOptionError) as from_serve:
+        subscribe_urls("https://a b/", ["all.ics"])
+    assert (
+        str(from_feeds.value)
+        == str(from_serve.value)
+        == (
+            "base URL must be an absolute http(s) URL, got 'https://a b/' "
+            "(e.g. https://example.com/calendar/)"
+        )
+    )
+
+
+def test_subscribe_links_keep_an_upper_case_scheme_out_of_webcal() -> None:
+    """Regression: ``HTTPS://`` passed the check but gave ``HTTPS://`` as the webcal link."""
+    url, webcal, _ = subscribe_links("HTTPS://cal.example.com/batik", "all.ics")
+    assert (url, webcal) == (
+        "HTTPS://cal.example.com/batik/all.ics",
+        "webcal://cal.example.com/batik/all.ics",
+    )

@@ -43,7 +43,7 @@ from contentcal.model import (
     Source,
     Status,
 )
-from contentcal.model.zones import get_zone, localize, suggest_zone
+from contentcal.model.zones import aware, get_zone, suggest_zone
 
 __all__ = ["ITEM_FIELDS", "load", "parse_duration"]
 
@@ -1235,9 +1235,7 @@ def _moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | d
         except ValueError:
             raise _ConversionError(f"not a real date or time: {raw!r}", hint) from None
     if isinstance(raw, dt.datetime):
-        if raw.tzinfo is None:
-            return localize(raw, get_zone(zone_name))
-        return raw
+        return aware(raw, zone_name)
     if isinstance(raw, dt.date):
         if allow_date:
             return raw

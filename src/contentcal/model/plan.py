@@ -95,6 +95,23 @@ class Status(enum.StrEnum):
         """Ideas, drafts and items in review wait in the backlog and are not placed."""
         return self in (Status.IDEA, Status.DRAFT, Status.REVIEW)
 
+    @property
+    def is_placed(self) -> bool:
+        """Approved, scheduled and published items have a place in the schedule.
+
+        They are the schedule's entries and the feeds' confirmed events; the backlog is
+        tentative and cancelled items are left out.
+        """
+        return self in (Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED)
+
+    @property
+    def takes_slot(self) -> bool:
+        """Approved and scheduled items without a time take their platform's next free slot.
+
+        (A published item without a time is an error, not a candidate for a slot.)
+        """
+        return self in (Status.APPROVED, Status.SCHEDULED)
+
 
 class Horizon(enum.StrEnum):
     """Whether a goal is short or long term."""

@@ -64,6 +64,28 @@ def localize(naive: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     return _end_of_gap(aware, zone)
 
 
+def aware(moment: dt.datetime | dt.date, zone: str | dt.tzinfo) -> dt.datetime:
+    """`moment` as an aware date-time: the one place a naive time gets its zone.
+
+    An aware `moment` is returned unchanged; a naive one is wall time in `zone` (an IANA
+    name or a tzinfo), with :func:`localize`'s rules for gaps and folds; a date means its
+    midnight there. Scheduling, publishing, checking and the views all call this, so a
+    naive ``now`` means the same moment everywhere.
+
+    >>> aware(dt.datetime(2026, 11, 30, 8, 0), "Asia/Jakarta").isoformat()
+    '2026-11-30T08:00:00+07:00'
+    >>> aware(dt.date(2026, 11, 30), "Asia/Jakarta").isoformat()
+    '2026-11-30T00:00:00+07:00'
+    >>> aware(dt.datetime(2026, 11, 30, 1, 0, tzinfo=UTC), "Asia/Jakarta").isoformat()
+    '2026-11-30T01:00:00+00:00'
+    """
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
+    if moment.tzinfo is not None:
+        return moment
+    return localize(moment, get_zone(zone) if isinstance(zone, str) else zone)
+
+
 def _end_of_gap(aware: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     # With fold=0 in a gap, zoneinfo uses the offset from before the transition, so this
     # instant is already past the transition; the transition itself is what we want.

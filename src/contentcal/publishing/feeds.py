@@ -31,8 +31,8 @@ import attrs
 
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
-from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
-from contentcal.model.zones import UTC, get_zone
+from contentcal.model import ContentItem, FeedSettings, Plan, Platform
+from contentcal.model.zones import UTC
 from contentcal.publishing.ics import (
     EventStatus,
     FeedCalendar,
@@ -41,12 +41,14 @@ from contentcal.publishing.ics import (
     to_icalendar,
     write_ics,
 )
+from contentcal.publishing.links import SubscribeLink, checked_base_url, subscribe_link
 from contentcal.scheduling.place import Entry, Schedule
 
 __all__ = [
     "FeedState",
     "FeedWindow",
     "Site",
+    "SubscribeLink",
     "build_calendar",
     "build_site",
     "feed",
@@ -55,6 +57,8 @@ __all__ = [
     "owner_slug",
     "save_state",
     "stamp_events",
+    "subscribe_link",
+    "subscribe_links",
     "write_feeds",
 ]
 
@@ -63,8 +67,6 @@ NAMESPACE = uuid.UUID("6f1c1c3e-8b0e-5d4a-9a57-0c0d3ea1f0b7")
 """Namespace of every UID contentcal writes (uuid5), fixed forever."""
 
 STATE_VERSION = 1
-
-_CONFIRMED = {Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
 
 
 # --- the state that makes stamps stable --------------------------------------------------------
@@ -260,7 +262,7 @@ def _drafts(
     drafts = []
     for entry in entries:
         item, platform = entry.item, entry.platform
-        status = EventStatus.CONFIRMED if item.status in _CONFIRMED else EventStatus.TENTATIVE
+        status = EventStatus.CONFIRMED if item.status.is_placed else EventStatus.TENTATIVE
         categories = tuple(value for value in (platform.id, item.pillar, item.goal) if value)
         alarm_text = f"Post on {platform.name}: {item.title}"
         start: dt.datetime | dt.date = entry.start
@@ -421,31 +423,22 @@ def _entries_for_feeds(schedule: Schedule, settings: FeedSettings) -> list[Entry
     plan = schedule.plan
     first = schedule.now - settings.past
     last = schedule.now + settings.ahead
-    chosen = [entry for entry in schedule.all_entries if first <= _instant(entry) < last]
+    chosen = [entry for entry in schedule.all_entries if first <= entry.instant < last]
     if settings.include_backlog:
         for item in schedule.backlog:
             if item.at is None:
                 continue
-            platform = plan.platform(item.platform)
-            start: dt.datetime | dt.date = item.at
-            end: dt.datetime | dt.date
-            if isinstance(start, dt.datetime):
-                # In UTC: wall-clock arithmetic would be off across a DST change.
-                end = start.astimezone(UTC) + (item.duration or plan.schedule_settings.duration)
-            else:
-                end = start + dt.timedelta(days=1)
-            entry = Entry(item=item, platform=platform, start=start, end=end, placed=False)
-            if first <= _instant(entry) < last:
+            entry = Entry.of(
+                item,
+                plan.platform(item.platform),
+                item.at,
+                default_duration=plan.schedule_settings.duration,
+                placed=False,
+            )
+            if first <= entry.instant < last:
                 chosen.append(entry)
         chosen.sort(key=Entry.sort_key)
     return chosen
-
-
-def _instant(entry: Entry) -> dt.datetime:
-    if isinstance(entry.start, dt.datetime):
-        return entry.start.astimezone(UTC)
-    zone = get_zone(entry.platform.timezone)
-    return dt.datetime.combine(entry.start, dt.time(), tzinfo=zone).astimezone(UTC)
 
 
 def _feed_title(plan: Plan, window: FeedWindow) -> tuple[str, str]:
@@ -471,27 +464,8 @@ def _feed_title(plan: Plan, window: FeedWindow) -> tuple[str, str]:
 
 
 def _base_url(base_url: str | None) -> str | None:
-    """:func:`_checked_base_url`, passing None through."""
-    return None if base_url is None else _checked_base_url(base_url)
-
-
-def _checked_base_url(base_url: str) -> str:
-    """`base_url` checked and ending in ``/``, so feed paths land inside it, not beside it.
-
-    Raises :class:`~contentcal.errors.InvalidOptionError` unless it is an absolute
-    http(s) URL without white space.
-    """
-    parts = urllib.parse.urlsplit(base_url)
-    if (
-        parts.scheme.lower() not in {"http", "https"}
-        or not parts.netloc
-        or re.search(r"[\s\x00-\x1f\x7f]", base_url)
-    ):
-        raise InvalidOptionError(
-            f"base URL must be an absolute http(s) URL, got {base_url!r} "
-            "(e.g. https://example.com/calendar/)"
-        )
-    return base_url if base_url.endswith("/") else base_url + "/"
+    """:func:`checked_base_url`, passing None through."""
+    return None if base_url is None else checked_base_url(base_url)
 
 
 def _validate_window(plan: Plan, window: FeedWindow) -> FeedWindow:
@@ -567,7 +541,7 @@ def _calendar(
         description=description,
         timezone=plan.brand.timezone,
         refresh=plan.feed_settings.refresh,
-        source=urllib.parse.urljoin(base_url, path) if base_url else None,
+        source=subscribe_link(base_url, path).url if base_url else None,
         url=urllib.parse.urljoin(base_url, "index.html") if base_url else None,
         last_modified=max((event.stamp for event in events), default=None),
     )
@@ -757,11 +731,12 @@ def write_feeds(
 
 
 def subscribe_links(base_url: str, path: str) -> tuple[str, str, str]:
-    """(https URL, webcal URL, Google Calendar "add by URL" link) of a feed."""
-    https = urllib.parse.urljoin(_checked_base_url(base_url), path)
-    webcal = re.sub(r"^https?://", "webcal://", https)
-    google = "https://calendar.google.com/calendar/r?cid=" + urllib.parse.quote(webcal, safe="")
-    return https, webcal, google
+    """(https URL, webcal URL, Google Calendar "add by URL" link) of a feed.
+
+    The same links as :func:`subscribe_link`, as a plain tuple.
+    """
+    link = subscribe_link(base_url, path)
+    return link.url, link.webcal, link.google
 
 
 def _index_html(

@@ -19,7 +19,7 @@ import attrs
 from contentcal.errors import InvalidOptionError
 from contentcal.files.load import load
 from contentcal.model import Plan
-from contentcal.model.zones import get_zone, localize
+from contentcal.model.zones import aware, get_zone
 from contentcal.publishing.feeds import (
     FeedState,
     FeedWindow,
@@ -66,16 +66,16 @@ def _window_settings(
     # `past` and `ahead` are offsets from `now`; they go negative when the whole window
     # lies in the future (start after now) or in the past (end before now).
     if start is not None:
-        first = localize(dt.datetime.combine(start, dt.time()), zone)
+        first = aware(start, zone)
         settings = attrs.evolve(settings, past=now - first)
     if end is not None:
-        last = localize(dt.datetime.combine(end, dt.time()), zone)
+        last = aware(end, zone)
         settings = attrs.evolve(settings, ahead=last - now)
     return attrs.evolve(plan, feed_settings=settings)
 
 
 def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
-    return now if now.tzinfo is not None else localize(now, get_zone(plan.brand.timezone))
+    return aware(now, plan.brand.timezone)
 
 
 def _save_if_changed(path: str, old: FeedState, new: FeedState) -> None:

@@ -33,7 +33,7 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
-from contentcal.model.zones import UTC, get_zone, localize
+from contentcal.model.zones import UTC, aware, get_zone
 
 __all__ = [
     "Entry",
@@ -66,14 +66,49 @@ class Entry:
     placed: bool
     """True when contentcal chose the slot; False when the item's ``at`` set it."""
 
+    @classmethod
+    def of(
+        cls,
+        item: ContentItem,
+        platform: Platform,
+        at: dt.datetime | dt.date,
+        *,
+        default_duration: dt.timedelta,
+        placed: bool,
+    ) -> Entry:
+        """The entry of `item` at `at` on `platform`: the one place an entry is built.
+
+        A timed start is converted to the platform's zone and ends after the item's
+        ``duration`` (or `default_duration`) of elapsed time; a date is an all-day entry
+        ending the next day.
+        """
+        if isinstance(at, dt.datetime):
+            zone = get_zone(platform.timezone)
+            start = aware(at, zone).astimezone(zone)
+            # Elapsed time, not wall time: a post at 02:50 on the night clocks fall back
+            # lasts 15 minutes, not an hour and 15 (aware + timedelta in one zone is wall
+            # arithmetic).
+            end: dt.datetime | dt.date = (
+                start.astimezone(UTC) + (item.duration or default_duration)
+            ).astimezone(zone)
+            return cls(item=item, platform=platform, start=start, end=end, placed=placed)
+        return cls(
+            item=item, platform=platform, start=at, end=at + dt.timedelta(days=1), placed=placed
+        )
+
     @property
     def all_day(self) -> bool:
         """Whether the entry has a date but no time."""
         return not isinstance(self.start, dt.datetime)
 
+    @property
+    def instant(self) -> dt.datetime:
+        """When the entry starts, in UTC; an all-day entry from its local midnight."""
+        return _instant(self.start, self.platform.timezone)
+
     def sort_key(self) -> tuple[dt.datetime, str, str]:
         """Chronological, then platform and item id (all-day entries first on their day)."""
-        return (_instant(self.start, self.platform.timezone), self.platform.id, self.item.id)
+        return (self.instant, self.platform.id, self.item.id)
 
 
 class UnplacedReason(enum.StrEnum):
@@ -190,15 +225,13 @@ def schedule(
     public holidays and the ``holidays`` extra is not installed.
     """
     brand_zone = get_zone(plan.brand.timezone)
-    now = _aware(now, brand_zone)
+    now = aware(now, brand_zone)
     window_start = (
-        _aware(start, brand_zone)
+        aware(start, brand_zone)
         if start is not None
-        else _aware(now.astimezone(brand_zone).date(), brand_zone)
+        else aware(now.astimezone(brand_zone).date(), brand_zone)
     )
-    window_end = (
-        _aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
-    )
+    window_end = aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
     settings = plan.schedule_settings
     horizon_end = now + settings.horizon
     holidays = _holidays(plan, min(window_start, now), max(window_end, horizon_end))
@@ -213,15 +246,16 @@ def schedule(
     waiting: dict[str, list[ContentItem]] = {platform.id: [] for platform in plan.platforms}
     unplaced: list[UnplacedItem] = []
     for item in plan.items:
-        if item.status is Status.CANCELLED:
-            continue
-        if item.status.is_backlog:
-            backlog.append(item)
-            continue
+        if not item.status.is_placed:
+            if item.status.is_backlog:
+                backlog.append(item)
+            continue  # cancelled items are left out
         platform = plan.platform(item.platform)
         if item.at is not None:
-            fixed[platform.id].append(_entry(item, platform, item.at, settings.duration, False))
-        elif item.status is Status.PUBLISHED:
+            fixed[platform.id].append(
+                Entry.of(item, platform, item.at, default_duration=settings.duration, placed=False)
+            )
+        elif not item.status.takes_slot:
             unplaced.append(
                 UnplacedItem(
                     item,
@@ -262,11 +296,7 @@ def schedule(
     unplaced.sort(key=lambda unplaced_item: order[unplaced_item.item.id])
     entries.sort(key=Entry.sort_key)
     start_utc, end_utc = window_start.astimezone(UTC), window_end.astimezone(UTC)
-    shown = tuple(
-        entry
-        for entry in entries
-        if start_utc <= _instant(entry.start, entry.platform.timezone) < end_utc
-    )
+    shown = tuple(entry for entry in entries if start_utc <= entry.instant < end_utc)
     first_day, last_day = window_start.date(), (window_end - dt.timedelta(microseconds=1)).date()
     return Schedule(
         plan=plan,
@@ -283,40 +313,11 @@ def schedule(
     )
 
 
-def _aware(value: dt.datetime | dt.date, zone: dt.tzinfo) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time())
-    if value.tzinfo is None:
-        return localize(value, zone)
-    return value
-
-
 def _instant(value: dt.datetime | dt.date, zone_name: str) -> dt.datetime:
     """A comparable UTC instant; an all-day date counts from its local midnight."""
     if isinstance(value, dt.datetime):
         return value.astimezone(UTC)
-    return localize(dt.datetime.combine(value, dt.time()), get_zone(zone_name)).astimezone(UTC)
-
-
-def _entry(
-    item: ContentItem,
-    platform: Platform,
-    at: dt.datetime | dt.date,
-    default_duration: dt.timedelta,
-    placed: bool,
-) -> Entry:
-    if isinstance(at, dt.datetime):
-        zone = get_zone(platform.timezone)
-        start = at.astimezone(zone)
-        # Elapsed time, not wall time: a post at 02:50 on the night clocks fall back lasts
-        # 15 minutes, not an hour and 15 (aware + timedelta in one zone is wall arithmetic).
-        end: dt.datetime | dt.date = (
-            start.astimezone(UTC) + (item.duration or default_duration)
-        ).astimezone(zone)
-        return Entry(item=item, platform=platform, start=start, end=end, placed=placed)
-    return Entry(
-        item=item, platform=platform, start=at, end=at + dt.timedelta(days=1), placed=placed
-    )
+    return aware(value, zone_name).astimezone(UTC)
 
 
 def _slot_times(platform: Platform, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
@@ -371,7 +372,7 @@ def _fixed_problems(
                 item,
                 f"item {item.id!r} is set for {day} on {platform.id}, which is {reason}",
             )
-        if item.status is not Status.PUBLISHED and _instant(entry.start, platform.timezone) < now:
+        if item.status is not Status.PUBLISHED and entry.instant < now:
             yield ScheduleProblem(
                 ProblemKind.PAST_NOT_PUBLISHED,
                 item,
@@ -433,7 +434,9 @@ def _place(
             failed.append(_why_unplaced(platform, item, all_slots, free_slots))
             continue
         last = slot
-        placed.append(_entry(item, platform, slot, settings.duration, True))
+        placed.append(
+            Entry.of(item, platform, slot, default_duration=settings.duration, placed=True)
+        )
     return placed, failed
 
 

@@ -21,7 +21,7 @@ import attrs
 
 from contentcal.errors import InvalidOptionError
 from contentcal.model import ContentItem, Plan
-from contentcal.model.zones import get_zone, localize, suggest_zone
+from contentcal.model.zones import aware, get_zone, suggest_zone
 from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
 
 __all__ = ["Format", "WeekView", "iso_week_start", "render_week", "select", "week"]
@@ -145,7 +145,7 @@ def week(
     if days < 1:
         raise InvalidOptionError(f"days must be at least 1, got {days}")
     brand_zone = get_zone(plan.brand.timezone)
-    aware_now = now if now.tzinfo is not None else localize(now, brand_zone)
+    aware_now = aware(now, brand_zone)
     if iso_week is not None:
         first = iso_week_start(iso_week)
     elif start is not None:
