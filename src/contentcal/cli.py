@@ -137,6 +137,15 @@ def _now_option(function: F) -> F:
 @click.option(
     "--ignore", multiple=True, metavar="RULE", help="Skip these rules (name or code); repeatable."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    metavar="N",
+    help="Processes the duplicate search may use on plans with 20,000+ items; 1 for none.",
+)
 @_now_option
 @_quiet_option
 def check(
@@ -145,6 +154,7 @@ def check(
     strict: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    jobs: int,
     now: dt.datetime | None,
     quiet: bool,
 ) -> None:
@@ -158,7 +168,12 @@ def check(
 
     with _progress("checking", quiet) as progress:
         report = checking.check_file(
-            plan, now=_aware_now(now), select=select, ignore=ignore, progress=progress
+            plan,
+            now=_aware_now(now),
+            select=select,
+            ignore=ignore,
+            progress=progress,
+            workers=jobs,
         )
     if output_format == "json":
         click.echo(checking.render_json(report))
