@@ -617,13 +617,13 @@ def test_past_not_published() -> None:
             "past-not-published",
             "late",
             None,
-            "item 'late' was due at 2026-11-29 19:00 WIB but is approved, not published",
+            "item 'late' was due at 2026-11-29 19:00 +07:00 but is approved, not published",
         ),
         (
             "past-not-published",
             "queued",
             None,
-            "item 'queued' was due at 2026-11-30 07:59 WIB but is scheduled, not published",
+            "item 'queued' was due at 2026-11-30 07:59 +07:00 but is scheduled, not published",
         ),
     ]
 

@@ -33,7 +33,7 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
-from contentcal.model.zones import UTC, aware, get_zone
+from contentcal.model.zones import UTC, aware, get_zone, offset_text
 
 __all__ = [
     "Entry",
@@ -480,8 +480,13 @@ def _why_unplaced(
 
 
 def _show(value: dt.datetime | dt.date) -> str:
+    """``2026-11-29 19:00 +07:00``: a numeric offset, never a zone abbreviation.
+
+    Abbreviations (``%Z``) come from the tz database in use and differ between versions
+    and machines (``WIB`` or ``+07``), so messages would too.
+    """
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
+        return f"{value:%Y-%m-%d %H:%M} {offset_text(value)}"
     return value.isoformat()
 
 

@@ -178,11 +178,25 @@ def _local(value: dt.datetime | dt.date, zone: str) -> dt.datetime | dt.date:
     return value
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(value: dt.date, *, year: bool = False) -> str:
+    """``Mon 07 Dec`` (``Mon 07 Dec 2026``): English names, whatever the machine's locale.
+
+    ``%a`` and ``%b`` follow the process's ``LC_TIME``, so a script that calls
+    ``locale.setlocale`` would change the bytes of every schedule.
+    """
+    text = f"{_DAYS[value.weekday()]} {value.day:02d} {_MONTHS[value.month - 1]}"
+    return f"{text} {value.year}" if year else text
+
+
 def _when(entry: Entry, zone: str) -> str:
     start = _local(entry.start, zone)
     if isinstance(start, dt.datetime):
-        return start.strftime("%a %d %b %H:%M")
-    return start.strftime("%a %d %b") + " all day"
+        return f"{_day(start)} {start:%H:%M}"
+    return _day(start) + " all day"
 
 
 def _iso(value: dt.datetime | dt.date, zone: str) -> str:
@@ -285,7 +299,7 @@ def _heading(view: WeekView) -> str:
     first = schedule.start.astimezone(get_zone(view.timezone))
     last = (schedule.end - dt.timedelta(microseconds=1)).astimezone(get_zone(view.timezone))
     days = (schedule.end - schedule.start).days
-    span = f"{first:%a %d %b %Y} – {last:%a %d %b %Y}"
+    span = f"{_day(first, year=True)} – {_day(last, year=True)}"
     iso_year, iso_week, iso_day = first.date().isocalendar()
     label = f"week {iso_year}-W{iso_week:02d}, " if iso_day == 1 and days == 7 else ""
     return f"{schedule.plan.brand.name} — {label}{span} ({view.timezone})"
@@ -397,9 +411,7 @@ def _footer(view: WeekView) -> list[str]:
         mix.append(text)
     lines = ["Pillar mix: " + (", ".join(mix) if mix else "no pillars")]
     if schedule.holidays:
-        lines.append(
-            "Holidays: " + ", ".join(f"{h.day:%a %d %b} {h.name}" for h in schedule.holidays)
-        )
+        lines.append("Holidays: " + ", ".join(f"{_day(h.day)} {h.name}" for h in schedule.holidays))
     backlog = [item for item in schedule.backlog if view.shows(item)]
     if backlog:
         counts = Counter(str(item.status) for item in backlog)
