@@ -289,6 +289,7 @@ _BRAND_FIELDS = {
     "url": _Field(_text),
     "domain": _Field(_text),
     "blackout": _Field(_blackouts),
+    "id": _Field(_identifier),
 }
 _GOAL_FIELDS = {
     "statement": _Field(_text, required=True),

@@ -191,6 +191,13 @@ class Brand:
     blackout: tuple[Blackout, ...] = ()
     """Days without any posts on any platform."""
 
+    id: str | None = None
+    """Stable id of the brand in event UIDs, so renaming the business keeps every UID.
+
+    Without it, the first run that saves the feed state records the brand's name of that
+    day as the id (in the state file) and later runs keep using it.
+    """
+
 
 @attrs.frozen
 class Goal:

@@ -1,10 +1,12 @@
 """Schedule → iCalendar subscription feeds: one for the plan, per platform and per owner.
 
-The events carry stable UIDs (uuid5 of brand, platform and item id), UTC times, and stamps
-from a small *feed state* kept beside the plan (``.contentcal/feed-state.json``): an
-unchanged item keeps its DTSTAMP/LAST-MODIFIED and SEQUENCE, so an unchanged plan gives
-byte-identical feeds; an edited item gets the new stamp, and SEQUENCE goes up when its
-start or end moves — which is what makes calendar apps show the edit.
+The events carry stable UIDs (uuid5 of the brand id — see :func:`brand_id` —, platform and
+item id), UTC times, and stamps from a small *feed state* kept beside the plan
+(``.contentcal/feed-state.json``): an unchanged item keeps its DTSTAMP/LAST-MODIFIED and
+SEQUENCE, so an unchanged plan gives byte-identical feeds; an edited item gets the new
+stamp, and SEQUENCE goes up when its start or end moves — which is what makes calendar
+apps show the edit. The state also records the brand id, and forgets events gone for
+longer than the feed's ``past`` window.
 
 :func:`feed` returns an :class:`icalendar.Calendar` (the reference object model);
 :func:`write_feeds` and :func:`build_site` use the streaming writer in
@@ -49,6 +51,7 @@ __all__ = [
     "FeedWindow",
     "Site",
     "SubscribeLink",
+    "brand_id",
     "build_calendar",
     "build_site",
     "feed",
@@ -91,6 +94,24 @@ class StateEntry:
     end: str
     """End last published (ISO)."""
 
+    gone: dt.datetime | None = None
+    """When the event left the feeds (UTC); None while it is in them.
+
+    The entry is kept for the feed's ``past`` window after that, so an item put back
+    soon continues its SEQUENCE, and is then forgotten.
+    """
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc_parse(text: object) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("naive time in state")
+    return moment.astimezone(UTC)
+
 
 @attrs.frozen
 class FeedState:
@@ -99,30 +120,28 @@ class FeedState:
     entries: Mapping[str, StateEntry] = attrs.field(factory=dict)
     """State by event UID."""
 
+    brand: str | None = None
+    """The brand id in the UIDs: the plan's ``[brand] id``, or the name the first saved
+    run found (so renaming the brand keeps every UID)."""
+
     def to_json(self) -> str:
         """Deterministic JSON (sorted keys) so the file diffs cleanly in git."""
-        return (
-            json.dumps(
-                {
-                    "version": STATE_VERSION,
-                    "events": {
-                        uid: {
-                            "fingerprint": entry.fingerprint,
-                            "sequence": entry.sequence,
-                            "modified": entry.modified.astimezone(UTC).strftime(
-                                "%Y-%m-%dT%H:%M:%SZ"
-                            ),
-                            "start": entry.start,
-                            "end": entry.end,
-                        }
-                        for uid, entry in sorted(self.entries.items())
-                    },
-                },
-                indent=1,
-                sort_keys=True,
-            )
-            + "\n"
-        )
+        events = {}
+        for uid, entry in sorted(self.entries.items()):
+            event: dict[str, object] = {
+                "fingerprint": entry.fingerprint,
+                "sequence": entry.sequence,
+                "modified": _utc_text(entry.modified),
+                "start": entry.start,
+                "end": entry.end,
+            }
+            if entry.gone is not None:
+                event["gone"] = _utc_text(entry.gone)
+            events[uid] = event
+        data: dict[str, object] = {"version": STATE_VERSION, "events": events}
+        if self.brand is not None:
+            data["brand"] = self.brand
+        return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> FeedState:
@@ -133,11 +152,13 @@ class FeedState:
         events = data.get("events")
         if not isinstance(events, dict):
             raise ValueError("no events table")
+        brand = data.get("brand")
+        if brand is not None and (not isinstance(brand, str) or not brand.strip()):
+            raise ValueError(f"bad brand id {brand!r} in state")
         entries = {}
         for uid, raw in events.items():
-            modified = dt.datetime.fromisoformat(str(raw["modified"]).replace("Z", "+00:00"))
-            if modified.tzinfo is None:
-                raise ValueError("naive time in state")
+            modified = _utc_parse(raw["modified"])
+            gone = _utc_parse(raw["gone"]) if raw.get("gone") is not None else None
             sequence = raw["sequence"]
             # A SEQUENCE the writer would refuse (negative, not a whole number) must make the
             # state "corrupt" here, not fail the whole feed later.
@@ -146,11 +167,12 @@ class FeedState:
             entries[str(uid)] = StateEntry(
                 fingerprint=str(raw["fingerprint"]),
                 sequence=sequence,
-                modified=modified.astimezone(UTC),
+                modified=modified,
                 start=str(raw["start"]),
                 end=str(raw["end"]),
+                gone=gone,
             )
-        return cls(entries=entries)
+        return cls(entries=entries, brand=brand)
 
 
 def state_path(plan: Plan) -> str:
@@ -208,8 +230,21 @@ class _Draft:
     updated: dt.datetime | None
 
 
-def _uid(plan: Plan, platform_id: str, item_id: str, kind: str = "post") -> str:
-    name = f"{plan.brand.name}\x1f{platform_id}\x1f{item_id}\x1f{kind}"
+def brand_id(plan: Plan, state: FeedState | None = None) -> str:
+    """The brand's id in event and calendar UIDs.
+
+    The plan's ``[brand] id`` when set; else the id the feed state recorded on its first
+    save; else the brand's name (so a plan published before ids existed keeps its UIDs).
+    """
+    if plan.brand.id is not None:
+        return plan.brand.id
+    if state is not None and state.brand is not None:
+        return state.brand
+    return plan.brand.name
+
+
+def _uid(brand: str, platform_id: str, item_id: str, kind: str = "post") -> str:
+    name = f"{brand}\x1f{platform_id}\x1f{item_id}\x1f{kind}"
     return f"{uuid.uuid5(NAMESPACE, name)}@contentcal"
 
 
@@ -257,7 +292,11 @@ def _color(plan: Plan, item: ContentItem) -> str | None:
 
 
 def _drafts(
-    plan: Plan, entries: Iterable[Entry], settings: FeedSettings, default: dt.timedelta
+    plan: Plan,
+    entries: Iterable[Entry],
+    settings: FeedSettings,
+    default: dt.timedelta,
+    brand: str,
 ) -> list[_Draft]:
     drafts = []
     for entry in entries:
@@ -272,7 +311,7 @@ def _drafts(
             assert isinstance(end, dt.datetime)  # noqa: S101 - timed entries end timed
             end = end.astimezone(UTC)
         post = FeedEvent(
-            uid=_uid(plan, platform.id, item.id),
+            uid=_uid(brand, platform.id, item.id),
             start=start,
             end=end,
             summary=_summary(platform, item.title),
@@ -290,7 +329,7 @@ def _drafts(
             reply_start = start + platform.respond_within
             reply = attrs.evolve(
                 post,
-                uid=_uid(plan, platform.id, item.id, "reply"),
+                uid=_uid(brand, platform.id, item.id, "reply"),
                 start=reply_start,
                 end=reply_start + default,
                 summary=f"Reply to comments on {_summary(platform, item.title)}",
@@ -349,18 +388,32 @@ def stamp_events(
     state: FeedState,
     now: dt.datetime,
     updated: Mapping[str, dt.datetime | None] | None = None,
+    latest: dt.datetime | None = None,
+    keep_gone: dt.timedelta | None = None,
 ) -> tuple[list[FeedEvent], FeedState]:
     """Give each event its DTSTAMP and SEQUENCE from `state`; return events and new state.
 
     Unchanged events keep their stamp and sequence; changed ones get `now` (or the item's
-    own `updated` time when set) and, when their start or end moved, sequence + 1. The new
-    state keeps entries of events that are gone, so a re-added item continues its sequence.
+    own `updated` time when set) and, when their start or end moved, sequence + 1.
+
+    `latest` is the real time of the run: no stamp is later than it (a run with a pretend
+    `now` in the future must not leave future stamps behind). Events that are gone are
+    marked with the time they left and kept, so a re-added item continues its sequence;
+    with `keep_gone`, entries gone for longer than that are dropped.
     """
     now_utc = now.astimezone(UTC).replace(microsecond=0)
+    cap = latest.astimezone(UTC).replace(microsecond=0) if latest is not None else None
+
+    def capped(moment: dt.datetime) -> dt.datetime:
+        return moment if cap is None or moment <= cap else cap
+
+    clock = capped(now_utc)
     updated = updated or {}
     entries = dict(state.entries)
     events = []
+    shown = set()
     for draft in drafts:
+        shown.add(draft.uid)
         fingerprint = _fingerprint(draft)
         start, end = _iso(draft.start), _iso(draft.end)
         previous = entries.get(draft.uid)
@@ -377,11 +430,19 @@ def stamp_events(
             modified = now_utc
         if own is not None:
             modified = own.astimezone(UTC).replace(microsecond=0)
+        modified = capped(modified)
         entries[draft.uid] = StateEntry(
             fingerprint=fingerprint, sequence=sequence, modified=modified, start=start, end=end
         )
         events.append(attrs.evolve(draft, stamp=modified, sequence=sequence))
-    return events, FeedState(entries=entries)
+    for uid, entry in list(entries.items()):
+        if uid in shown:
+            continue
+        if entry.gone is None:
+            entries[uid] = attrs.evolve(entry, gone=clock)
+        elif keep_gone is not None and clock - entry.gone > max(keep_gone, dt.timedelta(0)):
+            del entries[uid]
+    return events, FeedState(entries=entries, brand=state.brand)
 
 
 # --- calendars ----------------------------------------------------------------------------------
@@ -504,24 +565,35 @@ class _Stamped:
     entries: tuple[Entry, ...]
     drafts: tuple[_Draft, ...]
     state: FeedState
+    brand: str
 
 
-def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
+def _stamp_all(
+    schedule: Schedule,
+    state: FeedState,
+    *,
+    written_at: dt.datetime | None = None,
+    keep_gone: dt.timedelta | None = None,
+) -> _Stamped:
     plan = schedule.plan
     settings = plan.feed_settings
+    brand = brand_id(plan, state)
     entries = tuple(_entries_for_feeds(schedule, settings))
-    drafts = _drafts(plan, entries, settings, plan.schedule_settings.duration)
+    drafts = _drafts(plan, entries, settings, plan.schedule_settings.duration, brand)
     events, new_state = stamp_events(
         [draft.event for draft in drafts],
         state=state,
         now=schedule.now,
         updated={draft.event.uid: draft.updated for draft in drafts},
+        latest=written_at,
+        keep_gone=settings.past if keep_gone is None else keep_gone,
     )
     return _Stamped(
         events={event.uid: event for event in events},
         entries=entries,
         drafts=tuple(drafts),
-        state=new_state,
+        state=attrs.evolve(new_state, brand=brand),
+        brand=brand,
     )
 
 
@@ -536,7 +608,7 @@ def _calendar(
     return FeedCalendar(
         prodid=PRODID,
         name=name,
-        uid=str(uuid.uuid5(NAMESPACE, f"{plan.brand.name}\x1fcalendar\x1f{path}")),
+        uid=str(uuid.uuid5(NAMESPACE, f"{stamped.brand}\x1fcalendar\x1f{path}")),
         events=events,
         description=description,
         timezone=plan.brand.timezone,
@@ -554,12 +626,20 @@ def build_calendar(
     state: FeedState | None = None,
     base_url: str | None = None,
     path: str | None = None,
+    written_at: dt.datetime | None = None,
+    keep_gone: dt.timedelta | None = None,
 ) -> tuple[FeedCalendar, FeedState]:
     """The feed values for one window of `schedule`, and the updated feed state.
 
     `path` is where the feed is published below `base_url`; it names the calendar (its UID)
     and its SOURCE, and defaults to the window's path in :func:`feed_paths`, so a feed
     made alone is the same calendar as that feed made by :func:`write_feeds`.
+
+    `written_at` is the real time of the run (default: the schedule's `now`): no stamp
+    is later than it, so saving the returned state after a run with a pretend `now` in
+    the future cannot put future stamps into later feeds.
+    `keep_gone` is how long the state remembers events that left the feeds (default: the
+    plan's ``[feeds] past``).
 
     Raises :class:`~contentcal.errors.InvalidOptionError` for an unknown platform, owner or
     pillar, or a bad `base_url`.
@@ -568,7 +648,7 @@ def build_calendar(
     base_url = _base_url(base_url)
     if path is None:
         path = _window_path(schedule, window)
-    stamped = _stamp_all(schedule, state or FeedState())
+    stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at, keep_gone=keep_gone)
     return _calendar(schedule, stamped, window, path, base_url), stamped.state
 
 
@@ -675,14 +755,21 @@ class Site:
 
 
 def build_site(
-    schedule: Schedule, *, state: FeedState | None = None, base_url: str | None = None
+    schedule: Schedule,
+    *,
+    state: FeedState | None = None,
+    base_url: str | None = None,
+    written_at: dt.datetime | None = None,
 ) -> Site:
     """Render every feed and the index page in memory.
 
+    `written_at` is the real time of the run (default: the schedule's `now`): no stamp
+    is later than it, so saving the returned state after a run with a pretend `now` in
+    the future cannot put future stamps into later feeds.
     Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
     base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
-    stamped = _stamp_all(schedule, state or FeedState())
+    stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
     files: dict[str, bytes] = {}
     calendars = []
     for path, window in feed_paths(schedule.plan, stamped.entries):
@@ -702,16 +789,41 @@ def write_feeds(
     state: FeedState | None = None,
     base_url: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    written_at: dt.datetime | None = None,
 ) -> tuple[list[str], FeedState]:
     """Write every feed and ``index.html`` into `out_dir`, each file atomically.
 
     Returns the written paths (relative to `out_dir`) and the updated feed state.
     `progress`, if given, is called with (feeds written, feeds in all) after each feed.
+    `written_at` is the real time of the run (default: the schedule's `now`): no stamp
+    is later than it, so saving the returned state after a run with a pretend `now` in
+    the future cannot put future stamps into later feeds.
     Raises :class:`~contentcal.errors.OutputError` when a file cannot be written and
     :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
+    written, stamped = _write_feeds(
+        schedule,
+        out_dir,
+        state=state,
+        base_url=base_url,
+        progress=progress,
+        written_at=written_at,
+    )
+    return written, stamped.state
+
+
+def _write_feeds(
+    schedule: Schedule,
+    out_dir: str | os.PathLike[str],
+    *,
+    state: FeedState | None,
+    base_url: str | None,
+    progress: Callable[[int, int], None] | None,
+    written_at: dt.datetime | None,
+) -> tuple[list[str], _Stamped]:
+    """:func:`write_feeds`, also returning every stamped event (what the feeds hold)."""
     base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
-    stamped = _stamp_all(schedule, state or FeedState())
+    stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
     written = []
     calendars = []
     paths = feed_paths(schedule.plan, stamped.entries)
@@ -727,7 +839,7 @@ def write_feeds(
     index = os.path.join(os.fspath(out_dir), "index.html")
     write_atomic(index, _index_html(schedule.plan, calendars, base_url).encode())
     written.append("index.html")
-    return written, stamped.state
+    return written, stamped
 
 
 def subscribe_links(base_url: str, path: str) -> tuple[str, str, str]:
