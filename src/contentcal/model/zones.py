@@ -125,6 +125,28 @@ def aware(moment: dt.datetime | dt.date, zone: str | dt.tzinfo) -> dt.datetime:
     return localize(moment, get_zone(zone) if isinstance(zone, str) else zone)
 
 
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(value: dt.date, *, weekday: bool = True, year: bool = False) -> str:
+    """``Mon 07 Dec`` (``weekday``, ``year`` add or drop parts): English, whatever the locale.
+
+    The one place contentcal names days and months. ``%a`` and ``%b`` follow the process's
+    ``LC_TIME``, so a script that calls ``locale.setlocale`` would change the bytes of every
+    schedule and review.
+
+    >>> day_text(dt.date(2026, 12, 7))
+    'Mon 07 Dec'
+    >>> day_text(dt.date(2027, 3, 31), weekday=False, year=True)
+    '31 Mar 2027'
+    """
+    text = f"{value.day:02d} {_MONTHS[value.month - 1]}"
+    if weekday:
+        text = f"{_WEEKDAYS[value.weekday()]} {text}"
+    return f"{text} {value.year}" if year else text
+
+
 def offset_text(moment: dt.datetime) -> str:
     """`moment`'s UTC offset as ``+07:00`` (``+05:45``, ``-03:30``; ``+00:00`` for UTC).
 

@@ -44,6 +44,7 @@ from contentcal.publishing.ics import (
     write_ics,
 )
 from contentcal.publishing.links import SubscribeLink, checked_base_url, subscribe_link
+from contentcal.publishing.review_events import OwnedEvent, review_events
 from contentcal.scheduling.place import Entry, Schedule
 
 __all__ = [
@@ -438,10 +439,12 @@ def stamp_events(
     for uid, entry in list(entries.items()):
         if uid in shown:
             continue
-        if entry.gone is None:
-            entries[uid] = attrs.evolve(entry, gone=clock)
-        elif keep_gone is not None and clock - entry.gone > max(keep_gone, dt.timedelta(0)):
+        gone = clock if entry.gone is None else entry.gone
+        if keep_gone is not None and clock - gone > max(keep_gone, dt.timedelta(0)):
             del entries[uid]
+            continue
+        # Gone entries heal too: a state poisoned by a pretend future holds no future time.
+        entries[uid] = attrs.evolve(entry, modified=capped(entry.modified), gone=capped(gone))
     return events, FeedState(entries=entries, brand=state.brand)
 
 
@@ -547,6 +550,8 @@ def _validate_window(plan: Plan, window: FeedWindow) -> FeedWindow:
         for name in [p.owner for p in plan.platforms] + [item.owner for item in plan.items]:
             if name:
                 owners.setdefault(name.casefold(), name)
+        for name in _measuring_owners(plan):
+            owners.setdefault(name.casefold(), name)
         if window.owner.casefold() not in owners:
             raise InvalidOptionError(
                 f"unknown owner {window.owner!r}; the plan has: "
@@ -566,6 +571,8 @@ class _Stamped:
     drafts: tuple[_Draft, ...]
     state: FeedState
     brand: str
+    extras: tuple[OwnedEvent, ...] = ()
+    """Review meetings and goal and action due dates: all.ics and their owner's feed."""
 
 
 def _stamp_all(
@@ -580,8 +587,21 @@ def _stamp_all(
     brand = brand_id(plan, state)
     entries = tuple(_entries_for_feeds(schedule, settings))
     drafts = _drafts(plan, entries, settings, plan.schedule_settings.duration, brand)
+    extras = (
+        tuple(
+            review_events(
+                plan,
+                now=schedule.now,
+                first=schedule.now - settings.past,
+                last=schedule.now + settings.ahead,
+                brand=brand,
+            )
+        )
+        if settings.review_events
+        else ()
+    )
     events, new_state = stamp_events(
-        [draft.event for draft in drafts],
+        [draft.event for draft in drafts] + [extra.event for extra in extras],
         state=state,
         now=schedule.now,
         updated={draft.event.uid: draft.updated for draft in drafts},
@@ -594,6 +614,7 @@ def _stamp_all(
         drafts=tuple(drafts),
         state=attrs.evolve(new_state, brand=brand),
         brand=brand,
+        extras=extras,
     )
 
 
@@ -605,6 +626,14 @@ def _calendar(
     events = tuple(
         stamped.events[draft.event.uid] for draft in stamped.drafts if window.admits(draft.item)
     )
+    if window.platform is None and window.pillar is None:
+        extras = tuple(
+            stamped.events[extra.event.uid]
+            for extra in stamped.extras
+            if window.owner is None or (extra.owner or "").casefold() == window.owner.casefold()
+        )
+        if extras:
+            events = tuple(sorted(events + extras, key=_event_order))
     return FeedCalendar(
         prodid=PRODID,
         name=name,
@@ -693,6 +722,8 @@ def feed_paths(plan: Plan, entries: Iterable[Entry] = ()) -> list[tuple[str, Fee
     for name in [p.owner for p in plan.platforms] + [e.item.owner for e in entries]:
         if name:
             owners.setdefault(name.casefold(), name)
+    for name in _measuring_owners(plan):
+        owners.setdefault(name.casefold(), name)
     taken = set()
     named = [
         (_file_name(owners[key], owner_slug(owners[key]), taken), owners[key])
@@ -700,6 +731,20 @@ def feed_paths(plan: Plan, entries: Iterable[Entry] = ()) -> list[tuple[str, Fee
     ]
     paths.extend((f"owner/{slug}.ics", FeedWindow(owner=name)) for slug, name in sorted(named))
     return paths
+
+
+def _measuring_owners(plan: Plan) -> list[str]:
+    """People the measuring events belong to: who runs the review, owns a goal or an action."""
+    names = [plan.review.owner] if plan.review is not None else []
+    names += [goal.owner for goal in plan.goals if goal.due is not None]
+    names += [action.owner for action in plan.actions]
+    return [name for name in names if name]
+
+
+def _event_order(event: FeedEvent) -> str:
+    """Chronological, all-day events first on their day; a stable sort keeps posts' order."""
+    start = event.start
+    return start.isoformat() if isinstance(start, dt.datetime) else f"{start.isoformat()}T"
 
 
 def _window_path(schedule: Schedule, window: FeedWindow) -> str:

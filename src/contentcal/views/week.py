@@ -21,10 +21,19 @@ import attrs
 
 from contentcal.errors import InvalidOptionError
 from contentcal.model import ContentItem, Plan
-from contentcal.model.zones import aware, get_zone, suggest_zone
+from contentcal.model.zones import aware, day_text, get_zone, suggest_zone
 from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
 
-__all__ = ["Format", "WeekView", "iso_week_start", "render_week", "select", "week"]
+__all__ = [
+    "Agenda",
+    "Format",
+    "WeekView",
+    "agenda",
+    "iso_week_start",
+    "render_week",
+    "select",
+    "week",
+]
 
 
 class Format(enum.StrEnum):
@@ -178,25 +187,11 @@ def _local(value: dt.datetime | dt.date, zone: str) -> dt.datetime | dt.date:
     return value
 
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def _day(value: dt.date, *, year: bool = False) -> str:
-    """``Mon 07 Dec`` (``Mon 07 Dec 2026``): English names, whatever the machine's locale.
-
-    ``%a`` and ``%b`` follow the process's ``LC_TIME``, so a script that calls
-    ``locale.setlocale`` would change the bytes of every schedule.
-    """
-    text = f"{_DAYS[value.weekday()]} {value.day:02d} {_MONTHS[value.month - 1]}"
-    return f"{text} {value.year}" if year else text
-
-
 def _when(entry: Entry, zone: str) -> str:
     start = _local(entry.start, zone)
     if isinstance(start, dt.datetime):
-        return f"{_day(start)} {start:%H:%M}"
-    return _day(start) + " all day"
+        return f"{day_text(start)} {start:%H:%M}"
+    return day_text(start) + " all day"
 
 
 def _iso(value: dt.datetime | dt.date, zone: str) -> str:
@@ -217,6 +212,75 @@ def _slots(view: WeekView) -> list[tuple[str, int, int]]:
     """(platform, entries on slots, slots available) per shown platform."""
     used = Counter(entry.platform.id for entry in view.entries if not entry.all_day)
     return [(p, used[p], view.schedule.slots.get(p, 0)) for p in view.platforms]
+
+
+@attrs.frozen
+class Agenda:
+    """A review meeting or an open action's due date inside the view's window."""
+
+    kind: str
+    """``review`` or ``action``."""
+
+    start: dt.datetime | dt.date
+    """The meeting's start (aware), or the action's due date."""
+
+    end: dt.datetime | dt.date
+    """The meeting's end, or the day after the due date."""
+
+    title: str
+    """What it is."""
+
+    owner: str | None
+    """Who runs the review or does the action."""
+
+    action: str | None = None
+    """The action's id."""
+
+
+def agenda(view: WeekView) -> list[Agenda]:
+    """Review meetings and open actions due in the window (the owner's, with `owner`)."""
+    schedule = view.schedule
+    plan = schedule.plan
+    zone = get_zone(plan.brand.timezone)
+    found: list[Agenda] = []
+    if plan.review is not None:
+        from contentcal.reviewing.meetings import review_times  # noqa: PLC0415
+
+        title = f"Review: {plan.brand.name} social media"
+        found.extend(
+            Agenda("review", start, start + plan.review.duration, title, plan.review.owner)
+            for start in review_times(plan, start=schedule.start, end=schedule.end)
+        )
+    today = schedule.now.astimezone(zone).date()
+    first = schedule.start.astimezone(zone).date()
+    last = (schedule.end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    found.extend(
+        Agenda(
+            "action",
+            action.due,
+            action.due + dt.timedelta(days=1),
+            action.what,
+            action.owner,
+            action.id,
+        )
+        for action in plan.actions
+        if action.is_open(today) and first <= action.due <= last
+    )
+    if view.owner is not None:
+        found = [a for a in found if (a.owner or "").casefold() == view.owner.casefold()]
+
+    def order(entry: Agenda) -> str:
+        start = entry.start
+        return start.isoformat() if isinstance(start, dt.datetime) else f"{start.isoformat()}T"
+
+    return sorted(found, key=order)
+
+
+def _agenda_when(entry: Agenda, zone: str) -> str:
+    start = _local(entry.start, zone)
+    if isinstance(start, dt.datetime):
+        return f"{day_text(start)} {start:%H:%M}"
+    return day_text(start)
 
 
 def to_json(view: WeekView) -> dict[str, Any]:
@@ -275,6 +339,17 @@ def to_json(view: WeekView) -> dict[str, Any]:
             {"platform": platform, "filled": filled, "available": available}
             for platform, filled, available in _slots(view)
         ],
+        "agenda": [
+            {
+                "kind": entry.kind,
+                "start": _iso(entry.start, zone),
+                "end": _iso(entry.end, zone),
+                "title": entry.title,
+                "owner": entry.owner,
+                "action": entry.action,
+            }
+            for entry in agenda(view)
+        ],
     }
 
 
@@ -299,7 +374,7 @@ def _heading(view: WeekView) -> str:
     first = schedule.start.astimezone(get_zone(view.timezone))
     last = (schedule.end - dt.timedelta(microseconds=1)).astimezone(get_zone(view.timezone))
     days = (schedule.end - schedule.start).days
-    span = f"{_day(first, year=True)} – {_day(last, year=True)}"
+    span = f"{day_text(first, year=True)} – {day_text(last, year=True)}"
     iso_year, iso_week, iso_day = first.date().isocalendar()
     label = f"week {iso_year}-W{iso_week:02d}, " if iso_day == 1 and days == 7 else ""
     return f"{schedule.plan.brand.name} — {label}{span} ({view.timezone})"
@@ -410,8 +485,15 @@ def _footer(view: WeekView) -> list[str]:
         text += f", target {target:.0%})" if target is not None else ")"
         mix.append(text)
     lines = ["Pillar mix: " + (", ".join(mix) if mix else "no pillars")]
+    for event in agenda(view):
+        who = f" ({event.owner})" if event.owner else ""
+        label = "Review" if event.kind == "review" else "Action due"
+        title = event.title.removeprefix("Review: ")
+        lines.append(f"{label}: {_agenda_when(event, view.timezone)} {title}{who}")
     if schedule.holidays:
-        lines.append("Holidays: " + ", ".join(f"{_day(h.day)} {h.name}" for h in schedule.holidays))
+        lines.append(
+            "Holidays: " + ", ".join(f"{day_text(h.day)} {h.name}" for h in schedule.holidays)
+        )
     backlog = [item for item in schedule.backlog if view.shows(item)]
     if backlog:
         counts = Counter(str(item.status) for item in backlog)
