@@ -122,7 +122,15 @@ def test_the_state_is_written_atomically(plan_path: Path, monkeypatch: pytest.Mo
 
 
 @pytest.mark.parametrize(
-    "content", [b"", b"{", b"\xff\xfe", b'{"version": 1, "events": {"x": {"sequence": -1}}}']
+    "content",
+    [
+        b"",
+        b"{",
+        b"\xff\xfe",
+        b'{"version": 1, "events": {"x": {"sequence": -1}}}',
+        b'{"version": 1, "events": {}, "brand": 7}',
+        b'{"version": 1, "events": {}, "brand": " "}',
+    ],
 )
 def test_a_corrupt_state_is_rebuilt_with_a_warning(plan_path: Path, content: bytes) -> None:
     """The warning is returned (the CLI prints it); the feed is a first run's; state fixed."""
