@@ -25,6 +25,8 @@ LIBRARY_CALLS = {
     "feeds": "contentcal.publishing.pipeline.publish_feeds(plan, now=..., out_dir=..., "
     "save_state=..., written_at=...); "
     "or contentcal.write_feeds(schedule, out_dir)",
+    "stories": "contentcal.scheduling.stories.spirals(plan, now=...) → tuple[Spiral, ...]; "
+    "contentcal.views.stories.render_stories(spirals, plan=plan, fmt=...) → str",
     "review": "contentcal.review(plan, as_of=...) → Review; "
     "contentcal.render_review(review, fmt=...) → str",
     "serve": "contentcal.publishing.serve.SiteCache("

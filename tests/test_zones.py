@@ -126,6 +126,7 @@ def test_no_locale_or_abbreviation_reaches_strftime(
         ["check", "docs/examples/rules-demo/plan.toml", "--now", "2027-01-20T08:00"],
         ["ics", plan, *NOW_OPTION],
         *(["review", plan, "--as-of", "2027-01-04", "--format", f] for f in ("text", "markdown")),
+        *(["stories", plan, *NOW_OPTION, "--format", f] for f in ("text", "markdown")),
     ]
     for command in commands:
         result = runner.invoke(cli, command, catch_exceptions=False)
