@@ -522,3 +522,16 @@ def test_a_future_now_saved_on_purpose_is_capped_at_the_real_time(
     assert max(stamps) <= after.strftime("%Y%m%dT%H%M%SZ")
     state = FeedState.from_json(STATE.read_text(encoding="utf-8"))
     assert max(entry.modified for entry in state.entries.values()) <= after
+
+
+def test_serve_with_a_bad_base_url_is_a_usage_error(runner: CliRunner, example: Path) -> None:
+    """The same check and message as feeds and ics: subscribe links have one home."""
+    result = run(runner, "serve", PLAN, "--port", "0", "--base-url", "https://a b/")
+    assert_usage_error(
+        result,
+        "base URL must be an absolute http(s) URL, got 'https://a b/' "
+        "(e.g. https://example.com/calendar/)",
+    )
+    feeds_result = run(runner, "feeds", PLAN, "--out", "site", "--base-url", "https://a b/")
+    assert feeds_result.stderr == result.stderr
+    assert not STATE.parent.exists()
