@@ -94,7 +94,8 @@ class Served:
     def __init__(self, folder: Path) -> None:
         shutil.copytree(EXAMPLE.parent, folder)
         self.plan = folder / "plan.toml"
-        builder = SiteBuilder(str(self.plan), clock=lambda: NOW)
+        # save_state: `expected` reads the state the server's builds used.
+        builder = SiteBuilder(str(self.plan), clock=lambda: NOW, save_state=True)
         # Rebuilt inside the request after an edit, so a client's next sync sees it.
         cache = SiteCache(
             builder.build, builder.watched, check_interval=0, now=lambda: NOW, background=False
