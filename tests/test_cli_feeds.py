@@ -16,11 +16,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from contentcal.checking.engine import check
 from contentcal.cli import cli
 from contentcal.files.load import load
 from contentcal.publishing.feeds import build_calendar, build_site
 from contentcal.publishing.ics import ics_bytes
+from contentcal.publishing.site import build_pages
 from contentcal.scheduling.place import schedule
+from contentcal.views.site import site_schedule
 from tests.feedlint import lint
 from tests.interop.parsers import parse_with_ical, parse_with_icaljs, parse_with_vobject
 
@@ -41,6 +44,12 @@ SITE_LISTING = (
     "site/owner/sari.ics\n"
     "site/index.html\n"
 )
+PAGES_LISTING = (
+    "site/month/*.html (8 pages, 8 written)\n"
+    "site/week/*.html (31 pages, 31 written)\n"
+    "site/post/*.html (36 pages, 36 written)\n"
+)
+"""The site's pages after the feeds, one line per folder (a first run writes them all)."""
 
 
 @pytest.fixture
@@ -314,10 +323,18 @@ def test_hostile_copy_through_the_command_line(runner: CliRunner, write_files: W
 
 
 def test_feeds_writes_the_site_and_lists_it(runner: CliRunner, example: Path) -> None:
-    """Every feed and index.html, listed on stdout in order; the same bytes as in memory."""
+    """Every feed and index.html listed on stdout in order, then the pages per folder; the
+    same bytes as in memory."""
     result = run(runner, "feeds", PLAN, "--out", "site/", *AT_NOW)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, SITE_LISTING, "")
-    site = build_site(schedule(load(PLAN), now=NOW))
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        SITE_LISTING + PAGES_LISTING,
+        "",
+    )
+    plan = load(PLAN)
+    placed = site_schedule(plan, now=NOW)
+    pages = build_pages(placed, findings=check(plan, now=NOW))
+    site = build_site(placed, pages=pages)
     for path, data in site.files.items():
         assert (Path("site") / path).read_bytes() == data, path
     assert sorted(str(p.relative_to("site")) for p in Path("site").rglob("*") if p.is_file()) == (

@@ -32,7 +32,9 @@ from contentcal.publishing.feeds import (
     write_feeds,
 )
 from contentcal.publishing.ics import ics_bytes
-from contentcal.scheduling.place import schedule
+from contentcal.publishing.site import build_pages
+from contentcal.scheduling.place import Schedule, schedule
+from contentcal.views.site import site_schedule
 
 __all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds"]
 
@@ -44,7 +46,8 @@ class Published:
     """What a publishing run produced."""
 
     files: tuple[str, ...]
-    """Paths written (relative to the output folder), or ``()`` for stdout."""
+    """Every file of the published site (relative to the output folder): feeds, pages and
+    ``index.html``, whether rewritten or unchanged; ``()`` for stdout."""
 
     body: bytes = b""
     """The feed's bytes, for a single feed."""
@@ -54,6 +57,12 @@ class Published:
 
     events: int = 0
     """Number of events in the feed(s) written."""
+
+    pages: tuple[str, ...] = ()
+    """The site's month, week and post pages among `files` (relative paths)."""
+
+    rewritten: tuple[str, ...] = ()
+    """The pages whose bytes changed and were written; the others were left untouched."""
 
 
 def _window_settings(
@@ -128,25 +137,40 @@ def publish_feeds(
     base_url: str | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Published:
-    """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics`` and ``index.html``.
+    """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics``, the site's pages
+    (``month/*.html``, ``week/*.html``, ``post/*.html``) and ``index.html``.
 
-    `progress` is passed on to :func:`~contentcal.publishing.feeds.write_feeds`.
+    Pages are written only when their bytes changed. `progress` is passed on to
+    :func:`~contentcal.publishing.feeds.write_feeds`.
 
     Raises :class:`~contentcal.errors.OutputError` when the folder cannot be written.
     """
     now = _aware(plan, now)
     path = state_path(plan)
     state, warning = load_state(path)
-    placed = schedule(plan, now=now)
+    # One placement for feeds and pages: the site's window only widens what is shown.
+    placed = site_schedule(plan, now=now)
+    pages = _pages(placed)
     written, new_state = write_feeds(
-        placed, out_dir, state=state, base_url=base_url, progress=progress
+        placed, out_dir, state=state, base_url=base_url, progress=progress, pages=pages
     )
     _save_if_changed(path, state, new_state)
+    feeds = [path for path in written if path not in pages]  # the feeds, then index.html
     return Published(
-        files=tuple(written),
+        files=(*feeds[:-1], *pages, *feeds[-1:]),
         warnings=(warning,) if warning else (),
         events=len(new_state.entries),
+        pages=tuple(pages),
+        rewritten=tuple(path for path in written if path in pages),
     )
+
+
+def _pages(placed: Schedule) -> dict[str, bytes]:
+    """The site's pages, with the plan's ``check`` findings on each post page."""
+    from contentcal.checking.engine import check  # noqa: PLC0415 - rules load only to publish
+
+    plan = placed.plan
+    return build_pages(placed, findings=check(plan, now=placed.now))
 
 
 class SiteBuilder:
@@ -174,11 +198,8 @@ class SiteBuilder:
         state, warning = load_state(path)
         if warning:
             logger.warning("%s", warning)
-        site = build_site(
-            schedule(plan, now=_aware(plan, self.clock())),
-            state=state,
-            base_url=self.base_url,
-        )
+        placed = site_schedule(plan, now=_aware(plan, self.clock()))
+        site = build_site(placed, state=state, base_url=self.base_url, pages=_pages(placed))
         _save_if_changed(path, state, site.state)
         return site
 

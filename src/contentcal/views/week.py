@@ -24,7 +24,7 @@ from contentcal.model import ContentItem, Plan
 from contentcal.model.zones import get_zone, localize, suggest_zone
 from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
 
-__all__ = ["Format", "WeekView", "iso_week_start", "render_week", "select", "week"]
+__all__ = ["Format", "WeekView", "footer", "iso_week_start", "render_week", "select", "week"]
 
 
 class Format(enum.StrEnum):
@@ -386,6 +386,12 @@ def _table(view: WeekView) -> str:
     for line in _footer(view):
         lines.extend(_wrap(line))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def footer(view: WeekView) -> list[str]:
+    """The lines under a week as ``week`` prints them: pillar mix against targets, holidays,
+    backlog, unplaced items and problems (the site's week pages show the same facts)."""
+    return _footer(view)
 
 
 def _footer(view: WeekView) -> list[str]:
