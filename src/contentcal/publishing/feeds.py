@@ -831,6 +831,7 @@ def _index_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n"
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
+        "overflow-wrap:anywhere;"
         "padding:0 1rem}td,th{padding:.3rem .6rem;text-align:left;vertical-align:top}"
         "ul.pages{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem}"
         "</style>\n</head>\n<body>\n"
