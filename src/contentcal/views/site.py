@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import functools
@@ -188,10 +189,17 @@ def _week_path(monday: dt.date) -> str:
 
 def _boundaries(text: str) -> list[int]:
     """Offsets after each grapheme cluster: the only places a network can cut."""
-    return [match.end() for match in regex.finditer(r"\X", text)]
+    if text.isascii() and "\r" not in text:
+        return list(range(1, len(text) + 1))  # every ASCII character but CR LF stands alone
+    return [match.end() for match in _GRAPHEME.finditer(text)]
 
 
-def cut_point(text: str, limits: Sequence[Limit]) -> int | None:
+_GRAPHEME = regex.compile(r"\X")
+
+
+def cut_point(
+    text: str, limits: Sequence[Limit], boundaries: Sequence[int] | None = None
+) -> int | None:
     """Where a network keeping `limits` would cut `text`: the offset after the last
     grapheme that fits, or ``None`` when the whole text fits.
 
@@ -199,10 +207,12 @@ def cut_point(text: str, limits: Sequence[Limit]) -> int | None:
     >>> x = network_info(Network.X).text
     >>> cut_point("short", x) is None, cut_point("é" * 300, x)
     (True, 280)
+
+    `boundaries` are :func:`_boundaries` of `text`, when the caller has them already.
     """
     if not limits or all(limit.allows(text) for limit in limits):
         return None
-    ends = _boundaries(text)
+    ends = _boundaries(text) if boundaries is None else boundaries
     low, high = 0, len(ends)  # ends[:low] fit; ends[high:] do not
     while low < high:
         middle = (low + high) // 2
@@ -540,13 +550,14 @@ def _lengths(item: ContentItem, platform: Platform, copy: str) -> dict[str, Any]
     if info.hashtags is not None:
         rows.append(_limit_row("Hashtags", info.hashtags, hashtag_count(copy)))
     cuts = []
-    own_cut = cut_point(copy, info.text)
+    boundaries = _boundaries(copy)  # once per post: segmenting graphemes is the slow part
+    own_cut = cut_point(copy, info.text, boundaries)
     if own_cut is not None and platform.network not in (Network.X, Network.BLUESKY):
         cuts.append((own_cut, platform.name))
     shown_cuts = []
     for network in (Network.X, Network.BLUESKY):
         limits = network_info(network).text
-        offset = cut_point(copy, limits)
+        offset = cut_point(copy, limits, boundaries)
         summary = " and ".join(f"{limit.value:,} {limit.counting.unit}" for limit in limits)
         shown_cuts.append(
             {
@@ -554,7 +565,11 @@ def _lengths(item: ContentItem, platform: Platform, copy: str) -> dict[str, Any]
                 "limits": summary,
                 "cut": offset,
                 "kept": _tail(copy[:offset]) if offset is not None else None,
-                "dropped": len(_boundaries(copy[offset:])) if offset is not None else 0,
+                "dropped": (
+                    len(boundaries) - bisect.bisect_right(boundaries, offset)
+                    if offset is not None
+                    else 0
+                ),
             }
         )
         if offset is not None:
@@ -703,6 +718,8 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Package data does not change while we run; skip a stat() per page.
+        auto_reload=False,
     )
 
 
