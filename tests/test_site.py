@@ -14,8 +14,10 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -432,3 +434,62 @@ def test_serve_serves_the_pages_with_etags_and_304(server: FeedServer, example: 
         again = fetch(server, f"/{page}", **{"If-None-Match": response.headers["ETag"]})
         assert again.status == 304
     assert len(written.pages) == 75
+
+
+class _TextOf(HTMLParser):
+    """Collects the text of the page's h1 and of the post's own copy, as a browser reads it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.title = ""
+        self.copy = ""
+        self.depth_in_copy = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = dict(attrs).get("class") or ""
+        if self.depth_in_copy:
+            self.depth_in_copy += 1
+        elif tag == "div" and "post-copy" in classes.split() and not self.copy:
+            self.depth_in_copy = 1
+        self.stack.append(tag if "cut" not in classes.split() else "cut")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.stack.pop()
+        if self.depth_in_copy:
+            self.depth_in_copy -= 1
+            if not self.depth_in_copy:
+                self.copy += "\0"  # the first copy is the post's own; stop collecting
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1] == "h1":
+            self.title += data
+        if self.depth_in_copy and "cut" not in self.stack and not self.copy.endswith("\0"):
+            self.copy += data
+
+
+SOME_TEXT = (
+    st.lists(
+        st.characters(
+            blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff", min_codepoint=32
+        )
+        | st.sampled_from(["<", ">", "&", '"', "'", "\n", "<script>", "&amp;", "#tag", "@sari"]),
+        min_size=1,
+        max_size=30,
+    )
+    .map("".join)
+    .filter(lambda text: text.strip() == text and text.strip())
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=SOME_TEXT, copy=SOME_TEXT)
+def test_any_title_and_copy_read_back_exactly_from_the_post_page(title: str, copy: str) -> None:
+    """Whatever the text, an HTML parser reads the same title and copy back: all escaped."""
+    item = attrs.evolve(PLAN.item("hari-ibu-ig"), title=title, copy=copy)
+    plan = attrs.evolve(PLAN, items=tuple(item if i.id == item.id else i for i in PLAN.items))
+    page = render_site(site_schedule(plan, now=NOW))["post/hari-ibu-ig.html"]
+    parser = _TextOf()
+    parser.feed(page)
+    assert parser.title == title
+    assert parser.copy.rstrip("\0") == copy
