@@ -493,3 +493,15 @@ def test_any_title_and_copy_read_back_exactly_from_the_post_page(title: str, cop
     parser.feed(page)
     assert parser.title == title
     assert parser.copy.rstrip("\0") == copy
+
+
+def test_the_index_links_every_month_and_week_before_the_feeds(example: Path) -> None:
+    """index.html: months and weeks first (relative links), then the subscribe table."""
+    publish_feeds(load(example), now=NOW, out_dir="site")
+    index = (Path("site") / "index.html").read_text(encoding="utf-8")
+    assert '<li><a href="month/2026-12.html">December 2026</a></li>' in index
+    assert '<li><a href="week/2026-W50.html">2026-W50</a></li>' in index
+    assert index.count('<a href="month/') == 8
+    assert index.count('<a href="week/') == 31
+    assert index.index("<h2>The calendar</h2>") < index.index("<h2>Subscribe</h2>")
+    assert index.index("<h2>Subscribe</h2>") < index.index("<table>")
