@@ -76,6 +76,7 @@ class Browser:
             arguments, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
         self._ids = itertools.count(1)
+        self._events: list[str] = []  # events that arrived while waiting for an answer
         try:
             self.socket = websocket.create_connection(
                 self._page_socket_url(profile), timeout=TIMEOUT, suppress_origin=True
@@ -124,9 +125,13 @@ class Browser:
                 if "error" in message:
                     raise BrowserError(f"{method}: {message['error']}")
                 return dict(message.get("result", {}))
+            if "method" in message:
+                self._events.append(message["method"])
         raise BrowserError(f"{method}: no answer within {TIMEOUT:.0f} s")
 
     def _wait_for(self, event: str) -> None:
+        if event in self._events:  # it came before the command's answer
+            return
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             message = json.loads(self.socket.recv())
@@ -136,6 +141,7 @@ class Browser:
 
     def open(self, url: str) -> None:
         """Load `url` and wait for its load event."""
+        self._events.clear()
         result = self.command("Page.navigate", url=url)
         if result.get("errorText"):
             raise BrowserError(f"cannot open {url}: {result['errorText']}")
