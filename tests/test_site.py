@@ -196,7 +196,8 @@ def test_holidays_are_marked(write_files: WriteFiles) -> None:
     """With [schedule] holidays, the day says which holiday it is."""
     text = EXAMPLE.read_text(encoding="utf-8") + '\n[schedule]\nholidays = "ID"\n'
     plan_path = write_files({"plan.toml": text})
-    shutil.copytree(EXAMPLE.parent / "items", plan_path.parent / "items")
+    for folder in ("items", "results"):
+        shutil.copytree(EXAMPLE.parent / folder, plan_path.parent / folder)
     december = cells(render_site(site_schedule(load(plan_path), now=NOW))["month/2026-12.html"])
     assert (
         '<p class="mark holiday">Holiday: <span dir="auto">Christmas Day</span></p>'
