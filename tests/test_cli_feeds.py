@@ -16,12 +16,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from contentcal.checking.engine import check
 from contentcal.cli import cli
 from contentcal.files.load import load
 from contentcal.publishing.feeds import build_calendar, build_site
 from contentcal.publishing.ics import ics_bytes
-from contentcal.publishing.site import build_pages
+from contentcal.publishing.pipeline import site_pages
 from contentcal.scheduling.place import schedule
 from contentcal.views.site import site_schedule
 from tests.feedlint import lint
@@ -45,11 +44,13 @@ SITE_LISTING = (
     "site/index.html\n"
 )
 PAGES_LISTING = (
+    "site/review.html\n"
     "site/month/*.html (8 pages, 8 written)\n"
     "site/week/*.html (31 pages, 31 written)\n"
     "site/post/*.html (36 pages, 36 written)\n"
 )
-"""The site's pages after the feeds, one line per folder (a first run writes them all)."""
+"""The site's pages after the feeds: the review page, then one line per folder (a first run
+writes them all)."""
 
 
 @pytest.fixture
@@ -331,10 +332,8 @@ def test_feeds_writes_the_site_and_lists_it(runner: CliRunner, example: Path) ->
         SITE_LISTING + PAGES_LISTING,
         "",
     )
-    plan = load(PLAN)
-    placed = site_schedule(plan, now=NOW)
-    pages = build_pages(placed, findings=check(plan, now=NOW))
-    site = build_site(placed, pages=pages)
+    placed = site_schedule(load(PLAN), now=NOW)
+    site = build_site(placed, pages=site_pages(placed))
     for path, data in site.files.items():
         assert (Path("site") / path).read_bytes() == data, path
     assert sorted(str(p.relative_to("site")) for p in Path("site").rglob("*") if p.is_file()) == (

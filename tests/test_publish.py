@@ -20,15 +20,19 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from contentcal.checking.engine import check
 from contentcal.cli import cli
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.load import load
 from contentcal.publishing.feeds import FeedState, FeedWindow, build_calendar, build_site
 from contentcal.publishing.ics import ics_bytes
-from contentcal.publishing.pipeline import Published, SiteBuilder, publish_feed, publish_feeds
+from contentcal.publishing.pipeline import (
+    Published,
+    SiteBuilder,
+    publish_feed,
+    publish_feeds,
+    site_pages,
+)
 from contentcal.publishing.serve import FeedServer, SiteCache, make_server, serve_forever
-from contentcal.publishing.site import build_pages
 from contentcal.scheduling.place import schedule
 from contentcal.views.site import site_schedule
 
@@ -249,15 +253,10 @@ def test_publish_feeds_writes_every_file_as_built_in_memory(plan_path: Path) -> 
         load(plan_path), now=NOW, out_dir="site", base_url="https://cal.example.com/batik/"
     )
     assert result.files == (*SITE_FILES[:-1], *result.pages, "index.html")
-    assert len(result.pages) == len(result.rewritten) == 75
+    assert len(result.pages) == len(result.rewritten) == 76
     assert result.warnings == ()
-    plan = load(plan_path)
-    placed = site_schedule(plan, now=NOW)
-    site = build_site(
-        placed,
-        base_url="https://cal.example.com/batik/",
-        pages=build_pages(placed, findings=check(plan, now=NOW)),
-    )
+    placed = site_schedule(load(plan_path), now=NOW)
+    site = build_site(placed, base_url="https://cal.example.com/batik/", pages=site_pages(placed))
     for path in result.files:
         assert (Path("site") / path).read_bytes() == site.files[path], path
     assert STATE.read_text(encoding="utf-8") == site.state.to_json()

@@ -40,7 +40,7 @@ from contentcal.views.site import (
     site_window,
 )
 
-from .conftest import EXAMPLE, NOW, REPO, WriteFiles
+from .conftest import EXAMPLE, MINIMAL_PLAN, NOW, REPO, WriteFiles
 
 PLAN = load(EXAMPLE)
 
@@ -434,7 +434,7 @@ def test_serve_serves_the_pages_with_etags_and_304(server: FeedServer, example: 
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
         again = fetch(server, f"/{page}", **{"If-None-Match": response.headers["ETag"]})
         assert again.status == 304
-    assert len(written.pages) == 75
+    assert len(written.pages) == 76
 
 
 class _TextOf(HTMLParser):
@@ -506,3 +506,44 @@ def test_the_index_links_every_month_and_week_before_the_feeds(example: Path) ->
     assert index.count('<a href="week/') == 31
     assert index.index("<h2>The calendar</h2>") < index.index("<h2>Subscribe</h2>")
     assert index.index("<h2>Subscribe</h2>") < index.index("<table>")
+
+
+# --- the review on the calendar -----------------------------------------------------------------
+
+
+def test_review_meetings_and_due_dates_are_on_the_calendar_and_link_the_review(
+    example: Path,
+) -> None:
+    """The example measures: review.html is published, and its dates are calendar notes."""
+    result = publish_feeds(load(example), now=NOW, out_dir="site")
+    assert result.pages[-1] == "review.html"
+    review = (Path("site") / "review.html").read_text(encoding="utf-8")
+    assert "Batik Cikarang — review on 30 Nov 2026" in review
+    january = cells((Path("site") / "month/2027-01.html").read_text(encoding="utf-8"))
+    meeting = january["2027-01-04"]
+    assert '<li class="note note-review">' in meeting
+    assert '<time datetime="2027-01-04T09:00:00+07:00">09:00</time>' in meeting
+    assert (
+        '<a href="../review.html" dir="auto">Review: Batik Cikarang social media (Sari)</a>'
+    ) in meeting
+    assert '<li class="note note-action-due">' in january["2027-01-15"]
+    assert '<span class="kind">action due:</span>' in january["2027-01-15"]
+    march = cells((Path("site") / "month/2027-03.html").read_text(encoding="utf-8"))
+    assert "Goal due: Grow the Instagram following" in march["2027-03-31"]
+    week = (Path("site") / "week/2027-W01.html").read_text(encoding="utf-8")
+    assert "Mon 4 Jan 2027 09:00" in week
+    for page in ("month/2026-12.html", "week/2026-W50.html", "post/hari-ibu-ig.html"):
+        text = (Path("site") / page).read_text(encoding="utf-8")
+        assert '<li><a href="../review.html">Review</a></li>' in text, page
+    index = (Path("site") / "index.html").read_text(encoding="utf-8")
+    assert '<a href="review.html">The latest review of goals and results</a>' in index
+
+
+def test_a_plan_that_does_not_measure_has_no_review_page(write_files: WriteFiles) -> None:
+    """No [review] and no results: no review.html, and no page links to one."""
+    plan_path = write_files({"plan.toml": MINIMAL_PLAN})
+    result = publish_feeds(load(plan_path), now=NOW, out_dir="site")
+    assert "review.html" not in result.pages
+    assert not (Path("site") / "review.html").exists()
+    june = (Path("site") / "month/2027-05.html").read_text(encoding="utf-8")
+    assert "review.html" not in june

@@ -404,7 +404,10 @@ def feeds(
         if path not in pages:
             click.echo(f"{out_dir.rstrip('/')}/{path}")
     # Pages by folder, one line each: a site has dozens of them.
-    for folder in dict.fromkeys(path.split("/", 1)[0] for path in result.pages):
+    for path in result.pages:
+        if "/" not in path:  # review.html beside index.html
+            click.echo(f"{out_dir.rstrip('/')}/{path}")
+    for folder in dict.fromkeys(path.split("/", 1)[0] for path in result.pages if "/" in path):
         count = sum(1 for path in result.pages if path.startswith(f"{folder}/"))
         changed = sum(1 for path in result.rewritten if path.startswith(f"{folder}/"))
         click.echo(

@@ -830,7 +830,7 @@ def _pages_html(pages: Iterable[str]) -> str:
     if not links["months"] and not links["weeks"]:
         return ""
     parts = ["<h2>The calendar</h2>\n"]
-    for kind, title in (("months", "Months"), ("weeks", "Weeks")):
+    for kind, title in (("review", "Review"), ("months", "Months"), ("weeks", "Weeks")):
         if links[kind]:
             items = "".join(
                 f'<li><a href="{escape(path)}">{escape(text)}</a></li>'

@@ -32,11 +32,11 @@ from contentcal.publishing.feeds import (
     write_feeds,
 )
 from contentcal.publishing.ics import ics_bytes
-from contentcal.publishing.site import build_pages
+from contentcal.publishing.site import build_pages, review_parts
 from contentcal.scheduling.place import Schedule, schedule
 from contentcal.views.site import site_schedule
 
-__all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds"]
+__all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds", "site_pages"]
 
 logger = logging.getLogger("contentcal.publish")
 
@@ -150,7 +150,7 @@ def publish_feeds(
     state, warning = load_state(path)
     # One placement for feeds and pages: the site's window only widens what is shown.
     placed = site_schedule(plan, now=now)
-    pages = _pages(placed)
+    pages = site_pages(placed)
     written, new_state = write_feeds(
         placed, out_dir, state=state, base_url=base_url, progress=progress, pages=pages
     )
@@ -165,12 +165,16 @@ def publish_feeds(
     )
 
 
-def _pages(placed: Schedule) -> dict[str, bytes]:
-    """The site's pages, with the plan's ``check`` findings on each post page."""
+def site_pages(placed: Schedule) -> dict[str, bytes]:
+    """The site's pages, with the plan's ``check`` findings on each post page and, for a
+    plan that measures, the review page and the review's dates on the calendar."""
     from contentcal.checking.engine import check  # noqa: PLC0415 - rules load only to publish
 
     plan = placed.plan
-    return build_pages(placed, findings=check(plan, now=placed.now))
+    notes, review_page = review_parts(placed)
+    links = [(path, "Review") for path in review_page]
+    pages = build_pages(placed, findings=check(plan, now=placed.now), notes=notes, links=links)
+    return {**pages, **review_page}
 
 
 class SiteBuilder:
@@ -201,7 +205,7 @@ class SiteBuilder:
         if warning:
             logger.warning("%s", warning)
         placed = site_schedule(plan, now=_aware(plan, self.clock()))
-        site = build_site(placed, state=state, base_url=self.base_url, pages=_pages(placed))
+        site = build_site(placed, state=state, base_url=self.base_url, pages=site_pages(placed))
         _save_if_changed(path, state, site.state)
         return site
 

@@ -9,6 +9,7 @@ can take it from there.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -17,13 +18,20 @@ import attrs
 
 from contentcal.errors import OutputError
 from contentcal.files.atomic import write_if_changed
+from contentcal.model.zones import get_zone
 from contentcal.scheduling.place import Schedule
-from contentcal.views.site import CalendarNote, render_site
+from contentcal.views.site import CalendarNote, render_site, site_window
 
 if TYPE_CHECKING:
     from contentcal.checking.engine import Finding
 
-__all__ = ["PagesWritten", "build_pages", "write_pages"]
+__all__ = ["REVIEW_PAGE", "PagesWritten", "build_pages", "review_parts", "write_pages"]
+
+REVIEW_PAGE = "review.html"
+"""Where the review report goes in the site, beside ``index.html``."""
+
+_NOTE_KINDS = {"review": "review", "goal": "goal-due", "action": "action-due"}
+"""The review events' category → the kind of calendar note."""
 
 
 def build_pages(
@@ -39,6 +47,45 @@ def build_pages(
     """
     pages = render_site(placed, findings=findings, notes=notes, links=links)
     return {path: text.encode("utf-8") for path, text in pages.items()}
+
+
+def review_parts(placed: Schedule) -> tuple[list[CalendarNote], dict[str, bytes]]:
+    """The review feature's part of the site: calendar notes and the review page.
+
+    Notes are the review meetings (``[review]``), goals' due dates and open actions' due
+    dates inside the site's months and weeks, as the feeds carry them. The review page
+    (``review.html``: ``contentcal review --format html`` as of `now`'s day) is there when
+    the plan measures, i.e. has a ``[review]`` rhythm or results; the notes then link to it.
+    """
+    from contentcal.publishing.review_events import review_events  # noqa: PLC0415
+    from contentcal.reviewing.compute import review  # noqa: PLC0415 - only plans that measure
+    from contentcal.views.review import render_review  # noqa: PLC0415
+
+    plan = placed.plan
+    zone = get_zone(plan.brand.timezone)
+    window = site_window(plan, now=placed.now)
+    today = placed.now.astimezone(zone).date()
+    pages: dict[str, bytes] = {}
+    if plan.review is not None or plan.results:
+        pages[REVIEW_PAGE] = render_review(review(plan, as_of=today), fmt="html").encode()
+    events = review_events(
+        plan,
+        now=placed.now,
+        first=dt.datetime.combine(window.start, dt.time(), tzinfo=zone),
+        last=dt.datetime.combine(window.end, dt.time(), tzinfo=zone),
+    )
+    notes = [
+        CalendarNote(
+            at=owned.event.start,
+            label=owned.event.summary + (f" ({owned.owner})" if owned.owner else ""),
+            kind=_NOTE_KINDS.get(owned.event.categories[0], "note")
+            if owned.event.categories
+            else "note",
+            href=REVIEW_PAGE if pages else None,
+        )
+        for owned in events
+    ]
+    return notes, pages
 
 
 @attrs.frozen

@@ -368,7 +368,8 @@ def _chip(context: _Context, entry: Entry) -> dict[str, Any]:
 def _note(note: CalendarNote, zone: dt.tzinfo) -> dict[str, Any]:
     return {
         "label": note.label,
-        "kind": note.kind,
+        "kind": note.kind.replace("-", " "),
+        "css": re.sub(r"[^a-z0-9-]+", "-", note.kind.lower()),
         "time": _clock(note.at, zone),
         "datetime": _iso(note.at, zone),
         "href": note.href,
@@ -795,13 +796,16 @@ def _instant(entry: Entry, zone: dt.tzinfo) -> dt.datetime:
 
 
 def index_links(pages: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-    """The index page's links to the site: ``{"months": [(path, text)], "weeks": [...]}``."""
-    months, weeks = [], []
+    """The index page's links to the site: ``{"months": [(path, text)], "weeks": [...],
+    "review": [...]}``."""
+    months, weeks, review = [], [], []
     for path in pages:
+        if path == "review.html":
+            review.append((path, "The latest review of goals and results"))
         name = path.rsplit("/", 1)[-1].removesuffix(".html")
         if path.startswith("month/"):
             first = dt.date.fromisoformat(name + "-01")
             months.append((path, f"{calendar.month_name[first.month]} {first.year}"))
         elif path.startswith("week/"):
             weeks.append((path, name))
-    return {"months": months, "weeks": weeks}
+    return {"months": months, "weeks": weeks, "review": review}
