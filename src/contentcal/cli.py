@@ -388,8 +388,8 @@ def feeds(
     https:// and Google Calendar links for each feed. Each file is replaced atomically.
     Also writes the calendar as pages: month/<YYYY-MM>.html (a grid per month of the feed
     window), week/<YYYY-Www>.html (a column per platform) and post/<id>.html (the copy as
-    the network shows it, its length, check findings and the story's other versions);
-    a page is rewritten only when it changed.
+    the network shows it, its length, check findings and the story's other versions),
+    and review.html when the plan measures; a page is rewritten only when it changed.
     """
     from contentcal.files.load import load  # noqa: PLC0415 - lazy: icalendar is heavy
     from contentcal.publishing.pipeline import publish_feeds  # noqa: PLC0415
