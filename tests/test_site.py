@@ -547,3 +547,13 @@ def test_a_plan_that_does_not_measure_has_no_review_page(write_files: WriteFiles
     assert not (Path("site") / "review.html").exists()
     june = (Path("site") / "month/2027-05.html").read_text(encoding="utf-8")
     assert "review.html" not in june
+
+
+def test_review_events_false_keeps_the_dates_off_the_pages_too(example: Path) -> None:
+    """Like the feeds: no meeting or due date on the calendar; the review page stays."""
+    text = example.read_text(encoding="utf-8")
+    example.write_text(text + "\n[feeds]\nreview_events = false\n", encoding="utf-8")
+    result = publish_feeds(load(example), now=NOW, out_dir="site")
+    assert "review.html" in result.pages
+    for page in result.pages:
+        assert 'class="note ' not in (Path("site") / page).read_text(encoding="utf-8"), page

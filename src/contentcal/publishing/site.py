@@ -53,7 +53,8 @@ def review_parts(placed: Schedule) -> tuple[list[CalendarNote], dict[str, bytes]
     """The review feature's part of the site: calendar notes and the review page.
 
     Notes are the review meetings (``[review]``), goals' due dates and open actions' due
-    dates inside the site's months and weeks, as the feeds carry them. The review page
+    dates inside the site's months and weeks, as the feeds carry them (none with
+    ``[feeds] review_events = false``). The review page
     (``review.html``: ``contentcal review --format html`` as of `now`'s day) is there when
     the plan measures, i.e. has a ``[review]`` rhythm or results; the notes then link to it.
     """
@@ -68,11 +69,16 @@ def review_parts(placed: Schedule) -> tuple[list[CalendarNote], dict[str, bytes]
     pages: dict[str, bytes] = {}
     if plan.review is not None or plan.results:
         pages[REVIEW_PAGE] = render_review(review(plan, as_of=today), fmt="html").encode()
-    events = review_events(
-        plan,
-        now=placed.now,
-        first=dt.datetime.combine(window.start, dt.time(), tzinfo=zone),
-        last=dt.datetime.combine(window.end, dt.time(), tzinfo=zone),
+    # `[feeds] review_events = false` keeps these dates off the pages as off the feeds.
+    events = (
+        review_events(
+            plan,
+            now=placed.now,
+            first=dt.datetime.combine(window.start, dt.time(), tzinfo=zone),
+            last=dt.datetime.combine(window.end, dt.time(), tzinfo=zone),
+        )
+        if plan.feed_settings.review_events
+        else []
     )
     notes = [
         CalendarNote(
