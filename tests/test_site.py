@@ -557,3 +557,13 @@ def test_review_events_false_keeps_the_dates_off_the_pages_too(example: Path) ->
     assert "review.html" in result.pages
     for page in result.pages:
         assert 'class="note ' not in (Path("site") / page).read_text(encoding="utf-8"), page
+
+
+def test_a_broken_check_table_does_not_stop_publishing(write_files: WriteFiles) -> None:
+    """An unknown rule in [check] is check's error to report; the pages still get written."""
+    plan_path = write_files({"plan.toml": MINIMAL_PLAN + '\n[check]\nignore = ["no-such-rule"]\n'})
+    result = CliRunner().invoke(
+        cli, ["feeds", str(plan_path), "--out", "site", "--now", "2026-11-30T08:00"]
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "site/month/*.html (8 pages, 8 written)" in result.stdout

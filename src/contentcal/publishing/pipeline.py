@@ -16,7 +16,7 @@ from pathlib import Path
 
 import attrs
 
-from contentcal.errors import InvalidOptionError
+from contentcal.errors import InvalidOptionError, PlanError
 from contentcal.files.load import load
 from contentcal.model import Plan
 from contentcal.model.zones import get_zone, localize
@@ -167,13 +167,23 @@ def publish_feeds(
 
 def site_pages(placed: Schedule) -> dict[str, bytes]:
     """The site's pages, with the plan's ``check`` findings on each post page and, for a
-    plan that measures, the review page and the review's dates on the calendar."""
-    from contentcal.checking.engine import check  # noqa: PLC0415 - rules load only to publish
+    plan that measures, the review page and the review's dates on the calendar.
+
+    A broken ``[check]`` table (an unknown rule, a bad threshold) does not stop publishing:
+    the pages then show the findings of every rule at its default settings, and
+    ``contentcal check`` reports the table's problem.
+    """
+    from contentcal.checking.engine import CheckConfig, check  # noqa: PLC0415 - rules load only to publish
 
     plan = placed.plan
+    try:
+        config = CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
+    except (PlanError, InvalidOptionError):
+        config = CheckConfig()
+    findings = check(plan, now=placed.now, config=config)
     notes, review_page = review_parts(placed)
     links = [(path, "Review") for path in review_page]
-    pages = build_pages(placed, findings=check(plan, now=placed.now), notes=notes, links=links)
+    pages = build_pages(placed, findings=findings, notes=notes, links=links)
     return {**pages, **review_page}
 
 
