@@ -1318,7 +1318,8 @@ def hostile_plans(draw: st.DrawFn) -> Plan:
         for number in range(draw(st.integers(min_value=1, max_value=6)))
     )
     return Plan(
-        brand=Brand(name=draw(text), timezone=draw(zone)),
+        # A brand's name may be hostile but not blank: validate() refuses a blank one.
+        brand=Brand(name=draw(text.filter(_non_empty).filter(str.strip)), timezone=draw(zone)),
         goals=(Goal(id="sales", statement=draw(text)),),
         pillars=pillars,
         platforms=platforms,

@@ -195,8 +195,13 @@ class Readers:
             )
             return None
 
-    def includes(self, data: dict[str, Any], plan_path: str, lines: TomlLines) -> list[str]:
-        """The item files the plan's ``include`` names, in order, each once."""
+    def includes(
+        self, data: dict[str, Any], plan_path: str, lines: TomlLines, *, base: str | None = None
+    ) -> list[str]:
+        """The item files the plan's ``include`` names, in order, each once.
+
+        Patterns are relative to `base`, by default the plan file's folder.
+        """
         raw = data.get("include", [])
         patterns = [raw] if isinstance(raw, str) else raw
         if not isinstance(patterns, list):
@@ -208,7 +213,7 @@ class Readers:
                 hint='e.g. include = ["items/*.csv"]',
             )
             return []
-        base = os.path.dirname(plan_path)
+        base = os.path.dirname(plan_path) if base is None else base
         files: list[str] = []
         for index, pattern in enumerate(patterns):
             path = f"include[{index}]"

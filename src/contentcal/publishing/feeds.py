@@ -25,9 +25,9 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
+import icalendar
 
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
@@ -606,7 +606,7 @@ def feed(
     pillar: str | None = None,
     state: FeedState | None = None,
     base_url: str | None = None,
-) -> Any:
+) -> icalendar.Calendar:
     """The feed as an :class:`icalendar.Calendar` (the reference object model).
 
     Filters by `platform` id, `owner` name or `pillar` id. `state` keeps stamps stable

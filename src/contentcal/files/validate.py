@@ -1,0 +1,178 @@
+"""``validate(plan)``: every check the loader runs, on a plan built in code.
+
+A plan made from the attrs classes is turned back into the raw tables a plan file would
+hold and goes through the same pass as a loaded one (:mod:`contentcal.files.build`), in
+strict mode: besides references, unique ids, shares and zones, every value must already be
+a model value (an aware ``datetime`` for ``at``, a ``Network`` for ``network``...). Problems
+are located by key path, ``items[3].platform``, and by file and line for items that were
+loaded from a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import attrs
+
+from contentcal.errors import PlanError, Problem
+from contentcal.files import fields
+from contentcal.files.build import PlanBuilder, known_valid, mark_valid
+from contentcal.files.fields import Problems
+from contentcal.files.readers import RawTable, TomlLines, fixed_line, no_lines
+from contentcal.model import (
+    Brand,
+    ContentItem,
+    FeedSettings,
+    Goal,
+    Pillar,
+    Plan,
+    Platform,
+    ScheduleSettings,
+)
+from contentcal.model.settings import CheckSettings, Thresholds
+
+__all__ = ["require_valid", "validate"]
+
+_IN_CODE = "<plan>"
+"""The file name problems of a plan built in code carry."""
+
+
+def validate(plan: Plan) -> list[Problem]:
+    """Every problem of `plan`, located by key path; an empty list when it is valid.
+
+    Runs the checks loading a plan file runs: known references (platform, pillar, goal),
+    unique ids, shares between 0 and 1, known time zones, slots, limits, settings, rule
+    names, and the type of every value.
+
+    >>> import contentcal
+    >>> plan = contentcal.Plan(
+    ...     brand=contentcal.Brand(name="Kopi Senja", timezone="Asia/Jakarta"),
+    ...     items=[contentcal.ContentItem(id="a", platform="tiktok", title="Hello")],
+    ... )
+    >>> [problem] = contentcal.validate(plan)
+    >>> problem.path, problem.message
+    ('items[0].platform', "item 'a': unknown platform 'tiktok'")
+    """
+    if known_valid(plan):
+        return []
+    problems = Problems()
+    file = plan.source or _IN_CODE
+    data = _tables(plan, problems, file)
+    items = list(_item_tables(plan, problems, file))
+    PlanBuilder(problems, strict=True).build(data, items, file=file, lines=TomlLines(""))
+    if not problems:
+        mark_valid(plan)
+    return problems.items
+
+
+def require_valid(plan: Plan) -> None:
+    """Raise :class:`~contentcal.errors.PlanError` with every problem unless `plan` is valid."""
+    if not isinstance(plan, Plan):
+        raise PlanError(
+            [Problem(f"expected a Plan, got {fields.kind(plan)}", hint="build it with Plan(...)")]
+        )
+    problems = validate(plan)
+    if problems:
+        raise PlanError(problems)
+
+
+def _values(value: Any, *, leave: Sequence[str] = ()) -> dict[str, Any]:
+    """The set fields of an attrs value as a raw table (``None`` means not set)."""
+    return {
+        field.name: getattr(value, field.name)
+        for field in attrs.fields(type(value))
+        if field.init and field.name not in leave and getattr(value, field.name) is not None
+    }
+
+
+def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
+    """The plan-file tables `plan` stands for; wrong types and duplicate ids are reported."""
+    data: dict[str, Any] = {}
+    if isinstance(plan.brand, Brand):
+        data["brand"] = _values(plan.brand)
+    else:
+        _wrong_type(problems, file, "brand", plan.brand, "Brand")
+    for name, collection, cls in (
+        ("goals", plan.goals, Goal),
+        ("pillars", plan.pillars, Pillar),
+        ("platforms", plan.platforms, Platform),
+    ):
+        tables: dict[str, Any] = {}
+        for index, value in enumerate(_sequence(problems, file, name, collection)):
+            if not isinstance(value, cls):
+                _wrong_type(problems, file, f"{name}[{index}]", value, cls.__name__)
+            elif not isinstance(value.id, str):
+                _wrong_type(problems, file, f"{name}[{index}].id", value.id, "text")
+            elif value.id in tables:
+                problems.add(
+                    f"duplicate {name[:-1]} id {value.id!r}",
+                    file=file,
+                    path=f"{name}[{index}].id",
+                    hint=f"ids must be unique; rename one of the {name}",
+                    code="duplicate-id",
+                )
+            else:
+                tables[value.id] = _values(value, leave=("id",))
+        data[name] = tables
+    settings: tuple[tuple[str, object, type], ...] = (
+        ("schedule", plan.schedule_settings, ScheduleSettings),
+        ("feeds", plan.feed_settings, FeedSettings),
+    )
+    for table, setting, setting_type in settings:
+        if isinstance(setting, setting_type):
+            data[table] = _values(setting)
+        else:
+            _wrong_type(problems, file, table, setting, setting_type.__name__)
+    check = plan.check_settings
+    if not isinstance(check, CheckSettings):
+        _wrong_type(problems, file, "check", check, "CheckSettings")
+    elif not isinstance(check.thresholds, Thresholds):
+        _wrong_type(problems, file, "check.thresholds", check.thresholds, "Thresholds")
+    else:
+        data["check"] = {
+            "select": sorted(check.select),
+            "ignore": sorted(check.ignore),
+            "severity": dict(check.severity),
+            **_values(check.thresholds),
+        }
+    return data
+
+
+def _item_tables(plan: Plan, problems: Problems, file: str) -> Iterator[RawTable]:
+    """Each item as the raw table a reader would give, located where it came from."""
+    for index, item in enumerate(_sequence(problems, file, "items", plan.items)):
+        if not isinstance(item, ContentItem):
+            _wrong_type(problems, file, f"items[{index}]", item, "ContentItem")
+            continue
+        table = _values(item, leave=("source",))
+        source = item.source
+        if source is not None and source.file:
+            line_of = fixed_line(source.line) if source.line is not None else no_lines
+            yield RawTable(
+                table=table,
+                file=source.file,
+                path=source.path or f"items[{index}]",
+                line=source.line,
+                line_of=line_of,
+            )
+        else:
+            yield RawTable(
+                table=table, file=file, path=f"items[{index}]", line=None, line_of=no_lines
+            )
+
+
+def _sequence(problems: Problems, file: str, name: str, values: object) -> tuple[Any, ...]:
+    if isinstance(values, tuple):
+        return values
+    _wrong_type(problems, file, name, values, "tuple")
+    return ()
+
+
+def _wrong_type(problems: Problems, file: str, path: str, value: object, expected: str) -> None:
+    problems.add(
+        f"expected a {expected}, got {fields.kind(value)}",
+        file=file,
+        path=path,
+        hint=f"build it with {expected}(...)" if expected[0].isupper() else None,
+    )
