@@ -196,7 +196,8 @@ class PlanBuilder:
                         code=error.code,
                     )
                 continue
-            if self.strict and not _same_kind(raw, values[key]):
+            # A value passed through unchanged (times, slots) is checked where it is resolved.
+            if self.strict and values[key] is not raw and not _same_kind(raw, values[key]):
                 message, hint = _type_problem(raw, values[key])
                 self.problems.add(
                     message, file=file, line=line_of(key_path), path=key_path, hint=hint

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import enum
 import io
+import zoneinfo
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -25,6 +26,7 @@ from contentcal.files.validate import require_valid
 from contentcal.model import Blackout, ContentItem, Plan, Platform
 from contentcal.model.plan import default_pillars
 from contentcal.model.settings import CheckSettings
+from contentcal.model.zones import localize
 
 __all__ = ["dump", "dump_items_csv", "format_duration"]
 
@@ -101,11 +103,31 @@ def _table(value: Any, *, leave: Iterable[str] = (), keep: Iterable[str] = ()) -
     return result
 
 
+def _wall_time(value: Any, zone_name: str) -> Any:
+    """`value` as the platform's wall time when that reads back as the same instant.
+
+    The loader gives a time without offset the platform's zone, so ``19:00`` in the
+    platform's zone is written as it is planned; other zones keep their offset.
+    """
+    if not isinstance(value, dt.datetime) or not isinstance(value.tzinfo, zoneinfo.ZoneInfo):
+        return value
+    if value.tzinfo.key != zone_name or value.fold:
+        return value
+    naive = value.replace(tzinfo=None)
+    local = localize(naive, value.tzinfo)
+    if local.replace(tzinfo=None) != naive or local.utcoffset() != value.utcoffset():
+        return value  # a time inside a DST gap: only the offset says which instant
+    return naive
+
+
 def _item_table(plan: Plan, item: ContentItem) -> dict[str, Any]:
     platform = plan.platform(item.platform)
     table = _table(item, leave=("source",), keep=("id", "platform", "title"))
     if item.owner is not None and item.owner == platform.owner:
         del table["owner"]  # the model's default: the platform's owner
+    for key in ("at", "updated"):
+        if key in table:
+            table[key] = _wall_time(table[key], platform.timezone)
     return table
 
 
@@ -210,13 +232,15 @@ def dump_items_csv(plan: Plan) -> str:
     """The plan's items as a CSV item file (comma-separated, a header of item fields).
 
     Only columns some item uses are written, in the documented order. Cells are written as
-    the loader reads them: lists comma-separated, times with their UTC offset.
+    the loader reads them: lists comma-separated, times as the platform's wall time (or with
+    their UTC offset). Lines end in ``\r\n`` (RFC 4180); write the text with ``newline=""``.
     """
     require_valid(plan)
     rows = [_item_table(plan, item) for item in plan.items]
     columns = [name for name in ITEM_FIELDS if any(name in row for row in rows)]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: the csv module then quotes a cell holding either \r or \n.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns or ["id", "platform", "title"])
     for row in rows:
         writer.writerow([_cell(row.get(name)) for name in columns])

@@ -256,6 +256,8 @@ def kind(raw: object) -> str:
         return "a date-time"
     if isinstance(raw, dt.date):
         return "a date"
+    if isinstance(raw, dt.timedelta):
+        return "a duration"
     return names.get(type(raw), type(raw).__name__)
 
 

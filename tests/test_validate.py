@@ -1,0 +1,298 @@
+"""validate(plan): plans built in code get every check a loaded plan gets (issue #10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any
+
+import attrs
+import pytest
+
+import contentcal
+from contentcal import (
+    Brand,
+    CheckSettings,
+    ContentItem,
+    FeedSettings,
+    Goal,
+    Network,
+    Pillar,
+    Plan,
+    PlanError,
+    Platform,
+    ScheduleSettings,
+    Status,
+    Thresholds,
+)
+
+from .conftest import MINIMAL_PLAN, NOW, WriteFiles
+
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+
+
+def plan_with(*items: ContentItem, **changes: Any) -> Plan:
+    """The conftest's minimal plan, built in code, with `items`."""
+    values: dict[str, Any] = {
+        "brand": Brand(name="Toko Kopi", timezone="Asia/Jakarta"),
+        "goals": (
+            Goal(
+                id="sales",
+                statement="Sell more coffee beans online",
+                metric="orders per week",
+                baseline=10,
+                target=25,
+                due=dt.date(2027, 6, 30),
+            ),
+        ),
+        "platforms": (
+            Platform(
+                id="instagram",
+                network=Network.INSTAGRAM,
+                timezone="Asia/Jakarta",
+                owner="Dewi",
+                purpose="Show new roasts",
+                respond_within=dt.timedelta(hours=2),
+                slots=("MO,WE,FR 19:00",),
+            ),
+        ),
+        "items": items,
+    }
+    values.update(changes)
+    return Plan(**values)
+
+
+def item(**changes: Any) -> ContentItem:
+    values: dict[str, Any] = {
+        "id": "a",
+        "platform": "instagram",
+        "title": "Roast day",
+        "pillar": "education",
+        "goal": "sales",
+    }
+    values.update(changes)
+    return ContentItem(**values)
+
+
+def problems(plan: Plan) -> list[str]:
+    return [str(problem) for problem in contentcal.validate(plan)]
+
+
+# --- a valid plan ------------------------------------------------------------------------------
+
+
+def test_a_valid_plan_has_no_problems() -> None:
+    """The minimal plan with one good item validates clean; check and schedule run."""
+    plan = plan_with(item())
+    assert contentcal.validate(plan) == []
+    contentcal.check(plan, now=NOW)
+    contentcal.schedule(plan, now=NOW)
+
+
+def test_a_code_built_plan_equals_the_loaded_one(write_files: WriteFiles) -> None:
+    """Defaults live in the model: the four pillars and the platform's owner on the item."""
+    text = MINIMAL_PLAN + '\n[[items]]\nid = "a"\nplatform = "instagram"\n'
+    text += 'pillar = "education"\ngoal = "sales"\ntitle = "Roast day"\n'
+    loaded = contentcal.load(write_files({"plan.toml": text}))
+    built = plan_with(item())
+    assert built == loaded
+    assert [pillar.id for pillar in built.pillars] == [
+        "communication",
+        "collaboration",
+        "education",
+        "entertainment",
+    ]
+    assert built.item("a").owner == "Dewi"
+
+
+def test_owner_feeds_of_a_code_built_plan_are_not_empty() -> None:
+    """The issue's symptom: the owner feed of a plan built in code held no posts."""
+    plan = plan_with(item(at=dt.datetime(2026, 12, 2, 19, 0, tzinfo=JAKARTA)))
+    calendar = contentcal.feed(contentcal.schedule(plan, now=NOW), owner="Dewi")
+    assert [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")][:1] == [
+        "[Instagram] Roast day"
+    ]
+
+
+def test_enum_fields_accept_their_text() -> None:
+    """``network="instagram"`` used to raise AttributeError later; now it is the enum."""
+    platform = Platform(id="ig", network="instagram", timezone="Asia/Jakarta")  # type: ignore[arg-type]
+    assert platform.network is Network.INSTAGRAM
+    assert ContentItem(id="a", platform="ig", title="t", status="draft").status is Status.DRAFT  # type: ignore[arg-type]
+
+
+def test_lists_become_tuples() -> None:
+    """Lists given in code compare equal to the tuples the loader makes."""
+    plan = plan_with(*[item()], goals=[])
+    assert plan.items == (plan.item("a"),)
+    assert plan.goals == ()
+
+
+# --- the issue's invalid plans -----------------------------------------------------------------
+
+
+def test_unknown_platform_is_a_plan_error_not_a_key_error() -> None:
+    """check() on an item of an unknown platform raised ``KeyError: 'tiktok'``."""
+    plan = plan_with(item(platform="tiktok"))
+    with pytest.raises(PlanError) as caught:
+        contentcal.check(plan, now=NOW)
+    assert [str(problem) for problem in caught.value.problems] == [
+        "<plan>: items[0].platform: item 'a': unknown platform 'tiktok' "
+        "(define [platforms.tiktok] or use one of: instagram)"
+    ]
+
+
+def test_an_at_string_is_located_with_the_expected_type() -> None:
+    """An ``at`` string raised TypeError deep inside schedule()."""
+    plan = plan_with(item(at="2026-12-02T19:00"))
+    with pytest.raises(PlanError) as caught:
+        contentcal.schedule(plan, now=NOW)
+    [problem] = caught.value.problems
+    assert (problem.path, problem.message, problem.hint) == (
+        "items[0].at",
+        "item 'a': expected a date-time, got text '2026-12-02T19:00'",
+        "use an aware datetime.datetime",
+    )
+
+
+def test_a_naive_at_is_refused() -> None:
+    """A naive date-time has no instant; the loader gives it the platform's zone, code must."""
+    plan = plan_with(item(at=dt.datetime(2026, 12, 2, 19, 0)))
+    assert problems(plan) == [
+        "<plan>: items[0].at: item 'a': a date-time without a time zone "
+        "(give it the platform's zone, e.g. tzinfo=zoneinfo.ZoneInfo('Asia/Jakarta'))"
+    ]
+
+
+def test_unknown_network_text_is_located() -> None:
+    """An unknown network stays as given and validate() names it with a hint."""
+    platform = Platform(id="ig", network="instgram", timezone="Asia/Jakarta")  # type: ignore[arg-type]
+    plan = plan_with(platforms=(platform,))
+    assert problems(plan) == [
+        "<plan>: platforms.ig.network: unknown network 'instgram' (did you mean 'instagram'?)"
+    ]
+
+
+def test_every_problem_at_once() -> None:
+    """Unknown pillar, duplicate id, a share of 1.7 and a bad zone: all reported, located."""
+    plan = plan_with(
+        item(pillar="edu"),
+        item(title="Again"),
+        pillars=(Pillar(id="education", share=1.7),),
+        brand=Brand(name="Toko Kopi", timezone="Asia/Jakartaa"),
+    )
+    assert problems(plan) == [
+        "<plan>: brand.timezone: unknown time zone 'Asia/Jakartaa' (did you mean 'Asia/Jakarta'?)",
+        "<plan>: pillars.education.share: share must be between 0 and 1, got 1.7 "
+        "(e.g. share = 0.4 or '40%')",
+        "<plan>: items[0].pillar: item 'a': unknown pillar 'edu' (did you mean 'education'?)",
+        "<plan>: items[1].id: item 'a': duplicate id 'a' "
+        "(already used at <plan>; ids must be unique across all files)",
+    ]
+
+
+def test_wrong_types_are_named() -> None:
+    """A number for a title, a string for a duration, a dict for an item."""
+    plan = plan_with(
+        item(title=5, duration="2h"),
+        {"id": "b"},  # type: ignore[arg-type]
+    )
+    assert problems(plan) == [
+        "<plan>: items[1]: expected a ContentItem, got a table (build it with ContentItem(...))",
+        "<plan>: items[0].title: expected text, got a number 5 (use str values)",
+        "<plan>: items[0].duration: expected a duration, got text '2h' (use a datetime.timedelta)",
+    ]
+
+
+def test_duplicate_platform_ids_are_reported() -> None:
+    """Keyed tables make ids unique in a file; in code they must be checked."""
+    platform = Platform(id="instagram", network=Network.INSTAGRAM, timezone="Asia/Jakarta")
+    plan = plan_with(platforms=(platform, platform))
+    assert problems(plan) == [
+        "<plan>: platforms[1].id: duplicate platform id 'instagram' "
+        "(ids must be unique; rename one of the platforms)"
+    ]
+
+
+def test_settings_are_validated_like_their_tables() -> None:
+    """[schedule], [feeds] and [check] values built in code get the loader's checks."""
+    plan = plan_with(
+        schedule_settings=ScheduleSettings(holiday_mode="never"),  # type: ignore[arg-type]
+        feed_settings=FeedSettings(base_url="https://exa mple.com"),
+        check_settings=CheckSettings(
+            ignore=frozenset({"posting-gapp"}), thresholds=Thresholds(repeat_days=-1)
+        ),
+    )
+    assert problems(plan) == [
+        "<plan>: check.ignore: unknown rule 'posting-gapp' (did you mean 'posting-gap'?)",
+        "<plan>: check.repeat_days: check.repeat_days must be a whole number of days from 0 to "
+        "3660, got -1 (the default is 30)",
+        "<plan>: schedule.holiday_mode: unknown holiday mode 'never' (use one of: block, show)",
+        "<plan>: feeds.base_url: expected an absolute http(s) URL without spaces, "
+        "got 'https://exa mple.com' (e.g. base_url = \"https://example.com/cal/\")",
+    ]
+
+
+def test_an_evolved_loaded_item_is_located_in_its_file(write_files: WriteFiles) -> None:
+    """Items keep their source: a bad change is reported at the item's file and line."""
+    text = MINIMAL_PLAN + '\n[[items]]\nid = "a"\nplatform = "instagram"\ntitle = "Roast"\n'
+    plan = contentcal.load(write_files({"plan.toml": text}))
+    changed = attrs.evolve(plan.item("a"), platform="tiktok")
+    plan = attrs.evolve(plan, items=(changed,))
+    assert problems(plan) == [
+        "plan.toml:18: items[0].platform: item 'a': unknown platform 'tiktok' "
+        "(define [platforms.tiktok] or use one of: instagram)"
+    ]
+
+
+def test_a_plan_that_is_not_a_plan() -> None:
+    """check() on something else says what it expected."""
+    with pytest.raises(PlanError, match=r"expected a Plan, got a table"):
+        contentcal.check({"brand": "x"}, now=NOW)  # type: ignore[arg-type]
+
+
+# --- load errors that used to surface later (#16) ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        (
+            '[feeds]\nbase_url = "https://exa mple.com"\n',
+            "plan.toml:19: feeds.base_url: expected an absolute http(s) URL without spaces, "
+            "got 'https://exa mple.com' (e.g. base_url = \"https://example.com/cal/\")",
+        ),
+        (
+            '[[items]]\nid = "a"\nplatform = "instagram"\ntitle = "t"\nignore = ["posting-gapp"]\n',
+            "plan.toml:22: items[0].ignore: unknown rule 'posting-gapp' "
+            "(did you mean 'posting-gap'?)",
+        ),
+        (
+            '[check]\nseverity = { "posting-gap" = "fatal" }\n',
+            "plan.toml:19: check.severity.posting-gap: unknown severity 'fatal' "
+            "(use error, warning or info)",
+        ),
+    ],
+)
+def test_values_later_stages_rejected_are_load_errors(
+    write_files: WriteFiles, table: str, expected: str
+) -> None:
+    """Base URLs, rule names in ``ignore`` and severities fail loading, at their line."""
+    path = write_files({"plan.toml": MINIMAL_PLAN + "\n" + table})
+    with pytest.raises(PlanError) as caught:
+        contentcal.load(path)
+    assert [str(problem) for problem in caught.value.problems] == [expected]
+
+
+def test_check_json_prints_json_for_an_unknown_holiday_country(
+    write_files: WriteFiles, runner: Any
+) -> None:
+    """`check --format json` printed no JSON when holidays failed at schedule time."""
+    from contentcal.cli import cli
+
+    path = write_files({"plan.toml": MINIMAL_PLAN + '\n[schedule]\nholidays = "XX"\n'})
+    result = runner.invoke(
+        cli, ["check", str(path), "--format", "json", "--now", "2026-11-30T08:00"]
+    )
+    assert result.exit_code == 1
+    assert '"path": "schedule.holidays"' in result.stdout
