@@ -116,35 +116,22 @@ class Context:
 def _plan_lines(source: str | None) -> Mapping[str, int]:
     """Line of each ``[table]`` header and ``key =`` of a plan file, by key path.
 
-    Best effort, for locating plan-level findings: tomllib reports no positions. Keys
-    inside arrays of tables (``[[items]]``) are left out. Read afresh on every call (not
-    cached by name: the same file name can hold another plan a moment later).
+    Best effort, for locating plan-level findings: tomllib reports no positions, so this is
+    the loader's own scanner (:class:`~contentcal.files.readers.TomlLines`), one for the
+    whole package. Read afresh on every call (not cached by name: the same file name can
+    hold another plan a moment later).
     """
     if source is None:
         return {}
-    import re  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
+
+    from contentcal.files.readers import TomlLines  # noqa: PLC0415 - only for plan findings
 
     try:
         text = Path(source).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return {}
-    lines: dict[str, int] = {}
-    table: str | None = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(r"\s*\[\[", line):
-            table = None
-            continue
-        header = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
-        if header:
-            table = ".".join(part.strip().strip('"') for part in header.group(1).split("."))
-            lines.setdefault(table, number)
-            continue
-        key = re.match(r'\s*([A-Za-z0-9_\-]+|"[^"]*")\s*=', line)
-        if key and table is not None:
-            name = key.group(1).strip('"')
-            lines.setdefault(f"{table}.{name}" if table else name, number)
-    return lines
+    return TomlLines(text).lines
 
 
 def _line_of(lines: Mapping[str, int], path: str) -> int | None:

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,11 @@ class TomlLines:
             if key:
                 path = key.group(1).strip('"')
                 self._lines.setdefault(f"{table}.{path}" if table else path, number)
+
+    @property
+    def lines(self) -> Mapping[str, int]:
+        """The line of each table header and key found, by key path."""
+        return self._lines
 
     def line(self, path: str) -> int | None:
         """Line of `path` or of its closest enclosing table; ``None`` when unknown."""
