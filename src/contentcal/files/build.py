@@ -576,6 +576,10 @@ class PlanBuilder:
                     report(key, *_type_problem(raw_value, values[key]), "plan-invalid")
                     ok = False
             if ok:
+                if "owner" not in values and platform is not None and platform.owner:
+                    # The model's default (Plan gives an item its platform's owner), applied
+                    # here too so that a large plan is not rebuilt item by item.
+                    values["owner"] = platform.owner
                 items.append(ContentItem(**values, source=raw.source))
         return tuple(items)
 

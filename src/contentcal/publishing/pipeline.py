@@ -17,6 +17,7 @@ from pathlib import Path
 import attrs
 
 from contentcal.errors import InvalidOptionError
+from contentcal.files.build import known_valid, mark_valid
 from contentcal.files.load import load
 from contentcal.model import Plan
 from contentcal.model.zones import get_zone, localize
@@ -71,7 +72,12 @@ def _window_settings(
     if end is not None:
         last = localize(dt.datetime.combine(end, dt.time()), zone)
         settings = attrs.evolve(settings, ahead=last - now)
-    return attrs.evolve(plan, feed_settings=settings)
+    windowed = attrs.evolve(plan, feed_settings=settings)
+    if known_valid(plan):
+        # Only the feed window changed (durations computed here): no need to check the
+        # whole plan again when it is scheduled.
+        mark_valid(windowed)
+    return windowed
 
 
 def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
