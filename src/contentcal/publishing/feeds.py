@@ -707,7 +707,9 @@ def build_site(
 
     Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
-    base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
+    # The plan's base_url was checked when the plan was loaded or validated; only an
+    # explicit `base_url` argument needs checking here.
+    base_url = _base_url(base_url) or schedule.plan.feed_settings.base_url
     stamped = _stamp_all(schedule, state or FeedState())
     files: dict[str, bytes] = {}
     calendars = []
@@ -736,7 +738,9 @@ def write_feeds(
     Raises :class:`~contentcal.errors.OutputError` when a file cannot be written and
     :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
-    base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
+    # The plan's base_url was checked when the plan was loaded or validated; only an
+    # explicit `base_url` argument needs checking here.
+    base_url = _base_url(base_url) or schedule.plan.feed_settings.base_url
     stamped = _stamp_all(schedule, state or FeedState())
     written = []
     calendars = []
