@@ -8,6 +8,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import contentcal
 from contentcal import (
@@ -296,3 +298,63 @@ def test_check_json_prints_json_for_an_unknown_holiday_country(
     )
     assert result.exit_code == 1
     assert '"path": "schedule.holidays"' in result.stdout
+
+
+# --- any junk: a located problem, never a crash ----------------------------------------------
+
+JUNK = st.one_of(
+    st.none(),
+    st.text(max_size=8),
+    st.integers(-3, 3),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.dates(),
+    st.datetimes(),
+    st.timedeltas(),
+    st.lists(st.text(max_size=3), max_size=2),
+    st.tuples(st.integers()),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+    st.sampled_from(["instagram", "tiktok", "approved", "MO 19:00", "Asia/Jakarta", "posting-gap"]),
+)
+
+
+@st.composite
+def junk_plans(draw: st.DrawFn) -> Plan:
+    """The minimal valid plan with a few fields of its parts replaced by anything."""
+    good = plan_with(item(), item(id="b", at=dt.datetime(2026, 12, 2, 19, 0, tzinfo=JAKARTA)))
+    parts: dict[str, Any] = {
+        "brand": good.brand,
+        "goals": list(good.goals),
+        "platforms": list(good.platforms),
+        "items": list(good.items),
+        "schedule_settings": good.schedule_settings,
+        "feed_settings": good.feed_settings,
+        "check_settings": good.check_settings,
+    }
+    single = {"brand", "schedule_settings", "feed_settings", "check_settings"}
+    for _ in range(draw(st.integers(1, 4))):
+        where = draw(st.sampled_from(sorted(parts)))
+        target = parts[where] if where in single else draw(st.sampled_from(parts[where]))
+        name = draw(st.sampled_from([field.name for field in attrs.fields(type(target))]))
+        if name == "source":
+            continue
+        changed = attrs.evolve(target, **{name: draw(JUNK)})
+        if where in single:
+            parts[where] = changed
+        else:
+            parts[where] = [changed if value is target else value for value in parts[where]]
+    return Plan(**parts)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(junk_plans())
+def test_junk_plans_give_problems_not_crashes(plan: Plan) -> None:
+    """validate() lists problems for anything; check() then raises PlanError or runs."""
+    problems = contentcal.validate(plan)
+    assert all(problem.path for problem in problems)
+    try:
+        contentcal.check(plan, now=NOW)
+    except PlanError as error:
+        assert list(error.problems) == problems
+    else:
+        assert problems == []

@@ -178,8 +178,8 @@ class PlanBuilder:
                     code="unknown-key",
                 )
                 continue
-            if raw == "" and not field.required:
-                continue  # an empty spreadsheet cell means "not set"
+            if raw == "" and not field.required and not self.strict:
+                continue  # an empty spreadsheet cell means "not set" (in files, not code)
             try:
                 values[key] = field.convert(raw)
             except fields.ConversionError as exc:

@@ -10,7 +10,7 @@ loaded from a file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -77,20 +77,38 @@ def require_valid(plan: Plan) -> None:
         raise PlanError(problems)
 
 
-def _values(value: Any, *, leave: Sequence[str] = ()) -> dict[str, Any]:
-    """The set fields of an attrs value as a raw table (``None`` means not set)."""
-    return {
-        field.name: getattr(value, field.name)
-        for field in attrs.fields(type(value))
-        if field.init and field.name not in leave and getattr(value, field.name) is not None
-    }
+def _values(
+    value: Any, problems: Problems, file: str, path: str, *, leave: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The set fields of an attrs value as a raw table (``None`` means not set).
+
+    ``None`` is only "not set" for a field whose default is ``None``; anywhere else (a
+    required field, a list, a number with a default) it is reported as a problem.
+    """
+    table = {}
+    for field in attrs.fields(type(value)):
+        if not field.init or field.name in leave:
+            continue
+        current = getattr(value, field.name)
+        if current is not None:
+            table[field.name] = current
+        elif field.default is not None:
+            required = field.default is attrs.NOTHING
+            problems.add(
+                f"{field.name} is None",
+                file=file,
+                path=f"{path}.{field.name}" if path else field.name,
+                hint="give it a value" if required else "leave it out to get its default",
+                code="missing-field" if required else "plan-invalid",
+            )
+    return table
 
 
 def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
     """The plan-file tables `plan` stands for; wrong types and duplicate ids are reported."""
     data: dict[str, Any] = {}
     if isinstance(plan.brand, Brand):
-        data["brand"] = _values(plan.brand)
+        data["brand"] = _values(plan.brand, problems, file, "brand")
     else:
         _wrong_type(problems, file, "brand", plan.brand, "Brand")
     for name, collection, cls in (
@@ -113,7 +131,9 @@ def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
                     code="duplicate-id",
                 )
             else:
-                tables[value.id] = _values(value, leave=("id",))
+                tables[value.id] = _values(
+                    value, problems, file, f"{name}.{value.id}", leave=("id",)
+                )
         data[name] = tables
     settings: tuple[tuple[str, object, type], ...] = (
         ("schedule", plan.schedule_settings, ScheduleSettings),
@@ -121,7 +141,7 @@ def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
     )
     for table, setting, setting_type in settings:
         if isinstance(setting, setting_type):
-            data[table] = _values(setting)
+            data[table] = _values(setting, problems, file, table)
         else:
             _wrong_type(problems, file, table, setting, setting_type.__name__)
     check = plan.check_settings
@@ -131,10 +151,12 @@ def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
         _wrong_type(problems, file, "check.thresholds", check.thresholds, "Thresholds")
     else:
         data["check"] = {
-            "select": sorted(check.select),
-            "ignore": sorted(check.ignore),
-            "severity": dict(check.severity),
-            **_values(check.thresholds),
+            "select": _listed(check.select),
+            "ignore": _listed(check.ignore),
+            "severity": dict(check.severity)
+            if isinstance(check.severity, Mapping)
+            else check.severity,
+            **_values(check.thresholds, problems, file, "check"),
         }
     return data
 
@@ -145,7 +167,7 @@ def _item_tables(plan: Plan, problems: Problems, file: str) -> Iterator[RawTable
         if not isinstance(item, ContentItem):
             _wrong_type(problems, file, f"items[{index}]", item, "ContentItem")
             continue
-        table = _values(item, leave=("source",))
+        table = _values(item, problems, file, f"items[{index}]", leave=("source",))
         source = item.source
         if source is not None and source.file:
             line_of = fixed_line(source.line) if source.line is not None else no_lines
@@ -160,6 +182,11 @@ def _item_tables(plan: Plan, problems: Problems, file: str) -> Iterator[RawTable
             yield RawTable(
                 table=table, file=file, path=f"items[{index}]", line=None, line_of=no_lines
             )
+
+
+def _listed(values: object) -> object:
+    """A set of names as the list a plan file would hold (anything else as it is)."""
+    return sorted(values, key=str) if isinstance(values, frozenset) else values
 
 
 def _sequence(problems: Problems, file: str, name: str, values: object) -> tuple[Any, ...]:

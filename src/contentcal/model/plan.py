@@ -19,8 +19,8 @@ from contentcal.model.settings import CheckSettings
 
 
 def _frozen_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A read-only copy, so frozen values stay frozen."""
-    return MappingProxyType(dict(value))
+    """A read-only copy, so frozen values stay frozen (anything else is left for validate)."""
+    return MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
 
 
 def _to_tuple(value: Any) -> Any:

@@ -53,11 +53,20 @@ class Thresholds:
 
 
 def _names(values: Iterable[str]) -> frozenset[str]:
-    return frozenset([values] if isinstance(values, str) else values)
+    """A frozen set of names; anything else is left for :func:`contentcal.validate`."""
+    if isinstance(values, str):
+        return frozenset([values])
+    if isinstance(values, list | tuple | set | frozenset):
+        try:
+            return frozenset(values)
+        except TypeError:  # unhashable entries: validate() names them
+            pass
+    return values  # type: ignore[return-value]
 
 
 def _severities(values: Mapping[str, Severity]) -> Mapping[str, Severity]:
-    return MappingProxyType(dict(values))
+    """A read-only copy; anything else is left for :func:`contentcal.validate`."""
+    return MappingProxyType(dict(values)) if isinstance(values, Mapping) else values
 
 
 @attrs.frozen
