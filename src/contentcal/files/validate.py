@@ -10,6 +10,7 @@ loaded from a file.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -82,8 +83,8 @@ def _values(
 ) -> dict[str, Any]:
     """The set fields of an attrs value as a raw table (``None`` means not set).
 
-    ``None`` is only "not set" for a field whose default is ``None``; anywhere else (a
-    required field, a list, a number with a default) it is reported as a problem.
+    ``None`` is only "not set" for a field typed ``... | None``; anywhere else (a required
+    field, a list, a number with a default) it is reported as a problem.
     """
     table = {}
     for field in attrs.fields(type(value)):
@@ -92,7 +93,7 @@ def _values(
         current = getattr(value, field.name)
         if current is not None:
             table[field.name] = current
-        elif field.default is not None:
+        elif not _optional(field):
             required = field.default is attrs.NOTHING
             problems.add(
                 f"{field.name} is None",
@@ -102,6 +103,14 @@ def _values(
                 code="missing-field" if required else "plan-invalid",
             )
     return table
+
+
+def _optional(field: attrs.Attribute[Any]) -> bool:
+    """Whether the field's type admits ``None`` (``alarm: timedelta | None``)."""
+    annotation = field.type
+    if isinstance(annotation, str):  # postponed annotations (``from __future__``)
+        return annotation.replace(" ", "").endswith("|None") or annotation == "None"
+    return type(None) in typing.get_args(annotation)
 
 
 def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
