@@ -10,6 +10,9 @@ Checking:
 Scheduling and views:
     schedule(plan, now=...) -> Schedule of Entry; week(plan, now=...) -> WeekView;
     render_week(view, fmt=...) -> text, Markdown, CSV or JSON.
+Reviewing:
+    review(plan, as_of=...) -> Review of goals' progress (Result, Action, ReviewSettings);
+    render_review(...) -> a report.
 Publishing:
     feed(schedule) -> icalendar.Calendar; write_feeds(schedule, out_dir) -> files.
 Errors:
@@ -62,13 +65,17 @@ if TYPE_CHECKING:
         Source,
         Status,
     )
+    from contentcal.model.results import Action, Result, ReviewSettings
     from contentcal.model.settings import CheckSettings, Thresholds
     from contentcal.publishing.feeds import feed, write_feeds
+    from contentcal.reviewing.compute import Review, review
     from contentcal.scheduling.place import Entry, Schedule, schedule
+    from contentcal.views.review import render_review
     from contentcal.views.week import WeekView, render_week, week
 
 __all__ = [
     "Account",
+    "Action",
     "Blackout",
     "Brand",
     "CheckSettings",
@@ -90,6 +97,9 @@ __all__ = [
     "PlanFileNotFoundError",
     "Platform",
     "Problem",
+    "Result",
+    "Review",
+    "ReviewSettings",
     "Schedule",
     "ScheduleSettings",
     "Severity",
@@ -103,7 +113,9 @@ __all__ = [
     "feed",
     "load",
     "loads",
+    "render_review",
     "render_week",
+    "review",
     "schedule",
     "validate",
     "week",
@@ -134,6 +146,10 @@ _HOMES = {
     "schedule": "scheduling.place",
     "feed": "publishing.feeds",
     "write_feeds": "publishing.feeds",
+    "Review": "reviewing.compute",
+    "review": "reviewing.compute",
+    "render_review": "views.review",
+    **dict.fromkeys(("Action", "Result", "ReviewSettings"), "model.results"),
     **dict.fromkeys(
         (
             "Account",

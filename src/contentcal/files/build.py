@@ -73,10 +73,14 @@ class RawItem:
 class PlanBuilder:
     """Converts the tables of one plan file; problems go to `problems`."""
 
-    def __init__(self, problems: Problems, *, strict: bool = False) -> None:
+    def __init__(
+        self, problems: Problems, *, strict: bool = False, base_dir: str | None = None
+    ) -> None:
         self.problems = problems
         self.strict = strict
         """Whether values must already be model values (a plan built in code, validated)."""
+        self.base_dir = base_dir
+        """Where files the plan names are found; the plan file's folder when ``None``."""
 
     def build(
         self, data: dict[str, Any], items: Iterable[RawTable], *, file: str, lines: TomlLines
@@ -114,6 +118,18 @@ class PlanBuilder:
             data, "feeds", fields.FEED_FIELDS, FeedSettings, file, lines
         )
         resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms)
+        from contentcal.files.measured import load_measured  # noqa: PLC0415 - avoids a cycle
+
+        measured = load_measured(
+            self,
+            data,
+            file,
+            lines,
+            brand=brand,
+            goals=goals,
+            platforms=platforms,
+            item_ids=[raw.values["id"] for raw in raw_items],
+        )
         if self.problems or brand is None:
             return None
         plan = Plan(
@@ -127,6 +143,10 @@ class PlanBuilder:
             check_settings=check_settings,
             settings=settings,
             source=file,
+            results=measured.results,
+            actions=measured.actions,
+            review=measured.review,
+            warnings=measured.warnings,
         )
         mark_valid(plan)
         return plan

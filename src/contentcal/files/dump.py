@@ -1,7 +1,8 @@
 """``dump(plan)``: a plan back as plan-file text, so ``loads(dump(plan)) == plan``.
 
 The TOML is written the way the plan-file reference documents it: keyed tables for goals,
-pillars and platforms, ``[[items]]`` for items (or a separate CSV file), durations as
+pillars and platforms, ``[[items]]`` for items (or a separate CSV file), results as inline
+tables (``results = [{ date = ..., ... }]``), ``[[actions]]`` and ``[review]``, durations as
 ``"90m"``, times with their UTC offset. Values equal to their default are left out, so a
 dumped plan reads like one written by hand: no ``[pillars]`` when they are the four
 default pillars, no item ``owner`` when it is the platform's.
@@ -210,6 +211,21 @@ def dump(plan: Plan, *, items_file: str | None = None) -> str:
             table["alarm"] = False  # "no reminder" is written as false
         if table:
             document[name] = table
+    if plan.results:
+        rows = tomlkit.array()
+        rows.multiline(True)
+        for result in plan.results:
+            row = tomlkit.inline_table()
+            row.update(_table(result, leave=("source",), keep=("date", "metric", "value")))
+            rows.append(row)
+        document["results"] = rows
+    if plan.review is not None:
+        document["review"] = _table(plan.review, keep=("when",))
+    if plan.actions:
+        actions = tomlkit.aot()
+        for action in plan.actions:
+            actions.append(_table(action, leave=("source",), keep=("id", "what", "due")))
+        document["actions"] = actions
     if items_file is None and plan.items:
         items = tomlkit.aot()
         for item in plan.items:

@@ -295,6 +295,7 @@ GOAL_FIELDS = {
     "horizon": Field(choice(Horizon, "horizon")),
     "owner": Field(text),
     "relevance": Field(text),
+    "start": Field(date),
 }
 PILLAR_FIELDS = {
     "description": Field(text),
@@ -358,6 +359,7 @@ FEED_FIELDS = {
     "alarm": Field(alarm),
     "reply_events": Field(boolean),
     "include_backlog": Field(boolean),
+    "review_events": Field(boolean),
     "refresh": Field(duration),
     "base_url": Field(url),
     "state_file": Field(identifier),
@@ -419,6 +421,9 @@ TOP_LEVEL = (
     "check",
     "feeds",
     "schedule",
+    "results",
+    "actions",
+    "review",
 )
 SETTINGS_TABLES: tuple[str, ...] = ()
 """Tables kept raw in ``Plan.settings`` for parts that convert their own (none today)."""

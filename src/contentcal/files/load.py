@@ -74,7 +74,7 @@ def _from_text(text: str, plan_path: str, problems: Problems, *, base: str | Non
     if data is None:
         raise PlanError(problems.items)
     lines = TomlLines(text)
-    plan = PlanBuilder(problems).build(
+    plan = PlanBuilder(problems, base_dir=base).build(
         data, _item_tables(readers, data, plan_path, lines, base), file=plan_path, lines=lines
     )
     if plan is None:

@@ -31,6 +31,7 @@ from contentcal.model import (
     Platform,
     ScheduleSettings,
 )
+from contentcal.model.results import Action, Result, ReviewSettings
 from contentcal.model.settings import CheckSettings, Thresholds
 
 __all__ = ["require_valid", "validate"]
@@ -153,6 +154,7 @@ def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
             data[table] = _values(setting, problems, file, table)
         else:
             _wrong_type(problems, file, table, setting, setting_type.__name__)
+    _measured(plan, problems, file, data)
     check = plan.check_settings
     if not isinstance(check, CheckSettings):
         _wrong_type(problems, file, "check", check, "CheckSettings")
@@ -168,6 +170,30 @@ def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
             **_values(check.thresholds, problems, file, "check"),
         }
     return data
+
+
+def _measured(plan: Plan, problems: Problems, file: str, data: dict[str, Any]) -> None:
+    """Results (as inline tables), ``[[actions]]`` and ``[review]`` in `data`."""
+    rows = []
+    for index, result in enumerate(_sequence(problems, file, "results", plan.results)):
+        if isinstance(result, Result):
+            rows.append(_values(result, problems, file, f"results[{index}]", leave=("source",)))
+        else:
+            _wrong_type(problems, file, f"results[{index}]", result, "Result")
+    if rows:
+        data["results"] = rows
+    actions = []
+    for index, action in enumerate(_sequence(problems, file, "actions", plan.actions)):
+        if isinstance(action, Action):
+            actions.append(_values(action, problems, file, f"actions[{index}]", leave=("source",)))
+        else:
+            _wrong_type(problems, file, f"actions[{index}]", action, "Action")
+    if actions:
+        data["actions"] = actions
+    if isinstance(plan.review, ReviewSettings):
+        data["review"] = _values(plan.review, problems, file, "review")
+    elif plan.review is not None:
+        _wrong_type(problems, file, "review", plan.review, "ReviewSettings")
 
 
 def _item_tables(plan: Plan, problems: Problems, file: str) -> Iterator[RawTable]:
