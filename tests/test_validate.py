@@ -144,6 +144,13 @@ def test_unknown_platform_is_a_plan_error_not_a_key_error() -> None:
     ]
 
 
+def test_review_of_an_invalid_plan_is_a_plan_error() -> None:
+    """review() validates a code-built plan like check() and schedule() do."""
+    plan = plan_with(item(platform="tiktok"))
+    with pytest.raises(PlanError, match=r"items\[0\]\.platform"):
+        contentcal.review(plan, as_of=dt.date(2026, 12, 31))
+
+
 def test_an_at_string_is_located_with_the_expected_type() -> None:
     """An ``at`` string raised TypeError deep inside schedule()."""
     plan = plan_with(item(at="2026-12-02T19:00"))
