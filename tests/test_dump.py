@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import contentcal
 from contentcal import (
     Account,
+    Action,
     Blackout,
     Brand,
     CheckSettings,
@@ -28,6 +29,8 @@ from contentcal import (
     Plan,
     PlanError,
     Platform,
+    Result,
+    ReviewSettings,
     ScheduleSettings,
     Severity,
     Status,
@@ -281,7 +284,37 @@ def plans(draw: st.DrawFn) -> Plan:
         for number in range(draw(st.integers(0, 4)))
     )
     extra = {} if pillars is None else {"pillars": pillars}
+    # One platform result a day (a second row for the same day, thing and metric would be
+    # "the later row wins", which no round trip can keep).
+    results = tuple(
+        Result(date=day, metric="followers", value=draw(st.integers(0, 10**6)), platform=pid)
+        for pid in [platforms[0].id]
+        for day in sorted(draw(st.sets(DAYS, max_size=3)))
+    )
+    actions = tuple(
+        Action(
+            id=f"action-{number}",
+            what=draw(WORDS),
+            due=draw(DAYS),
+            owner=draw(st.none() | WORDS),
+            goal=draw(st.none() | st.sampled_from([goal.id for goal in goals])) if goals else None,
+            done=draw(st.none() | DAYS),
+        )
+        for number in range(draw(st.integers(0, 2)))
+    )
+    review = draw(
+        st.none()
+        | st.builds(
+            ReviewSettings,
+            when=st.sampled_from(("MO 09:00", "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9")),
+            owner=st.none() | WORDS,
+            duration=DURATIONS.filter(bool),
+        )
+    )
     return Plan(
+        results=results,
+        actions=actions,
+        review=review,
         brand=Brand(name=draw(WORDS), timezone=zone, blackout=draw(blackouts())),
         goals=goals,
         platforms=platforms,
