@@ -354,3 +354,30 @@ def test_loads_of_dump_with_a_csv_is_the_plan(
     (folder / "items.csv").write_text(dump_items_csv(plan), encoding="utf-8", newline="")
     text = contentcal.dump(plan, items_file="items.csv")
     assert contentcal.loads(text, base_dir=folder) == plan
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+def test_loads_reports_a_syntax_error_at_its_line() -> None:
+    """Broken TOML text: the line and column in ``<string>``, like a file's."""
+    with pytest.raises(PlanError) as caught:
+        contentcal.loads('[brand]\nname = "x\n')
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.code) == ("<string>", 2, "syntax-error")
+
+
+def test_loads_finds_includes_in_base_dir(write_files: WriteFiles) -> None:
+    """Includes are relative to base_dir; a missing one says where it looked."""
+    write_files({"items/a.csv": "id,platform,title\na,instagram,Hello\n"})
+    text = (
+        'include = ["items/*.csv"]\n[brand]\nname = "x"\ntimezone = "UTC"\n'
+        '[platforms.instagram]\nnetwork = "instagram"\n'
+    )
+    assert [item.id for item in contentcal.loads(text, base_dir=".").items] == ["a"]
+    with pytest.raises(PlanError) as caught:
+        contentcal.loads(text, base_dir="elsewhere")
+    [problem] = caught.value.problems
+    assert problem.message == "include pattern 'items/*.csv' matches no item file"
+    assert problem.hint is not None
+    assert problem.hint.startswith("looked for elsewhere/items/*.csv")
