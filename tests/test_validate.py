@@ -213,6 +213,20 @@ def test_wrong_types_are_named() -> None:
     ]
 
 
+def test_results_and_actions_are_validated_like_their_files() -> None:
+    """A result's date as text, an unknown goal in an action: located like the rest."""
+    plan = plan_with(
+        results=[
+            contentcal.Result(date="2026-12-01", metric="followers", value=1, platform="instagram")
+        ],  # type: ignore[arg-type]
+        actions=[contentcal.Action(id="x", what="Pin it", due=dt.date(2027, 1, 5), goal="salse")],
+    )
+    assert problems(plan) == [
+        "<plan>:1: results[0].date: expected a date, got text '2026-12-01' (use a datetime.date)",
+        "<plan>: actions[0].goal: action 'x': unknown goal 'salse' (did you mean 'sales'?)",
+    ]
+
+
 def test_duplicate_platform_ids_are_reported() -> None:
     """Keyed tables make ids unique in a file; in code they must be checked."""
     platform = Platform(id="instagram", network=Network.INSTAGRAM, timezone="Asia/Jakarta")

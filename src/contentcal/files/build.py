@@ -217,8 +217,8 @@ class PlanBuilder:
                     )
                 continue
             # A value passed through unchanged (times, slots) is checked where it is resolved.
-            if self.strict and values[key] is not raw and not _same_kind(raw, values[key]):
-                message, hint = _type_problem(raw, values[key])
+            if self.strict and values[key] is not raw and not same_kind(raw, values[key]):
+                message, hint = type_problem(raw, values[key])
                 self.problems.add(
                     message, file=file, line=line_of(key_path), path=key_path, hint=hint
                 )
@@ -592,8 +592,8 @@ class PlanBuilder:
                     report(key, exc.message, exc.hint, "plan-invalid")
                     ok = False
                     continue
-                if self.strict and not _same_kind(raw_value, values[key]):
-                    report(key, *_type_problem(raw_value, values[key]), "plan-invalid")
+                if self.strict and not same_kind(raw_value, values[key]):
+                    report(key, *type_problem(raw_value, values[key]), "plan-invalid")
                     ok = False
             if ok:
                 if "owner" not in values and platform is not None and platform.owner:
@@ -608,7 +608,7 @@ class PlanBuilder:
         return self.item(raw.table, raw.file, raw.path, raw.line, raw.line_of)
 
 
-def _same_kind(raw: object, converted: object) -> bool:
+def same_kind(raw: object, converted: object) -> bool:
     """Whether a value given in code already has the type its field converts to.
 
     Containers are checked element by element by their converters; a whole number stands
@@ -623,7 +623,7 @@ def _same_kind(raw: object, converted: object) -> bool:
     return type(raw) is type(converted)
 
 
-def _type_problem(raw: object, converted: object) -> tuple[str, str]:
+def type_problem(raw: object, converted: object) -> tuple[str, str]:
     """Message and hint for a value of the wrong type in a plan built in code."""
     if isinstance(raw, dt.datetime) and raw.tzinfo is None:
         return (

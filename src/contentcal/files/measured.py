@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from contentcal.errors import Problem, Severity
+from contentcal.files.build import same_kind, type_problem
 from contentcal.files.build import unknown_reference_hint as _unknown_reference_hint
 from contentcal.files.fields import ConversionError as _ConversionError
 from contentcal.files.fields import Field as _Field
@@ -126,6 +127,7 @@ class _Loader:
         self.fields = builder.convert_table
         self.read_text = Readers(builder.problems).read_text
         self.base_dir = builder.base_dir
+        self.strict = builder.strict
 
 
 @attrs.define
@@ -518,6 +520,10 @@ def _result(
                 f"goal {goal.id!r} is measured in {expected!r}, not {values['metric']!r}",
                 f"did you mean {expected!r}?",
             )
+    if loader.strict:  # a plan built in code: values must already be model values
+        for key, value in values.items():
+            if not same_kind(row[key], value):
+                report(key, *type_problem(row[key], value))
     if not ok:
         return None
     return Result(**values, source=Source(file=file, line=line))

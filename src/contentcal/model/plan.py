@@ -544,10 +544,10 @@ class Plan:
     source: str | None = attrs.field(default=None, eq=False)
     """The plan file, as the user named it; not part of equality."""
 
-    results: tuple[Result, ...] = ()
+    results: tuple[Result, ...] = attrs.field(default=(), converter=_to_tuple)
     """Measured values from the ``results = [...]`` files, in file order."""
 
-    actions: tuple[Action, ...] = ()
+    actions: tuple[Action, ...] = attrs.field(default=(), converter=_to_tuple)
     """Corrective actions from ``[[actions]]``, in file order."""
 
     review: ReviewSettings | None = None
