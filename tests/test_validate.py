@@ -379,3 +379,26 @@ def test_junk_plans_give_problems_not_crashes(plan: Plan) -> None:
         assert list(error.problems) == problems
     else:
         assert problems == []
+
+
+def test_every_model_field_has_a_field_spec() -> None:
+    """validate() and dump() pass model fields by name through the loader's field specs.
+
+    A field added to a model class needs a spec of the same name in files/fields.py (the
+    one table of fields), or plans using it cannot be validated or written back.
+    """
+    from contentcal.files import fields
+
+    tables = [
+        (Brand, fields.BRAND_FIELDS),
+        (Goal, fields.GOAL_FIELDS),
+        (Pillar, fields.PILLAR_FIELDS),
+        (Platform, fields.PLATFORM_FIELDS),
+        (ContentItem, fields.ITEM_SPEC),
+        (ScheduleSettings, fields.SCHEDULE_FIELDS),
+        (FeedSettings, fields.FEED_FIELDS),
+        (Thresholds, fields.CHECK_FIELDS),
+    ]
+    for cls, spec in tables:
+        names = {field.name for field in attrs.fields(cls) if field.init} - {"id", "source"}
+        assert names <= set(spec), (cls.__name__, sorted(names - set(spec)))
