@@ -222,7 +222,7 @@ def test_results_and_actions_are_validated_like_their_files() -> None:
         actions=[contentcal.Action(id="x", what="Pin it", due=dt.date(2027, 1, 5), goal="salse")],
     )
     assert problems(plan) == [
-        "<plan>:1: results[0].date: expected a date, got text '2026-12-01' (use a datetime.date)",
+        "<plan>: results[0].date: expected a date, got text '2026-12-01' (use a datetime.date)",
         "<plan>: actions[0].goal: action 'x': unknown goal 'salse' (did you mean 'sales'?)",
     ]
 

@@ -188,7 +188,7 @@ def load_measured(
                 code="unknown-key",
             )
         if not unknown:
-            result = _result(context, table, plan_path, line or 1, path, inline=True)
+            result = _result(context, table, plan_path, line, path, inline=True)
             if result is not None:
                 results.append(result)
     for file in files:
@@ -431,7 +431,7 @@ def _result(
     context: _Context,
     row: dict[str, Any],
     file: str,
-    line: int,
+    line: int | None,
     label: str,
     *,
     inline: bool = False,
