@@ -64,6 +64,8 @@ if TYPE_CHECKING:
         ScheduleSettings,
         Source,
         Status,
+        Story,
+        StoryStep,
     )
     from contentcal.model.results import Action, Result, ReviewSettings
     from contentcal.model.settings import CheckSettings, Thresholds
@@ -105,6 +107,8 @@ __all__ = [
     "Severity",
     "Source",
     "Status",
+    "Story",
+    "StoryStep",
     "Thresholds",
     "WeekView",
     "__version__",
@@ -168,6 +172,8 @@ _HOMES = {
             "ScheduleSettings",
             "Source",
             "Status",
+            "Story",
+            "StoryStep",
         ),
         "model",
     ),

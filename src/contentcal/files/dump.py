@@ -24,7 +24,7 @@ import tomlkit.items
 
 from contentcal.files.fields import ITEM_FIELDS
 from contentcal.files.validate import require_valid
-from contentcal.model import Blackout, ContentItem, Plan, Platform
+from contentcal.model import Blackout, ContentItem, Plan, Platform, Story
 from contentcal.model.plan import default_pillars
 from contentcal.model.settings import CheckSettings
 from contentcal.model.zones import localize
@@ -139,6 +139,17 @@ def _platform_table(plan: Plan, platform: Platform) -> dict[str, Any]:
     return table
 
 
+def _story_table(story: Story) -> dict[str, Any]:
+    table = _table(story, leave=("id", "steps"), keep=("title",))
+    steps = tomlkit.array()
+    for step in story.steps:
+        inline = tomlkit.inline_table()
+        inline.update(_table(step, keep=("platform",)))
+        steps.append(inline)
+    table["steps"] = steps
+    return table
+
+
 def _check_table(settings: CheckSettings) -> dict[str, Any]:
     table: dict[str, Any] = {}
     if settings.select:
@@ -202,6 +213,8 @@ def dump(plan: Plan, *, items_file: str | None = None) -> str:
         document["platforms"] = _keyed(
             (platform.id, _platform_table(plan, platform)) for platform in plan.platforms
         )
+    if plan.stories:
+        document["stories"] = _keyed((story.id, _story_table(story)) for story in plan.stories)
     for name, table in (
         ("schedule", _table(plan.schedule_settings)),
         ("feeds", _table(plan.feed_settings)),

@@ -30,6 +30,8 @@ from contentcal.model import (
     Plan,
     Platform,
     ScheduleSettings,
+    Story,
+    StoryStep,
 )
 from contentcal.model.results import Action, Result, ReviewSettings
 from contentcal.model.settings import CheckSettings, Thresholds
@@ -84,6 +86,7 @@ def _values(
 ) -> dict[str, Any]:
     """The set fields of an attrs value as a raw table (``None`` means not set).
 
+    A value equal to its default is left out, as a plan file would leave the key out.
     ``None`` is only "not set" for a field typed ``... | None``; anywhere else (a required
     field, a list, a number with a default) it is reported as a problem.
     """
@@ -92,6 +95,11 @@ def _values(
         if not field.init or field.name in leave:
             continue
         current = getattr(value, field.name)
+        default = field.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
+            default = default.factory()
+        if current is not None and _is_default(current, default):
+            continue  # like a key left out of a plan file
         if current is not None:
             table[field.name] = current
         elif not _optional(field):
@@ -104,6 +112,14 @@ def _values(
                 code="missing-field" if required else "plan-invalid",
             )
     return table
+
+
+def _is_default(value: object, default: object) -> bool:
+    """Whether `value` is its field's default (of the same type: ``False`` is not ``0``)."""
+    try:
+        return type(value) is type(default) and bool(value == default)
+    except Exception:  # junk whose == raises (or is no bool) is not a default
+        return False
 
 
 def _optional(field: attrs.Attribute[Any]) -> bool:
@@ -154,6 +170,7 @@ def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
             data[table] = _values(setting, problems, file, table)
         else:
             _wrong_type(problems, file, table, setting, setting_type.__name__)
+    _stories(plan, problems, file, data)
     _measured(plan, problems, file, data)
     check = plan.check_settings
     if not isinstance(check, CheckSettings):
@@ -170,6 +187,36 @@ def _tables(plan: Plan, problems: Problems, file: str) -> dict[str, Any]:
             **_values(check.thresholds, problems, file, "check"),
         }
     return data
+
+
+def _stories(plan: Plan, problems: Problems, file: str, data: dict[str, Any]) -> None:
+    """``[stories.<id>]`` tables, each step as the inline table a plan file holds."""
+    tables: dict[str, Any] = {}
+    for index, story in enumerate(_sequence(problems, file, "stories", plan.stories)):
+        if not isinstance(story, Story):
+            _wrong_type(problems, file, f"stories[{index}]", story, "Story")
+            continue
+        if not isinstance(story.id, str) or story.id in tables:
+            problems.add(
+                f"duplicate story id {story.id!r}",
+                file=file,
+                path=f"stories[{index}].id",
+                hint="ids must be unique; rename one of the stories",
+                code="duplicate-id",
+            )
+            continue
+        path = f"stories.{story.id}"
+        table = _values(story, problems, file, path, leave=("id", "steps"))
+        steps = []
+        for number, step in enumerate(_sequence(problems, file, f"{path}.steps", story.steps)):
+            if isinstance(step, StoryStep):
+                steps.append(_values(step, problems, file, f"{path}.steps[{number}]"))
+            else:
+                _wrong_type(problems, file, f"{path}.steps[{number}]", step, "StoryStep")
+        table["steps"] = steps
+        tables[story.id] = table
+    if tables:
+        data["stories"] = tables
 
 
 def _measured(plan: Plan, problems: Problems, file: str, data: dict[str, Any]) -> None:

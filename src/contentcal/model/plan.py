@@ -416,6 +416,59 @@ class ContentItem:
     source: Source | None = attrs.field(default=None, eq=False)
     """Where the item was defined; not part of equality."""
 
+    evergreen: bool = False
+    """Posted again and again: each repeat fills a free slot `repeat_after` the one before."""
+
+    repeat_after: dt.timedelta | None = None
+    """Least time between two occurrences of an evergreen item on its platform."""
+
+    times: int | None = None
+    """How often an evergreen item goes out in all, the first time included; ``None``: no limit."""
+
+    until: dt.date | None = None
+    """Last day (the platform's local date) an evergreen occurrence may fall on."""
+
+    repeat_at: tuple[dt.datetime, ...] = ()
+    """Pinned times of the repeats (occurrences 2, 3, ...), aware, in order."""
+
+
+@attrs.frozen
+class StoryStep:
+    """One step of a story's spiral: the platform it moves to, and how long after."""
+
+    platform: str
+    """Id of the platform of this step."""
+
+    after: dt.timedelta = dt.timedelta(0)
+    """Least time after the previous step's post (zero for the first step)."""
+
+
+@attrs.frozen
+class Story:
+    """One idea told on several platforms in order: a Social Viral Spiral."""
+
+    id: str
+    """Key of the story in the plan (``[stories.<id>]``)."""
+
+    title: str
+    """What the story is about, shown in schedules and feeds (e.g. ``Year-end sale``)."""
+
+    goal: str | None = None
+    """Goal its items serve when they set none."""
+
+    pillar: str | None = None
+    """Pillar its items belong to when they set none."""
+
+    steps: tuple[StoryStep, ...] = ()
+    """Where the story enters first, then where it moves, in order."""
+
+    def step_of(self, platform_id: str) -> int | None:
+        """The 0-based index of the step on `platform_id`, or ``None`` when it has none."""
+        for index, step in enumerate(self.steps):
+            if step.platform == platform_id:
+                return index
+        return None
+
 
 class HolidayMode(enum.StrEnum):
     """What public holidays do to the schedule."""
@@ -490,18 +543,30 @@ def _index(values: tuple[Any, ...]) -> Mapping[str, Any]:
     )
 
 
-def _with_owners(items: Any, platforms: Mapping[str, Any]) -> Any:
-    """`items`, each without an owner given its platform's owner (the model's default)."""
+def _with_defaults(items: Any, platforms: Mapping[str, Any], stories: Mapping[str, Any]) -> Any:
+    """`items` with the model's defaults filled in where an item leaves them out.
+
+    An item without an owner gets its platform's owner; a version of a story without a goal
+    or pillar gets the story's. Items that need nothing are kept as they are (not copied).
+    """
     if not isinstance(items, tuple):
         return items
     filled = []
     changed = False
     for item in items:
-        if isinstance(item, ContentItem) and item.owner is None:
-            platform = platforms.get(item.platform) if isinstance(item.platform, str) else None
-            owner = getattr(platform, "owner", None)
-            if isinstance(owner, str):
-                item = attrs.evolve(item, owner=owner)
+        if isinstance(item, ContentItem):
+            defaults: dict[str, Any] = {}
+            if item.owner is None and isinstance(item.platform, str):
+                owner = getattr(platforms.get(item.platform), "owner", None)
+                if isinstance(owner, str):
+                    defaults["owner"] = owner
+            story = stories.get(item.story) if isinstance(item.story, str) else None
+            for key in ("goal", "pillar"):
+                value = getattr(story, key, None)
+                if getattr(item, key) is None and isinstance(value, str):
+                    defaults[key] = value
+            if defaults:
+                item = attrs.evolve(item, **defaults)
                 changed = True
         filled.append(item)
     return tuple(filled) if changed else items
@@ -528,6 +593,9 @@ class Plan:
 
     An item without an owner gets its platform's owner when the plan is made.
     """
+
+    stories: tuple[Story, ...] = attrs.field(default=(), converter=_to_tuple)
+    """Stories (spirals), in file order."""
 
     schedule_settings: ScheduleSettings = attrs.field(factory=ScheduleSettings)
     """Placement settings from the ``[schedule]`` table."""
@@ -560,13 +628,16 @@ class Plan:
     _pillars: Mapping[str, Pillar] = attrs.field(init=False, eq=False, repr=False)
     _platforms: Mapping[str, Platform] = attrs.field(init=False, eq=False, repr=False)
     _items: Mapping[str, ContentItem] = attrs.field(init=False, eq=False, repr=False)
+    _stories: Mapping[str, Story] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Lookups are derived once; the plan is immutable so they never go stale.
         object.__setattr__(self, "_goals", _index(self.goals))
         object.__setattr__(self, "_pillars", _index(self.pillars))
         object.__setattr__(self, "_platforms", _index(self.platforms))
-        object.__setattr__(self, "items", _with_owners(self.items, self._platforms))
+        object.__setattr__(self, "_stories", _index(self.stories))
+        items = _with_defaults(self.items, self._platforms, self._stories)
+        object.__setattr__(self, "items", items)
         object.__setattr__(self, "_items", _index(self.items))
 
     def goal(self, goal_id: str) -> Goal:
@@ -584,6 +655,10 @@ class Plan:
     def item(self, item_id: str) -> ContentItem:
         """Return the item with this id; raise ``KeyError`` when there is none."""
         return self._items[item_id]
+
+    def story(self, story_id: str) -> Story:
+        """Return the story with this id; raise ``KeyError`` when there is none."""
+        return self._stories[story_id]
 
     def items_on(self, platform_id: str) -> tuple[ContentItem, ...]:
         """Items of one platform, in plan order."""
