@@ -6,6 +6,7 @@ import datetime as dt
 import string
 import zoneinfo
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -34,6 +35,8 @@ from contentcal import (
     ScheduleSettings,
     Severity,
     Status,
+    Story,
+    StoryStep,
     Thresholds,
 )
 from contentcal.files.dump import dump_items_csv, format_duration
@@ -206,25 +209,44 @@ def items_of(
     platforms: tuple[Platform, ...],
     pillar_ids: list[str],
     goal_ids: list[str],
+    story_ids: list[str],
 ) -> ContentItem:
     platform = draw(st.sampled_from(platforms))
-    return ContentItem(
-        id=item_id,
-        platform=platform.id,
-        title=draw(WORDS),
-        pillar=draw(st.none() | st.sampled_from(pillar_ids)) if pillar_ids else None,
-        goal=draw(st.none() | st.sampled_from(goal_ids)) if goal_ids else None,
-        copy=draw(COPY),
-        media=draw(st.none() | st.sampled_from(Media)),
-        at=draw(st.none() | moments(platform.timezone) | DAYS),
-        duration=draw(st.none() | DURATIONS),
-        status=draw(st.sampled_from(Status)),
-        owner=draw(st.none() | WORDS),
-        tags=tuple(draw(st.lists(TAGS, max_size=3))),
-        updated=draw(st.none() | moments(platform.timezone)),
-        priority=draw(st.integers(-5, 5)),
-        ignore=tuple(draw(st.lists(st.sampled_from(RULE_NAMES), max_size=2, unique=True))),
-    )
+    evergreen: dict[str, Any] = {}
+    if draw(st.booleans()):
+        first = draw(moments(platform.timezone))
+        gaps = draw(st.lists(st.integers(1, 90), max_size=2))
+        repeats = []
+        for days in gaps:
+            repeats.append((repeats[-1] if repeats else first) + dt.timedelta(days=days))
+        evergreen = {
+            "evergreen": True,
+            "at": draw(st.none() | st.just(first)),
+            "repeat_after": dt.timedelta(days=draw(st.integers(1, 60))),
+            "times": draw(st.none() | st.integers(1, 9)),
+            "until": draw(st.none() | DAYS),
+            "repeat_at": tuple(repeats),
+        }
+    values = {
+        "id": item_id,
+        "platform": platform.id,
+        "title": draw(WORDS),
+        "pillar": draw(st.none() | st.sampled_from(pillar_ids)) if pillar_ids else None,
+        "goal": draw(st.none() | st.sampled_from(goal_ids)) if goal_ids else None,
+        "copy": draw(COPY),
+        "media": draw(st.none() | st.sampled_from(Media)),
+        "at": draw(st.none() | moments(platform.timezone) | DAYS),
+        "duration": draw(st.none() | DURATIONS),
+        "status": draw(st.sampled_from(Status)),
+        "owner": draw(st.none() | WORDS),
+        "tags": tuple(draw(st.lists(TAGS, max_size=3))),
+        "updated": draw(st.none() | moments(platform.timezone)),
+        "priority": draw(st.integers(-5, 5)),
+        "ignore": tuple(draw(st.lists(st.sampled_from(RULE_NAMES), max_size=2, unique=True))),
+        "story": draw(st.none() | st.sampled_from(story_ids)) if story_ids else None,
+    }
+    values.update(evergreen)
+    return ContentItem(**values)
 
 
 @st.composite
@@ -279,8 +301,32 @@ def plans(draw: st.DrawFn) -> Plan:
         for network in platform_ids
     )
     pillar_ids = [pillar.id for pillar in (pillars if pillars is not None else default_pillars())]
+    stories = tuple(
+        Story(
+            id=story_id,
+            title=draw(WORDS),
+            goal=draw(st.none() | st.sampled_from([goal.id for goal in goals])) if goals else None,
+            pillar=draw(st.none() | st.sampled_from(pillar_ids)) if pillar_ids else None,
+            steps=tuple(
+                StoryStep(
+                    platform=platform.id,
+                    after=dt.timedelta(0) if number == 0 else draw(DURATIONS),
+                )
+                for number, platform in enumerate(platforms)
+            ),
+        )
+        for story_id in draw(st.lists(IDS, max_size=2, unique=True))
+    )
     items = tuple(
-        draw(items_of(f"item-{number}", platforms, pillar_ids, [goal.id for goal in goals]))
+        draw(
+            items_of(
+                f"item-{number}",
+                platforms,
+                pillar_ids,
+                [goal.id for goal in goals],
+                [story.id for story in stories],
+            )
+        )
         for number in range(draw(st.integers(0, 4)))
     )
     extra = {} if pillars is None else {"pillars": pillars}
@@ -312,6 +358,7 @@ def plans(draw: st.DrawFn) -> Plan:
         )
     )
     return Plan(
+        stories=stories,
         results=results,
         actions=actions,
         review=review,

@@ -402,3 +402,27 @@ def test_every_model_field_has_a_field_spec() -> None:
     for cls, spec in tables:
         names = {field.name for field in attrs.fields(cls) if field.init} - {"id", "source"}
         assert names <= set(spec), (cls.__name__, sorted(names - set(spec)))
+
+
+def test_a_story_version_takes_the_storys_goal_in_code_too(write_files: WriteFiles) -> None:
+    """A story's goal and pillar are its versions' default in the model, as when loading."""
+    text = MINIMAL_PLAN + (
+        '\n[stories.launch]\ntitle = "Launch"\ngoal = "sales"\npillar = "education"\n'
+        'steps = [{ platform = "instagram" }]\n'
+        '\n[[items]]\nid = "a"\nplatform = "instagram"\ntitle = "Roast day"\nstory = "launch"\n'
+    )
+    loaded = contentcal.load(write_files({"plan.toml": text}))
+    story = contentcal.Story(
+        id="launch",
+        title="Launch",
+        goal="sales",
+        pillar="education",
+        steps=[contentcal.StoryStep(platform="instagram")],
+    )
+    built = plan_with(
+        ContentItem(id="a", platform="instagram", title="Roast day", story="launch"),
+        stories=[story],
+    )
+    assert built.item("a").goal == "sales"
+    assert built == loaded
+    assert contentcal.validate(built) == []

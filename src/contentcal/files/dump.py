@@ -129,6 +129,8 @@ def _item_table(plan: Plan, item: ContentItem) -> dict[str, Any]:
     for key in ("at", "updated"):
         if key in table:
             table[key] = _wall_time(table[key], platform.timezone)
+    if "repeat_at" in table:
+        table["repeat_at"] = [_wall_time(value, platform.timezone) for value in table["repeat_at"]]
     return table
 
 
@@ -251,7 +253,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(value)
+        return ", ".join(_cell(entry) for entry in value)
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return str(value)

@@ -459,7 +459,7 @@ class Story:
     pillar: str | None = None
     """Pillar its items belong to when they set none."""
 
-    steps: tuple[StoryStep, ...] = ()
+    steps: tuple[StoryStep, ...] = attrs.field(default=(), converter=_to_tuple)
     """Where the story enters first, then where it moves, in order."""
 
     def step_of(self, platform_id: str) -> int | None:
