@@ -327,7 +327,7 @@ def to_json(view: WeekView) -> dict[str, Any]:
                 "title": entry.item.title,
                 "pillar": entry.item.pillar,
                 "goal": entry.item.goal,
-                "status": str(entry.item.status),
+                "status": str(entry.status),
                 "owner": entry.item.owner,
                 "story": entry.item.story,
                 "occurrence": entry.occurrence,
@@ -452,7 +452,11 @@ def _wrap(text: str, width: int = TABLE_WIDTH, indent: str = "  ") -> list[str]:
 
 
 def _fit(text: str, width: int) -> str:
-    """Cut `text` to `width` terminal columns (with …) and pad it to exactly `width`."""
+    """Cut `text` to `width` terminal columns (with …) and pad it to exactly `width`.
+
+    The cut falls at a word boundary ("Diskon Akhir Tahun…", not "Diskon Akhir Tahun untu…")
+    unless that would keep less than half the column, as with one very long word.
+    """
     text = " ".join(text.split())
     if _width(text) > width:
         cut = ""
@@ -460,6 +464,10 @@ def _fit(text: str, width: int) -> str:
             if _width(cut + char) > width - 1:
                 break
             cut += char
+        if not text[len(cut)].isspace():
+            head = cut.rpartition(" ")[0].rstrip()
+            if head and _width(head) * 2 >= width:
+                cut = head
         text = cut.rstrip() + "…"
     return text + " " * (width - _width(text))
 
@@ -491,7 +499,7 @@ def _table(view: WeekView) -> str:
                 item.title,
                 item.pillar or "-",
                 item.goal or "-",
-                str(item.status),
+                str(entry.status),
                 item.owner or "-",
             )
             row = "  " + " ".join(
@@ -573,7 +581,7 @@ def _markdown(view: WeekView) -> str:
                 item.title + (f" ({label})" if label else ""),
                 item.pillar or "",
                 item.goal or "",
-                str(item.status),
+                str(entry.status),
                 item.owner or "",
             )
             lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
@@ -625,7 +633,7 @@ def _csv_rows(entries: Iterable[Entry], zone: str) -> Iterable[list[str]]:
             item.title,
             item.pillar or "",
             item.goal or "",
-            str(item.status),
+            str(entry.status),
             item.owner or "",
             item.story or "",
             _iso(entry.start, zone),
