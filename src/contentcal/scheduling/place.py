@@ -262,9 +262,14 @@ def schedule(
     dates (midnight in the brand's zone) or date-times; they default to `now`'s day and
     eight weeks after it.
 
-    Raises :class:`~contentcal.errors.OptionalDependencyError` when the plan asks for
-    public holidays and the ``holidays`` extra is not installed.
+    Raises :class:`~contentcal.errors.PlanError` with every problem of an invalid plan (see
+    :func:`contentcal.validate`), and :class:`~contentcal.errors.OptionalDependencyError`
+    when the plan asks for public holidays and the ``holidays`` extra is not installed.
     """
+    # The validation pass lives with the loader's field specs; a loaded plan skips it.
+    from contentcal.files.validate import require_valid  # noqa: PLC0415
+
+    require_valid(plan)
     brand_zone = get_zone(plan.brand.timezone)
     now = aware(now, brand_zone)
     window_start = (
