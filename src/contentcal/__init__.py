@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from contentcal.checking.engine import Finding, check
     from contentcal.errors import (
         ContentcalError,
+        FileChangedError,
         OptionalDependencyError,
         OutputError,
         PlanError,
@@ -50,6 +51,7 @@ __all__ = [
     "Brand",
     "ContentItem",
     "ContentcalError",
+    "FileChangedError",
     "Finding",
     "Goal",
     "Horizon",
@@ -77,6 +79,7 @@ __all__ = [
 
 _HOMES = {
     "ContentcalError": "errors",
+    "FileChangedError": "errors",
     "OptionalDependencyError": "errors",
     "OutputError": "errors",
     "PlanError": "errors",

@@ -8,14 +8,18 @@ path and a hint, and raises one :class:`~contentcal.errors.PlanError`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import difflib
 import glob
 import io
 import json
+import math
 import os
 import re
+import reprlib
+import stat
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -24,6 +28,7 @@ from typing import Any, TypeVar
 import attrs
 
 from contentcal.errors import PlanError, PlanFileNotFoundError, Problem
+from contentcal.files.atomic import finish_interrupted, journal_for
 from contentcal.model import (
     DEFAULT_PILLARS,
     Account,
@@ -34,6 +39,7 @@ from contentcal.model import (
     Goal,
     HolidayMode,
     Horizon,
+    Limits,
     Media,
     Network,
     Pillar,
@@ -43,6 +49,7 @@ from contentcal.model import (
     Source,
     Status,
 )
+from contentcal.model.bounds import EARLIEST, LATEST, LONGEST
 from contentcal.model.zones import get_zone, localize, suggest_zone
 
 __all__ = ["ITEM_FIELDS", "load", "parse_duration"]
@@ -60,6 +67,37 @@ class _ConversionError(ValueError):
         self.hint = hint
 
 
+# --- quoting foreign content ----------------------------------------------------------------
+
+
+class _ShortRepr(reprlib.Repr):
+    """``repr`` that never quotes more than a short excerpt of what it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = self.maxother = self.maxlong = 40
+        self.maxlevel, self.maxlist, self.maxdict = 2, 4, 4
+
+    def repr_int(self, x: int, level: int) -> str:
+        # repr() of an int over 4,300 digits raises ValueError.
+        return repr(x) if x.bit_length() <= 128 else "a very large number"
+
+    def repr_str(self, x: str, level: int) -> str:
+        return repr(x[:40] + "…") if len(x) > 40 else repr(x)
+
+
+_SHORT_REPR = _ShortRepr()
+
+
+def _quote(raw: object) -> str:
+    """How a message quotes a value from the user's files: at most a short excerpt,
+    control characters and lone surrogates escaped."""
+    return _SHORT_REPR.repr(raw)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 # --- value converters -------------------------------------------------------------------------
 #
 # Each converter takes the raw value as TOML, JSON or CSV gives it (CSV always gives str) and
@@ -68,7 +106,17 @@ class _ConversionError(ValueError):
 
 def _text(raw: object) -> str:
     if isinstance(raw, str):
+        if _SURROGATE.search(raw):
+            raise _ConversionError(
+                f"{_quote(raw)} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), "
+                "which is not text",
+                "fix the \\u escapes in this value (emoji need both halves of the pair)",
+            )
         return raw
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise _ConversionError(f"expected text, got {raw!r}", 'put the value in quotes, e.g. "..."')
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 128:
+        raise _ConversionError("expected text, got a very large number", "put it in quotes")
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise _ConversionError(
             f"expected text, got {_kind(raw)}", 'put the value in quotes, e.g. "..."'
@@ -87,23 +135,38 @@ def _integer(raw: object) -> int:
     if isinstance(raw, bool):
         raise _ConversionError(f"expected a whole number, got {_kind(raw)}")
     if isinstance(raw, int):
+        if abs(raw) > _LARGEST_INTEGER:
+            raise _ConversionError(
+                f"{_quote(raw)} is too large", f"use a whole number up to {_LARGEST_INTEGER:,}"
+            )
         return raw
     if isinstance(raw, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", raw):
         return int(raw)
-    raise _ConversionError(f"expected a whole number, got {raw!r}", "e.g. 2")
+    raise _ConversionError(f"expected a whole number, got {_quote(raw)}", "e.g. 2")
+
+
+_LARGEST_INTEGER = 999_999_999
 
 
 def _number(raw: object) -> float:
     if isinstance(raw, bool):
         raise _ConversionError(f"expected a number, got {_kind(raw)}")
+    value: float | None = None
     if isinstance(raw, int | float):
-        return float(raw)
-    if isinstance(raw, str):
         try:
-            return float(raw.replace("_", "").strip())
-        except ValueError:
-            pass
-    raise _ConversionError(f"expected a number, got {raw!r}", "e.g. 2000")
+            value = float(raw)
+        except OverflowError:  # an int too large for a float
+            value = math.inf
+    elif isinstance(raw, str) and len(raw) <= 100:
+        with contextlib.suppress(ValueError):
+            value = float(raw.replace("_", "").strip())
+    if value is not None:
+        if math.isfinite(value):
+            return value
+        raise _ConversionError(
+            f"expected a finite number, got {_quote(raw)}", "use an ordinary number, e.g. 2000"
+        )
+    raise _ConversionError(f"expected a number, got {_quote(raw)}", "e.g. 2000")
 
 
 def _share(raw: object) -> float:
@@ -130,15 +193,26 @@ def _date(raw: object) -> dt.date:
     if isinstance(raw, dt.datetime):
         raise _ConversionError("expected a date without a time", "e.g. 2027-03-31")
     if isinstance(raw, dt.date):
-        return raw
+        return _in_range(raw)
     if isinstance(raw, str):
         try:
-            return dt.date.fromisoformat(raw.strip())
+            day = dt.date.fromisoformat(raw.strip())
         except ValueError:
             pass
+        else:
+            return _in_range(day)
     raise _ConversionError(
-        f"expected a date, got {raw!r}", "write dates as YYYY-MM-DD, e.g. 2027-03-31"
+        f"expected a date, got {_quote(raw)}", "write dates as YYYY-MM-DD, e.g. 2027-03-31"
     )
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise _ConversionError(
+            f"the date {day.isoformat()} is out of range",
+            f"contentcal works with dates from {EARLIEST.isoformat()} to {LATEST.isoformat()}",
+        )
+    return day
 
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|min|s)", re.IGNORECASE)
@@ -158,43 +232,50 @@ def parse_duration(text: str) -> dt.timedelta:
     datetime.timedelta(seconds=7200)
     """
     value = text.strip()
+    if len(value) > 100:
+        raise ValueError(f"unknown duration {_quote(text)}")
     iso = _ISO_DURATION.fullmatch(value)
+    seconds: float
     if iso and value.upper() not in ("P", "PT") and not value.upper().endswith("T"):
-        parts = {key: int(number) for key, number in iso.groupdict().items() if number}
-        return dt.timedelta(
-            weeks=parts.get("w", 0),
-            days=parts.get("d", 0),
-            hours=parts.get("h", 0),
-            minutes=parts.get("m", 0),
-            seconds=parts.get("s", 0),
-        )
-    compact = value.replace(" ", "")
-    if compact and _DURATION_PART.sub("", compact) == "":
+        units = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+        seconds = sum(int(number) * units[key] for key, number in iso.groupdict().items() if number)
+    else:
+        compact = value.replace(" ", "")
+        if not compact or _DURATION_PART.sub("", compact) != "":
+            raise ValueError(f"unknown duration {_quote(text)}")
         seconds = sum(
             float(number) * _UNIT_SECONDS[unit.lower()]
             for number, unit in _DURATION_PART.findall(compact)
         )
-        return dt.timedelta(seconds=seconds)
-    raise ValueError(f"unknown duration {text!r}")
+    # Compared before timedelta() sees it: a huge count would overflow there.
+    if not seconds <= LONGEST.total_seconds():
+        raise ValueError(f"duration {_quote(text)} is longer than {LONGEST.days // 365} years")
+    return dt.timedelta(seconds=seconds)
 
 
 def _duration(raw: object) -> dt.timedelta:
     if isinstance(raw, str):
         try:
             return parse_duration(raw)
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if "longer than" in str(exc):
+                raise _ConversionError(str(exc), "use a shorter duration") from None
     raise _ConversionError(
-        f"expected a duration, got {raw!r}", 'write e.g. "90m", "2h", "1d", "1h30m" or "PT2H"'
+        f"expected a duration, got {_quote(raw)}", 'write e.g. "90m", "2h", "1d", "1h30m" or "PT2H"'
     )
 
 
 def _zone_name(raw: object) -> str:
     name = _identifier(raw)
+    if len(name) > 64:  # IANA names are at most about 30 characters
+        raise _ConversionError(
+            f"unknown time zone {_quote(name)}",
+            "use an IANA name such as 'Asia/Jakarta' or 'Europe/Berlin'",
+        )
     try:
         get_zone(name)
     except ValueError:
-        raise _ConversionError(f"unknown time zone {name!r}", suggest_zone(name)) from None
+        raise _ConversionError(f"unknown time zone {_quote(name)}", suggest_zone(name)) from None
     return name
 
 
@@ -211,7 +292,7 @@ def _choice(
             return enum_type(value)
         except ValueError:
             raise _ConversionError(
-                f"unknown {noun} {value!r}", _did_you_mean(value, names)
+                f"unknown {noun} {_quote(value)}", _did_you_mean(value, names)
             ) from None
 
     return convert
@@ -230,7 +311,7 @@ def _blackouts(raw: object) -> tuple[Blackout, ...]:
             unknown = set(entry) - {"dates", "date", "reason"}
             if unknown:
                 raise _ConversionError(
-                    f"unknown key {sorted(unknown)[0]!r} in a blackout",
+                    f"unknown key {_quote(sorted(unknown)[0])} in a blackout",
                     'write { dates = "2026-12-24..2026-12-26", reason = "Christmas" }',
                 )
             dates = entry.get("dates", entry.get("date"))
@@ -243,7 +324,7 @@ def _blackouts(raw: object) -> tuple[Blackout, ...]:
             last = _date(last_text) if last_text.strip() else first
         else:
             raise _ConversionError(
-                f"expected a date or a range of dates, got {dates!r}",
+                f"expected a date or a range of dates, got {_quote(dates)}",
                 'write "2026-12-25" or "2026-12-24..2026-12-26"',
             )
         if last < first:
@@ -331,7 +412,9 @@ _SCHEDULE_FIELDS = {
 def _boolean(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
-    raise _ConversionError(f"expected true or false, got {raw!r}", "write true or false, unquoted")
+    raise _ConversionError(
+        f"expected true or false, got {_quote(raw)}", "write true or false, unquoted"
+    )
 
 
 def _alarm(raw: object) -> dt.timedelta | None:
@@ -344,7 +427,8 @@ def _url(raw: object) -> str:
     value = _identifier(raw)
     if not re.match(r"https?://[^/\s]+", value):
         raise _ConversionError(
-            f"expected an http(s) URL, got {value!r}", 'e.g. base_url = "https://example.com/cal/"'
+            f"expected an http(s) URL, got {_quote(value)}",
+            'e.g. base_url = "https://example.com/cal/"',
         )
     return value if value.endswith("/") else value + "/"
 
@@ -358,6 +442,32 @@ _FEED_FIELDS = {
     "refresh": _Field(_duration),
     "base_url": _Field(_url),
     "state_file": _Field(_identifier),
+}
+
+
+def _limit(most: int) -> Callable[[object], int]:
+    def convert(raw: object) -> int:
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= most:
+            raise _ConversionError(
+                f"expected a whole number from 1 to {most:,}, got {_quote(raw)}",
+                "see docs/security.md for the defaults",
+            )
+        return raw
+
+    return convert
+
+
+_LIMIT_FIELDS = {
+    "allow_outside": _Field(_boolean),
+    "file_bytes": _Field(_limit(2**40)),
+    "rows": _Field(_limit(10**9)),
+    "columns": _Field(_limit(10_000)),
+    # Parsers recurse once per level; past a few hundred Python's stack runs out.
+    "nesting": _Field(_limit(200)),
+    "patterns": _Field(_limit(10**6)),
+    "files": _Field(_limit(10**7)),
+    "slots_per_day": _Field(_limit(1440)),
+    "horizon_days": _Field(_limit(LONGEST.days)),
 }
 
 ITEM_FIELDS: tuple[str, ...] = (
@@ -416,6 +526,7 @@ _TOP_LEVEL = (
     "check",
     "feeds",
     "schedule",
+    "limits",
 )
 _SETTINGS_TABLES = ("check",)
 
@@ -484,9 +595,52 @@ class _RawItem:
     line_of: Callable[[str], int | None]
 
 
+_MOST_PROBLEMS = 1000
+"""Problems kept per load; a broken million-row file gives one screen, not a million lines."""
+
+
+def _depth(value: object, limit: int) -> bool:
+    """Whether `value` nests lists and tables more than `limit` deep (iteratively: a
+    recursive walk would itself overflow the stack on the inputs this guards against)."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        current, level = stack.pop()
+        children = (
+            current.values()
+            if isinstance(current, dict)
+            else current
+            if isinstance(current, list)
+            else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                if level + 1 > limit:
+                    return True
+                stack.append((child, level + 1))
+    return False
+
+
 class _Loader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.dropped = 0
+        self.caps = Limits()
+        self.root = "."
+        self.plan_path = ""
+
+    def error(self) -> PlanError:
+        """The PlanError for everything found (the first problems, and how many more)."""
+        problems = list(self.problems)
+        if self.dropped:
+            problems.append(
+                Problem(
+                    f"{self.dropped} more problems not shown",
+                    file=self.plan_path,
+                    hint="fix the ones above first",
+                    code="too-many-problems",
+                )
+            )
+        return PlanError(problems)
 
     def problem(
         self,
@@ -499,6 +653,9 @@ class _Loader:
         hint: str | None = None,
         code: str = "plan-invalid",
     ) -> None:
+        if len(self.problems) >= _MOST_PROBLEMS:
+            self.dropped += 1
+            return
         self.problems.append(
             Problem(
                 message=message,
@@ -537,7 +694,7 @@ class _Loader:
             field = spec.get(key)
             if field is None:
                 self.problem(
-                    f"unknown key {key!r} in {what}",
+                    f"unknown key {_quote(key)} in {what}",
                     file=file,
                     line=line_of(key_path),
                     path=key_path,
@@ -556,7 +713,7 @@ class _Loader:
         for key, field in spec.items():
             if field.required and key not in table:
                 self.problem(
-                    f"{what} has no {key!r}",
+                    f"{what} has no {_quote(key)}",
                     file=file,
                     line=line_of(path),
                     path=f"{path}.{key}",
@@ -568,18 +725,35 @@ class _Loader:
     # -- plan file --
 
     def load(self, plan_path: str) -> Plan:
+        self.plan_path = plan_path
+        # A pin killed between its renames is completed before anything reads the files.
+        finish_interrupted(journal_for(plan_path))
+        self.root = os.path.realpath(os.path.dirname(plan_path) or ".")
         text = self.read_text(plan_path, is_plan=True)
         if text is None:
-            raise PlanError(self.problems)
+            raise self.error()
         data = self.parse_toml(text, plan_path)
         if data is None:
-            raise PlanError(self.problems)
+            raise self.error()
         lines = _TomlLines(text)
+        if "limits" in data:
+            values = self.fields(
+                data["limits"],
+                _LIMIT_FIELDS,
+                file=plan_path,
+                path="limits",
+                line_of=lines.line,
+                what="[limits]",
+            )
+            self.caps = Limits(**values) if values else Limits()
+        if _depth(data, self.caps.nesting):
+            self.nesting_problem(plan_path)
+            raise self.error()
 
         for key in data:
             if key not in _TOP_LEVEL:
                 self.problem(
-                    f"unknown top-level key {key!r}",
+                    f"unknown top-level key {_quote(key)}",
                     file=plan_path,
                     line=lines.line(key),
                     path=key,
@@ -616,8 +790,10 @@ class _Loader:
             data, "feeds", _FEED_FIELDS, FeedSettings, plan_path, lines
         )
         items = self.resolve_items(raw_items, brand, goals, pillars, platforms)
+        self.check_horizon(schedule_settings, plan_path, lines)
+        self.check_state_file(feed_settings, plan_path, lines, raw_items)
         if self.problems or brand is None:
-            raise PlanError(self.problems)
+            raise self.error()
         return Plan(
             brand=brand,
             goals=tuple(goals.values()),
@@ -628,7 +804,55 @@ class _Loader:
             feed_settings=feed_settings,
             settings=settings,
             source=plan_path,
+            limits=self.caps,
         )
+
+    def nesting_problem(self, file: str, line: int | None = None) -> None:
+        self.problem(
+            f"tables and lists are nested more than {self.caps.nesting} deep",
+            file=file,
+            line=line,
+            hint="a plan never needs this; if yours does, raise nesting in [limits]",
+            code="limit-exceeded",
+        )
+
+    def check_horizon(self, settings: ScheduleSettings, file: str, lines: _TomlLines) -> None:
+        most = self.caps.horizon_days
+        if settings.horizon > dt.timedelta(days=most):
+            self.problem(
+                f"the horizon is longer than {most} days",
+                file=file,
+                line=lines.line("schedule.horizon"),
+                path="schedule.horizon",
+                hint="plan at most a few years ahead, or raise horizon_days in [limits]",
+                code="limit-exceeded",
+            )
+
+    def check_state_file(
+        self, settings: FeedSettings, file: str, lines: _TomlLines, raw_items: list[_RawItem]
+    ) -> None:
+        """The feed state must be a .json file of its own, inside the plan's folder."""
+        name = settings.state_file
+        full = os.path.normpath(os.path.join(os.path.dirname(file), name))
+        real = os.path.realpath(full)
+        inputs = {os.path.realpath(file)} | {os.path.realpath(raw.source.file) for raw in raw_items}
+        report = None
+        if not name.lower().endswith(".json"):
+            report = "the feed state file must end in .json"
+        elif real in inputs:
+            report = "the feed state file would overwrite a plan or item file"
+        elif not self.caps.allow_outside and not _inside(real, self.root):
+            report = "the feed state file is outside the plan's folder"
+        if report:
+            self.problem(
+                f"{report}: {_quote(name)}",
+                file=file,
+                line=lines.line("feeds.state_file"),
+                path="feeds.state_file",
+                hint='e.g. state_file = ".contentcal/feed-state.json"; '
+                "set allow_outside = true in [limits] to keep it elsewhere",
+                code="unsafe-path",
+            )
 
     def settings_table(
         self,
@@ -648,8 +872,31 @@ class _Loader:
         return settings_type(**values) if values else settings_type()
 
     def read_text(self, file: str, *, is_plan: bool = False, line: int | None = None) -> str | None:
+        most = Limits().file_bytes if is_plan else self.caps.file_bytes
         try:
-            data = Path(file).read_bytes()
+            data = _read_regular(file, most)
+        except _NotRegularError as exc:
+            if exc.kind == "a directory":
+                self.problem(
+                    "is a directory, not a file", file=file, hint="name the plan's .toml file"
+                )
+            else:
+                self.problem(
+                    f"is {exc.kind}, not a regular file",
+                    file=file,
+                    hint="contentcal only reads regular files; name a file",
+                    code="file-unreadable",
+                )
+            return None
+        except _TooLargeError:
+            self.problem(
+                f"is larger than {most:,} bytes",
+                file=file,
+                hint="split it into several files, or raise file_bytes in [limits]"
+                + (" (the plan file itself is always held to the default)" if is_plan else ""),
+                code="limit-exceeded",
+            )
+            return None
         except FileNotFoundError:
             if is_plan:
                 raise PlanFileNotFoundError(
@@ -688,7 +935,19 @@ class _Loader:
     def parse_toml(self, text: str, file: str) -> dict[str, Any] | None:
         try:
             return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+        except RecursionError:
+            self.nesting_problem(file)
+            return None
+        except ValueError as exc:
+            if not isinstance(exc, tomllib.TOMLDecodeError):
+                # int() refuses numbers over 4,300 digits with a plain ValueError.
+                self.problem(
+                    "invalid TOML: a number is too long",
+                    file=file,
+                    hint="numbers in a plan have at most a few digits",
+                    code="syntax-error",
+                )
+                return None
             message = str(exc)
             where = re.search(r"\(at line (\d+), column (\d+)\)", message)
             line = column = None
@@ -760,7 +1019,7 @@ class _Loader:
                 file=file,
                 path=f"goals.{key}",
                 line_of=lines.line,
-                what=f"goal {key!r}",
+                what=f"goal {_quote(key)}",
             )
             if values is not None and "statement" in values:
                 goals[key] = Goal(id=key, **values)
@@ -780,7 +1039,7 @@ class _Loader:
                 file=file,
                 path=f"pillars.{key}",
                 line_of=lines.line,
-                what=f"pillar {key!r}",
+                what=f"pillar {_quote(key)}",
             )
             if values is not None:
                 pillars[key] = Pillar(id=key, **values)
@@ -798,7 +1057,7 @@ class _Loader:
                 file=file,
                 path=path,
                 line_of=lines.line,
-                what=f"platform {key!r}",
+                what=f"platform {_quote(key)}",
             )
             if values is None:
                 continue
@@ -810,7 +1069,7 @@ class _Loader:
                 elif isinstance(table, dict) and "network" not in table:
                     ok = False
                     self.problem(
-                        f"platform {key!r} does not say which network it is on",
+                        f"platform {_quote(key)} does not say which network it is on",
                         file=file,
                         line=lines.line(path),
                         path=f"{path}.network",
@@ -822,6 +1081,7 @@ class _Loader:
                     ok = False
             if "slots" in values:
                 values["slots"] = self.slots(values["slots"], file, path, lines)
+                self.check_slots_per_day(values["slots"], file, path, lines)
             if "limits" in values:
                 values["limits"] = self.limits(values["limits"], file, path, lines)
             timezone = values.pop("timezone", None) or (brand.timezone if brand else "UTC")
@@ -869,6 +1129,24 @@ class _Loader:
             result.append(entry)
         return tuple(result)
 
+    def check_slots_per_day(
+        self, slots: Sequence[str], file: str, path: str, lines: _TomlLines
+    ) -> None:
+        from contentcal.scheduling.cadence import parse_slot  # noqa: PLC0415 - cached, parsed above
+
+        most = self.caps.slots_per_day
+        count = sum(_slots_per_day(parse_slot(text)) for text in slots)
+        if count > most:
+            self.problem(
+                f"the slots give up to {count:,} posting times a day; at most {most} are allowed",
+                file=file,
+                line=lines.line(f"{path}.slots"),
+                path=f"{path}.slots",
+                hint="a platform needs a few slots a day; raise slots_per_day in [limits] "
+                "if yours needs more",
+                code="limit-exceeded",
+            )
+
     def limits(self, raw: object, file: str, path: str, lines: _TomlLines) -> dict[str, int]:
         if not isinstance(raw, dict):
             self.problem(
@@ -885,7 +1163,7 @@ class _Loader:
         for key, value in raw.items():
             if key not in LIMIT_KINDS:
                 self.problem(
-                    f"unknown limit {key!r}",
+                    f"unknown limit {_quote(key)}",
                     file=file,
                     line=lines.line(f"{path}.limits"),
                     path=f"{path}.limits.{key}",
@@ -895,7 +1173,7 @@ class _Loader:
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 self.problem(
-                    f"limit {key!r} must be a positive whole number, got {value!r}",
+                    f"limit {_quote(key)} must be a positive whole number, got {_quote(value)}",
                     file=file,
                     line=lines.line(f"{path}.limits"),
                     path=f"{path}.limits.{key}",
@@ -917,55 +1195,110 @@ class _Loader:
                 hint='e.g. include = ["items/*.csv"]',
             )
             return []
+        caps = self.caps
+        if len(patterns) > caps.patterns:
+            self.problem(
+                f"include has {len(patterns):,} entries; at most {caps.patterns:,} are allowed",
+                file=plan_path,
+                line=lines.line("include"),
+                path="include",
+                hint="use patterns such as items/*.csv, or raise patterns in [limits]",
+                code="limit-exceeded",
+            )
+            return []
         base = os.path.dirname(plan_path)
         files: list[str] = []
+        seen: set[str] = set()  # a set: thousands of patterns must not cost quadratic time
         for index, pattern in enumerate(patterns):
             path = f"include[{index}]"
             if not isinstance(pattern, str) or not pattern.strip():
                 self.problem(
-                    f"an include must be a file name or pattern, got {pattern!r}",
+                    f"an include must be a file name or pattern, got {_quote(pattern)}",
+                    hint='e.g. include = ["items/*.csv"]',
                     file=plan_path,
                     line=lines.line("include"),
                     path=path,
-                    hint='e.g. include = ["items/*.csv"]',
                 )
                 continue
             full = os.path.normpath(os.path.join(base, pattern))
-            if glob.has_magic(pattern):
-                matches = sorted(
-                    match
-                    for match in glob.glob(full, recursive=True)
-                    if os.path.isfile(match) and _is_item_file(match)
+            if not caps.allow_outside and not _inside(
+                os.path.realpath(_fixed_part(full)), self.root
+            ):
+                self.problem(
+                    f"include {_quote(pattern)} is outside the plan's folder",
+                    hint="move the file into the plan's folder (or below it), or set "
+                    "allow_outside = true in [limits] if you trust the whole path",
+                    code="unsafe-path",
+                    file=plan_path,
+                    line=lines.line("include"),
+                    path=path,
                 )
+                continue
+            if glob.has_magic(pattern):
+                matches = []
+                for match in glob.iglob(full, recursive=True):
+                    if os.path.isfile(match) and _is_item_file(match):
+                        matches.append(match)
+                    if len(seen) + len(matches) > caps.files:
+                        break
                 if not matches:
                     self.problem(
-                        f"include pattern {pattern!r} matches no item file",
+                        f"include pattern {_quote(pattern)} matches no item file",
+                        hint=f"looked for {_quote(full)}; item files end in .csv, .jsonl or .toml",
+                        code="file-not-found",
                         file=plan_path,
                         line=lines.line("include"),
                         path=path,
-                        hint=f"looked for {full}; item files end in .csv, .jsonl or .toml",
-                        code="file-not-found",
                     )
-                files.extend(match for match in matches if match not in files)
-            elif not os.path.exists(full):
+                candidates = sorted(matches)
+            elif not os.path.lexists(full):
                 self.problem(
-                    f"included file {pattern!r} does not exist",
-                    file=plan_path,
-                    line=lines.line("include"),
-                    path=path,
+                    f"included file {_quote(pattern)} does not exist",
                     hint=f"looked for {full}; paths are relative to the plan file",
                     code="file-not-found",
-                )
-            elif not _is_item_file(full):
-                self.problem(
-                    f"cannot include {pattern!r}: unknown file type",
                     file=plan_path,
                     line=lines.line("include"),
                     path=path,
-                    hint="item files end in .csv, .jsonl (JSON lines) or .toml",
                 )
-            elif full not in files:
-                files.append(full)
+                continue
+            elif not _is_item_file(full):
+                self.problem(
+                    f"cannot include {_quote(pattern)}: unknown file type",
+                    hint="item files end in .csv, .jsonl (JSON lines) or .toml",
+                    file=plan_path,
+                    line=lines.line("include"),
+                    path=path,
+                )
+                continue
+            else:
+                candidates = [full]
+            for candidate in candidates:
+                if candidate in seen:
+                    continue
+                if not caps.allow_outside and not _inside(os.path.realpath(candidate), self.root):
+                    self.problem(
+                        f"{_quote(candidate)} leads outside the plan's folder "
+                        "(a symbolic link or a folder link)",
+                        hint="copy the file into the plan's folder, or set allow_outside = true "
+                        "in [limits] if you trust where it leads",
+                        code="unsafe-path",
+                        file=plan_path,
+                        line=lines.line("include"),
+                        path=path,
+                    )
+                    continue
+                seen.add(candidate)
+                files.append(candidate)
+                if len(files) > caps.files:
+                    self.problem(
+                        f"the includes match more than {caps.files:,} files",
+                        hint="include fewer, larger files, or raise files in [limits]",
+                        code="limit-exceeded",
+                        file=plan_path,
+                        line=lines.line("include"),
+                        path=path,
+                    )
+                    return files[: caps.files]
         return files
 
     def item_file(self, file: str) -> list[_RawItem]:
@@ -980,11 +1313,14 @@ class _Loader:
         data = self.parse_toml(text, file)
         if data is None:
             return []
+        if _depth(data, self.caps.nesting):
+            self.nesting_problem(file)
+            return []
         lines = _TomlLines(text)
         for key in data:
             if key != "items":
                 self.problem(
-                    f"an included TOML file may only hold [[items]], found {key!r}",
+                    f"an included TOML file may only hold [[items]], found {_quote(key)}",
                     file=file,
                     line=lines.line(key),
                     path=key,
@@ -1025,6 +1361,17 @@ class _Loader:
         except csv.Error as exc:
             self.problem(f"invalid CSV: {exc}", file=file, line=1, code="syntax-error")
             return
+        if len(header) > self.caps.columns:
+            self.problem(
+                f"the header has {len(header):,} columns; at most {self.caps.columns:,} "
+                "are allowed",
+                file=file,
+                line=1,
+                hint="an item file needs one column per item field; raise columns in [limits] "
+                "if you really need more",
+                code="limit-exceeded",
+            )
+            return
         columns: list[str | None] = []
         for position, name in enumerate(header, start=1):
             key = name.strip().lower().replace(" ", "_")
@@ -1033,7 +1380,7 @@ class _Loader:
                 continue
             if key not in _ITEM_FIELDS:
                 self.problem(
-                    f"unknown column {name.strip()!r}",
+                    f"unknown column {_quote(name.strip())}",
                     file=file,
                     line=1,
                     path=f"column {position}",
@@ -1062,6 +1409,9 @@ class _Loader:
             start, previous_end = previous_end + 1, reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
+            if index >= self.caps.rows:
+                self._too_many_rows(file, start)
+                return
             if len(row) > len(columns):
                 self.problem(
                     f"row has {len(row)} cells but the header has {len(columns)} columns",
@@ -1081,11 +1431,23 @@ class _Loader:
             if item is not None:
                 yield item
 
+    def _too_many_rows(self, file: str, line: int) -> None:
+        self.problem(
+            f"the file has more than {self.caps.rows:,} items",
+            file=file,
+            line=line,
+            hint="split it into several files, or raise rows in [limits]",
+            code="limit-exceeded",
+        )
+
     def jsonl_items(self, text: str, file: str) -> Iterator[_RawItem]:
         index = 0
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
+            if index >= self.caps.rows:
+                self._too_many_rows(file, number)
+                return
             try:
                 table = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -1097,6 +1459,21 @@ class _Loader:
                     hint="each line must be one JSON object",
                     code="syntax-error",
                 )
+                continue
+            except RecursionError:
+                self.nesting_problem(file, number)
+                continue
+            except ValueError:  # int() refuses numbers over 4,300 digits
+                self.problem(
+                    "invalid JSON: a number is too long",
+                    file=file,
+                    line=number,
+                    hint="numbers in an item have at most a few digits",
+                    code="syntax-error",
+                )
+                continue
+            if _depth(table, self.caps.nesting):
+                self.nesting_problem(file, number)
                 continue
             path = f"items[{index}]"
             index += 1
@@ -1114,7 +1491,7 @@ class _Loader:
     ) -> _RawItem | None:
         label = path
         if isinstance(table, dict) and isinstance(table.get("id"), str) and table["id"].strip():
-            label = f"item {table['id'].strip()!r}"
+            label = f"item {_quote(table['id'].strip())}"
         values = self.fields(table, _ITEM_FIELDS, file=file, path=path, line_of=line_of, what=label)
         if values is None or any(key not in values for key in ("id", "platform", "title")):
             return None
@@ -1146,7 +1523,7 @@ class _Loader:
 
             def report(key: str, message: str, hint: str | None, code: str) -> None:
                 self.problem(
-                    f"item {item_id!r}: {message}",  # noqa: B023 - used within this iteration
+                    f"item {_quote(item_id)}: {message}",  # noqa: B023 - used within this iteration
                     file=file,  # noqa: B023
                     line=raw.line_of(f"{path}.{key}"),  # noqa: B023
                     path=f"{path}.{key}",  # noqa: B023
@@ -1159,7 +1536,7 @@ class _Loader:
                 where = first.file + (f":{first.line}" if first.line else "")
                 report(
                     "id",
-                    f"duplicate id {item_id!r}",
+                    f"duplicate id {_quote(item_id)}",
                     f"already used at {where}; ids must be unique across all files",
                     "duplicate-id",
                 )
@@ -1170,7 +1547,7 @@ class _Loader:
             if platform is None:
                 report(
                     "platform",
-                    f"unknown platform {values['platform']!r}",
+                    f"unknown platform {_quote(values['platform'])}",
                     _unknown_reference_hint(values["platform"], platforms, "platforms"),
                     "unknown-reference",
                 )
@@ -1179,7 +1556,7 @@ class _Loader:
                 if key in values and values[key] not in known:
                     report(
                         key,
-                        f"unknown {key} {values[key]!r}",
+                        f"unknown {key} {_quote(values[key])}",
                         _unknown_reference_hint(values[key], known, table),
                         "unknown-reference",
                     )
@@ -1219,9 +1596,9 @@ def _moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | d
     """Convert an ``at``/``updated`` value; local times belong to `zone_name`."""
     hint = "write e.g. 2026-12-02T19:00 (the platform's local time) or 2026-12-02T12:00Z (UTC)"
     if isinstance(raw, str):
-        match = _MOMENT.fullmatch(raw.strip())
+        match = _MOMENT.fullmatch(raw.strip()) if len(raw) <= 100 else None
         if not match:
-            raise _ConversionError(f"expected a date-time, got {raw!r}", hint)
+            raise _ConversionError(f"expected a date-time, got {_quote(raw)}", hint)
         try:
             if match.group(2) is None:
                 raw = dt.date.fromisoformat(match.group(1))
@@ -1233,7 +1610,10 @@ def _moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | d
                 offset = "+00:00" if offset.upper() == "Z" else offset
                 raw = dt.datetime.fromisoformat(f"{match.group(1)}T{clock}{offset}")
         except ValueError:
-            raise _ConversionError(f"not a real date or time: {raw!r}", hint) from None
+            raise _ConversionError(f"not a real date or time: {_quote(raw)}", hint) from None
+    if isinstance(raw, dt.date):
+        # Checked before any zone conversion, which overflows near year 1 and 9999.
+        _in_range(raw.date() if isinstance(raw, dt.datetime) else raw)
     if isinstance(raw, dt.datetime):
         if raw.tzinfo is None:
             return localize(raw, get_zone(zone_name))
@@ -1254,6 +1634,71 @@ def _fixed_line(line: int) -> Callable[[str], int | None]:
         return line
 
     return line_of
+
+
+def _slots_per_day(rule: Any) -> int:
+    """The most times one slot entry can give on one day (an upper bound, cheap to tell)."""
+    if rule.rrule is None:
+        return len(rule.times)
+    parts = dict(part.split("=", 1) for part in rule.rrule.split(";") if "=" in part)
+    count = 1
+    for name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        if name in parts:
+            count *= len(set(parts[name].split(",")))
+    return count
+
+
+def _inside(path: str, root: str) -> bool:
+    """Whether the (real) `path` is `root` or below it."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _fixed_part(pattern: str) -> str:
+    """The leading folders of a glob pattern before its first wildcard."""
+    parts = pattern.split(os.sep)
+    for index, part in enumerate(parts):
+        if glob.has_magic(part):
+            return os.sep.join(parts[:index]) or (os.sep if pattern.startswith(os.sep) else ".")
+    return pattern
+
+
+class _NotRegularError(Exception):
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _read_regular(file: str, most: int) -> bytes:
+    """Read a regular file of at most `most` bytes; never block on a FIFO or read a device.
+
+    Raises OSError (FileNotFoundError...), _NotRegularError or _TooLargeError.
+    """
+    # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+    descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as stream:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = next((name for test, name in _FILE_KINDS if test(status.st_mode)), "special")
+            raise _NotRegularError(kind)
+        if status.st_size > most:
+            raise _TooLargeError
+        data = stream.read(most + 1)
+        if len(data) > most:
+            raise _TooLargeError
+        return data
 
 
 def _is_item_file(name: str) -> bool:

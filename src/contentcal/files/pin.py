@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from contentcal.errors import PlanError, Problem
-from contentcal.files.atomic import write_atomic
+from contentcal.files.atomic import journal_for, write_all, write_atomic
 from contentcal.model.zones import get_zone
 from contentcal.scheduling.place import Entry, Schedule
 
@@ -69,6 +69,9 @@ class PinResult:
     changes: tuple[FileChange, ...]
     """One change per file that gets new times."""
 
+    plan_file: str | None = None
+    """The plan file; its folder's ``.contentcal/`` holds the journal of a pin in progress."""
+
     @property
     def pinned(self) -> int:
         """How many items get a time."""
@@ -112,13 +115,40 @@ def pin(schedule: Schedule) -> PinResult:
                 encoding=encoding,
             )
         )
-    return PinResult(changes=tuple(changes))
+    return PinResult(changes=tuple(changes), plan_file=schedule.plan.source)
 
 
 def apply_pins(result: PinResult) -> None:
-    """Write every change atomically (each file is replaced in one rename)."""
-    for change in result.changes:
-        write_atomic(change.file, change.after.encode(change.encoding))
+    """Write every change, all files or none.
+
+    Each file must still hold exactly what :func:`pin` read: a file a teammate edited
+    meanwhile raises :class:`~contentcal.errors.FileChangedError` naming it, and nothing is
+    written. A run killed half-way through the renames is completed by the next
+    :func:`~contentcal.load` of the plan (see :func:`~contentcal.files.atomic.write_all`).
+    Raises :class:`~contentcal.errors.OutputError` when a file cannot be written.
+    """
+    if not result.changes:
+        return
+    if len(result.changes) == 1:  # one rename is all or nothing already: no journal needed
+        change = result.changes[0]
+        write_atomic(
+            change.file,
+            change.after.encode(change.encoding),
+            expected=change.before.encode(change.encoding),
+        )
+        return
+    anchor = result.plan_file or result.changes[0].file
+    write_all(
+        [
+            (
+                change.file,
+                change.after.encode(change.encoding),
+                change.before.encode(change.encoding),
+            )
+            for change in result.changes
+        ],
+        journal=journal_for(anchor),
+    )
 
 
 def _local(entry: Entry) -> dt.datetime:
@@ -158,6 +188,9 @@ def _pin_toml(text: str, entries: Sequence[Entry], file: str) -> str:
     for entry in entries:
         _set_at(tomlkit, by_id[entry.item.id], _local(entry))
     result: str = tomlkit.dumps(document)
+    if "\r\n" in text:
+        # tomlkit writes the lines it adds with "\n"; a CRLF file stays CRLF throughout.
+        result = re.sub(r"(?<!\r)\n", "\r\n", result)
     return result
 
 

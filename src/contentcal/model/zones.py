@@ -18,10 +18,11 @@ UTC = dt.UTC
 @functools.lru_cache(maxsize=512)
 def get_zone(name: str) -> zoneinfo.ZoneInfo:
     """Return the IANA zone `name`; raise ``ValueError`` with a suggestion when unknown."""
+    # OSError: a name too long for the file system (zoneinfo looks names up as files).
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
+        raise ValueError(f"unknown time zone {name[:60]!r}") from exc
 
 
 @functools.lru_cache(maxsize=1)
