@@ -18,6 +18,7 @@ import attrs
 from contentcal.checking.rules import RULES, Context, Rule, Thresholds
 from contentcal.errors import InvalidOptionError, PlanError, Problem, Severity
 from contentcal.model import Plan
+from contentcal.model.bounds import check_date
 
 __all__ = [
     "LOAD_CODES",
@@ -290,6 +291,7 @@ def check(
     what is in the past. Items that suppress a rule with ``ignore = [...]`` get no finding
     from it. `progress`, if given, is called with (rules done, rules to run) after each rule.
     """
+    check_date(now, "now")  # rules shift `now` by days and weeks; this keeps that in range
     config = config or CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
     context = Context(plan=plan, now=now, thresholds=config.thresholds)
     findings = []

@@ -32,6 +32,7 @@ import attrs
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
+from contentcal.model.bounds import clamp_add
 from contentcal.model.zones import UTC, get_zone
 from contentcal.publishing.ics import (
     EventStatus,
@@ -419,8 +420,9 @@ def owner_slug(name: str) -> str:
 def _entries_for_feeds(schedule: Schedule, settings: FeedSettings) -> list[Entry]:
     """Entries within the feed window around `now`, plus backlog with a time if asked."""
     plan = schedule.plan
-    first = schedule.now - settings.past
-    last = schedule.now + settings.ahead
+    # Clamped: settings built in code skip the loader's 100-year cap on durations.
+    first = clamp_add(schedule.now, -settings.past)
+    last = clamp_add(schedule.now, settings.ahead)
     chosen = [entry for entry in schedule.all_entries if first <= _instant(entry) < last]
     if settings.include_backlog:
         for item in schedule.backlog:

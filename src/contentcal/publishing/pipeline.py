@@ -19,6 +19,7 @@ import attrs
 from contentcal.errors import InvalidOptionError
 from contentcal.files.load import load
 from contentcal.model import Plan
+from contentcal.model.bounds import check_date
 from contentcal.model.zones import get_zone, localize
 from contentcal.publishing.feeds import (
     FeedState,
@@ -61,6 +62,9 @@ def _window_settings(
 ) -> Plan:
     settings = plan.feed_settings
     zone = get_zone(plan.brand.timezone)
+    for what, day in (("the start", start), ("the end", end)):
+        if day is not None:
+            check_date(day, what)
     if start is not None and end is not None and end <= start:
         raise InvalidOptionError(f"the end ({end}) must be after the start ({start})")
     # `past` and `ahead` are offsets from `now`; they go negative when the whole window
@@ -75,6 +79,7 @@ def _window_settings(
 
 
 def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
+    check_date(now, "now")  # before any zone conversion, which overflows near year 1 and 9999
     return now if now.tzinfo is not None else localize(now, get_zone(plan.brand.timezone))
 
 

@@ -33,6 +33,7 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
+from contentcal.model.bounds import check_date, clamp_add
 from contentcal.model.zones import UTC, get_zone, localize
 
 __all__ = [
@@ -187,8 +188,13 @@ def schedule(
     eight weeks after it.
 
     Raises :class:`~contentcal.errors.OptionalDependencyError` when the plan asks for
-    public holidays and the ``holidays`` extra is not installed.
+    public holidays and the ``holidays`` extra is not installed, and
+    :class:`~contentcal.errors.InvalidOptionError` when `now`, `start` or `end` lies outside
+    the years contentcal works in (see :mod:`contentcal.model.bounds`).
     """
+    for what, moment in (("now", now), ("the start", start), ("the end", end)):
+        if moment is not None:
+            check_date(moment, what)
     brand_zone = get_zone(plan.brand.timezone)
     now = _aware(now, brand_zone)
     window_start = (
@@ -200,7 +206,9 @@ def schedule(
         _aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
     )
     settings = plan.schedule_settings
-    horizon_end = now + settings.horizon
+    # The plan's cap applies to plans built in code too; clamp_add never overflows.
+    horizon = min(settings.horizon, dt.timedelta(days=plan.limits.horizon_days))
+    horizon_end = clamp_add(now, horizon)
     holidays = _holidays(plan, min(window_start, now), max(window_end, horizon_end))
     blocking = (
         frozenset(holiday.day for holiday in holidays)

@@ -21,6 +21,7 @@ import attrs
 
 from contentcal.errors import InvalidOptionError
 from contentcal.model import ContentItem, Plan
+from contentcal.model.bounds import check_date, check_days
 from contentcal.model.zones import get_zone, localize, suggest_zone
 from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
 
@@ -37,6 +38,9 @@ class Format(enum.StrEnum):
 
 
 TABLE_WIDTH = 100
+
+MOST_DAYS = 3660
+"""The longest view (ten years): a longer one is a typo, and would take minutes to draw."""
 
 
 def iso_week_start(week: str) -> dt.date:
@@ -144,12 +148,16 @@ def week(
         raise InvalidOptionError("give either a week or a start date, not both")
     if days < 1:
         raise InvalidOptionError(f"days must be at least 1, got {days}")
+    check_days(days, "days", most=MOST_DAYS)
+    check_date(now, "now")
     brand_zone = get_zone(plan.brand.timezone)
     aware_now = now if now.tzinfo is not None else localize(now, brand_zone)
     if iso_week is not None:
         first = iso_week_start(iso_week)
+        check_date(first, "the week")
     elif start is not None:
         first = start
+        check_date(first, "the start")
     else:
         today = aware_now.astimezone(brand_zone).date()
         first = today - dt.timedelta(days=today.weekday())
