@@ -311,7 +311,7 @@ def finish_interrupted(journal: str | os.PathLike[str]) -> bool:
     try:
         with open(journal, "rb") as stream:
             text = stream.read(1_000_000)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError as exc:
         raise OutputError(f"cannot read {journal}: {exc.strerror or exc}") from None

@@ -1244,7 +1244,7 @@ class _Loader:
                 if not matches:
                     self.problem(
                         f"include pattern {_quote(pattern)} matches no item file",
-                        hint=f"looked for {_quote(full)}; item files end in .csv, .jsonl or .toml",
+                        hint=f"looked for {full}; item files end in .csv, .jsonl or .toml",
                         code="file-not-found",
                         file=plan_path,
                         line=lines.line("include"),

@@ -31,6 +31,7 @@ import attrs
 
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
+from contentcal.files.site import SiteWriter, manifest_for
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
 from contentcal.model.bounds import clamp_add
 from contentcal.model.zones import UTC, get_zone
@@ -733,6 +734,8 @@ def write_feeds(
 ) -> tuple[list[str], FeedState]:
     """Write every feed and ``index.html`` into `out_dir`, each file atomically.
 
+    Files published there before that are no longer part of the site (a removed platform's
+    feed) are deleted; see :mod:`contentcal.files.site`.
     Returns the written paths (relative to `out_dir`) and the updated feed state.
     `progress`, if given, is called with (feeds written, feeds in all) after each feed.
     Raises :class:`~contentcal.errors.OutputError` when a file cannot be written and
@@ -743,18 +746,18 @@ def write_feeds(
     written = []
     calendars = []
     paths = feed_paths(schedule.plan, stamped.entries)
+    source = schedule.plan.source
+    site = SiteWriter(out_dir, manifest=manifest_for(source) if source else None)
     for path, window in paths:
         calendar = _calendar(schedule, stamped, window, path, base_url)
         calendars.append((path, calendar))
-        target = os.path.join(os.fspath(out_dir), path)
-        _make_folder_for(target)
-        write_atomic(target, functools.partial(write_ics, calendar))
+        site.write(path, functools.partial(write_ics, calendar))
         written.append(path)
         if progress is not None:
             progress(len(written), len(paths))
-    index = os.path.join(os.fspath(out_dir), "index.html")
-    write_atomic(index, _index_html(schedule.plan, calendars, base_url).encode())
+    site.write("index.html", _index_html(schedule.plan, calendars, base_url).encode())
     written.append("index.html")
+    site.finish()
     return written, stamped.state
 
 

@@ -7,10 +7,8 @@ are ISO 8601 with their offset.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
-import io
 import json
 import unicodedata
 from collections import Counter
@@ -24,6 +22,7 @@ from contentcal.model import ContentItem, Plan
 from contentcal.model.bounds import check_date, check_days
 from contentcal.model.zones import get_zone, localize, suggest_zone
 from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
+from contentcal.views.escaping import csv_text, md_link, md_text, one_line
 
 __all__ = ["Format", "WeekView", "iso_week_start", "render_week", "select", "week"]
 
@@ -165,13 +164,17 @@ def week(
     return select(placed, platforms=platforms, owner=owner, timezone=timezone)
 
 
-def render_week(view: WeekView, *, fmt: Format | str = Format.TABLE) -> str:
-    """Render a week (or any window) in one of the :class:`Format` s."""
+def render_week(view: WeekView, *, fmt: Format | str = Format.TABLE, raw: bool = False) -> str:
+    """Render a week (or any window) in one of the :class:`Format` s.
+
+    CSV cells that a spreadsheet would run as a formula get a leading ``'`` unless `raw`
+    (see :mod:`contentcal.views.escaping`); Markdown never carries HTML or non-http(s) links.
+    """
     fmt = Format(fmt)
     if fmt is Format.JSON:
         return json.dumps(to_json(view), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if fmt is Format.CSV:
-        return _csv(view)
+        return _csv(view, raw=raw)
     if fmt is Format.MARKDOWN:
         return _markdown(view)
     return _table(view)
@@ -296,7 +299,7 @@ def _heading(view: WeekView) -> str:
     span = f"{first:%a %d %b %Y} – {last:%a %d %b %Y}"
     iso_year, iso_week, iso_day = first.date().isocalendar()
     label = f"week {iso_year}-W{iso_week:02d}, " if iso_day == 1 and days == 7 else ""
-    return f"{schedule.plan.brand.name} — {label}{span} ({view.timezone})"
+    return f"{one_line(schedule.plan.brand.name)} — {label}{span} ({view.timezone})"
 
 
 # --- table (terminal) ----------------------------------------------------------------------------
@@ -327,7 +330,7 @@ def _wrap(text: str, width: int = TABLE_WIDTH, indent: str = "  ") -> list[str]:
     """
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in one_line(text).split():
         if line and _width(line) + 1 + _width(word) <= width:
             line += " " + word
             continue
@@ -345,7 +348,7 @@ def _wrap(text: str, width: int = TABLE_WIDTH, indent: str = "  ") -> list[str]:
 
 def _fit(text: str, width: int) -> str:
     """Cut `text` to `width` terminal columns (with …) and pad it to exactly `width`."""
-    text = " ".join(text.split())
+    text = one_line(text)
     if _width(text) > width:
         cut = ""
         for char in text:
@@ -429,17 +432,17 @@ def _footer(view: WeekView) -> list[str]:
 
 
 def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return md_text(text)
 
 
 def _markdown(view: WeekView) -> str:
     plan, zone = view.schedule.plan, view.timezone
-    lines = [f"# {_heading(view)}", ""]
+    lines = [f"# {md_text(_heading(view))}", ""]
     slots = {platform: (filled, available) for platform, filled, available in _slots(view)}
     for platform_id in view.platforms:
         platform = plan.platform(platform_id)
         filled, available = slots[platform_id]
-        lines.append(f"## {platform.name} — {filled} of {available} slots filled")
+        lines.append(f"## {md_text(platform.name)} — {filled} of {available} slots filled")
         lines.append("")
         entries = [entry for entry in view.entries if entry.platform.id == platform_id]
         if not entries:
@@ -450,16 +453,16 @@ def _markdown(view: WeekView) -> str:
         for entry in entries:
             item = entry.item
             cells = (
-                _when(entry, zone),
-                item.title,
-                item.pillar or "",
-                item.goal or "",
-                str(item.status),
-                item.owner or "",
+                _md_cell(_when(entry, zone)),
+                md_link(item.title, item.link),
+                _md_cell(item.pillar or ""),
+                _md_cell(item.goal or ""),
+                _md_cell(str(item.status)),
+                _md_cell(item.owner or ""),
             )
-            lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
-    lines.extend(f"- {line}" for line in _footer(view))
+    lines.extend(f"- {md_text(line)}" for line in _footer(view))
     return "\n".join(lines) + "\n"
 
 
@@ -482,13 +485,8 @@ CSV_COLUMNS = (
 """Header of the CSV format, one row per entry."""
 
 
-def _csv(view: WeekView) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in _csv_rows(view.entries, view.timezone):
-        writer.writerow(row)
-    return out.getvalue()
+def _csv(view: WeekView, *, raw: bool = False) -> str:
+    return csv_text(CSV_COLUMNS, _csv_rows(view.entries, view.timezone), raw=raw)
 
 
 def _csv_rows(entries: Iterable[Entry], zone: str) -> Iterable[list[str]]:
