@@ -19,7 +19,6 @@ import math
 import os
 import re
 import reprlib
-import stat
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -29,6 +28,7 @@ import attrs
 
 from contentcal.errors import PlanError, PlanFileNotFoundError, Problem
 from contentcal.files.atomic import finish_interrupted, journal_for
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
 from contentcal.model import (
     DEFAULT_PILLARS,
     Account,
@@ -874,8 +874,8 @@ class _Loader:
     def read_text(self, file: str, *, is_plan: bool = False, line: int | None = None) -> str | None:
         most = Limits().file_bytes if is_plan else self.caps.file_bytes
         try:
-            data = _read_regular(file, most)
-        except _NotRegularError as exc:
+            data = read_regular(file, most)
+        except NotRegularError as exc:
             if exc.kind == "a directory":
                 self.problem(
                     "is a directory, not a file", file=file, hint="name the plan's .toml file"
@@ -888,7 +888,7 @@ class _Loader:
                     code="file-unreadable",
                 )
             return None
-        except _TooLargeError:
+        except TooLargeError:
             self.problem(
                 f"is larger than {most:,} bytes",
                 file=file,
@@ -1660,45 +1660,6 @@ def _fixed_part(pattern: str) -> str:
         if glob.has_magic(part):
             return os.sep.join(parts[:index]) or (os.sep if pattern.startswith(os.sep) else ".")
     return pattern
-
-
-class _NotRegularError(Exception):
-    def __init__(self, kind: str) -> None:
-        super().__init__(kind)
-        self.kind = kind
-
-
-class _TooLargeError(Exception):
-    pass
-
-
-_FILE_KINDS = (
-    (stat.S_ISDIR, "a directory"),
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISFIFO, "a FIFO (named pipe)"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def _read_regular(file: str, most: int) -> bytes:
-    """Read a regular file of at most `most` bytes; never block on a FIFO or read a device.
-
-    Raises OSError (FileNotFoundError...), _NotRegularError or _TooLargeError.
-    """
-    # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
-    descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(descriptor, "rb") as stream:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            kind = next((name for test, name in _FILE_KINDS if test(status.st_mode)), "special")
-            raise _NotRegularError(kind)
-        if status.st_size > most:
-            raise _TooLargeError
-        data = stream.read(most + 1)
-        if len(data) > most:
-            raise _TooLargeError
-        return data
 
 
 def _is_item_file(name: str) -> bool:

@@ -25,6 +25,7 @@ import attrs
 
 from contentcal.errors import PlanError, Problem
 from contentcal.files.atomic import journal_for, write_all, write_atomic
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
 from contentcal.model.zones import get_zone
 from contentcal.scheduling.place import Entry, Schedule
 
@@ -95,7 +96,7 @@ def pin(schedule: Schedule) -> PinResult:
     changes = []
     for file in sorted(by_file):
         entries = by_file[file]
-        raw = Path(file).read_bytes()
+        raw = _read(file)
         encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
         before = raw.decode(encoding)
         values = {entry.item.id: _local_text(entry) for entry in entries}
@@ -151,6 +152,23 @@ def apply_pins(result: PinResult) -> None:
     )
 
 
+def _read(file: str) -> bytes:
+    """The item file as it is now; it was a regular file when loaded and must still be one."""
+    try:
+        return read_regular(file, 2**40)
+    except (OSError, NotRegularError, TooLargeError) as exc:
+        why = f"it is {exc.kind}" if isinstance(exc, NotRegularError) else "it cannot be read"
+        raise PlanError(
+            [
+                Problem(
+                    f"cannot pin: {why}",
+                    file=file,
+                    hint="the file changed while contentcal ran; run the command again",
+                )
+            ]
+        ) from None
+
+
 def _local(entry: Entry) -> dt.datetime:
     assert isinstance(entry.start, dt.datetime)  # noqa: S101 - placed entries are timed
     return entry.start.astimezone(get_zone(entry.platform.timezone)).replace(tzinfo=None)
@@ -179,7 +197,10 @@ def _missing(file: str, item_ids: Iterable[str]) -> PlanError:
 def _pin_toml(text: str, entries: Sequence[Entry], file: str) -> str:
     import tomlkit  # noqa: PLC0415 - only pinning needs it
 
-    document = tomlkit.parse(text)
+    try:
+        document = tomlkit.parse(text)
+    except (ValueError, RecursionError, tomlkit.exceptions.TOMLKitError):
+        raise _missing(file, [entry.item.id for entry in entries]) from None
     items = document.get("items", [])
     by_id = {str(table.get("id", "")).strip(): table for table in items if hasattr(table, "get")}
     missing = [entry.item.id for entry in entries if entry.item.id not in by_id]
@@ -269,7 +290,13 @@ def _pin_csv(text: str, values: Mapping[str, str], file: str) -> str:
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     records = _scan_csv(text, delimiter)
-    header = [_cell_text(text, span).strip().lower().replace(" ", "_") for span in records[0].cells]
+    header = (
+        [_cell_text(text, span).strip().lower().replace(" ", "_") for span in records[0].cells]
+        if records
+        else []
+    )
+    if "id" not in header:  # the file changed since loading
+        raise _missing(file, values)
     id_column = header.index("id")
     at_column = header.index("at") if "at" in header else None
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
@@ -315,7 +342,12 @@ def _pin_jsonl(text: str, values: Mapping[str, str], file: str) -> str:
     for index, line in enumerate(lines):
         if not line.strip():
             continue
-        data = json.loads(line)
+        try:
+            data = json.loads(line)
+        except (ValueError, RecursionError):
+            continue  # the file changed since loading; a missing item is reported below
+        if not isinstance(data, dict):
+            continue
         item_id = str(data.get("id", "")).strip()
         if item_id in values:
             found.add(item_id)

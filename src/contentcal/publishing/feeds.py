@@ -24,13 +24,13 @@ import unicodedata
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
 from contentcal.files.site import SiteWriter, manifest_for
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
 from contentcal.model.bounds import clamp_add
@@ -159,19 +159,26 @@ def state_path(plan: Plan) -> str:
     return os.path.normpath(os.path.join(base, plan.feed_settings.state_file))
 
 
+STATE_BYTES = 256 * 1024 * 1024
+"""The largest feed state file read (about a million events)."""
+
+
 def load_state(path: str) -> tuple[FeedState, str | None]:
     """Read the state file; a missing one is empty, a corrupt one is empty plus a warning."""
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path, STATE_BYTES)
     except FileNotFoundError:
         return FeedState(), None
     except OSError as exc:
         return FeedState(), f"{path}: cannot read the feed state ({exc.strerror}); rebuilding it"
+    except (NotRegularError, TooLargeError):
+        data = b""  # a FIFO, a device or a huge file is no state of ours: corrupt
     try:
         # Decoding belongs here: invalid UTF-8 (UnicodeDecodeError is a ValueError) is just
         # another kind of corrupt file. OverflowError: a time that has no UTC equivalent.
+        # RecursionError: JSON nested thousands deep.
         return FeedState.from_json(data.decode("utf-8")), None
-    except (ValueError, KeyError, TypeError, OverflowError):
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return FeedState(), (
             f"{path}: the feed state is corrupt; rebuilding it "
             "(subscribers may see every event as edited once)"
