@@ -1237,7 +1237,8 @@ class _Loader:
             if glob.has_magic(pattern):
                 matches = []
                 for match in glob.iglob(full, recursive=True):
-                    if os.path.isfile(match) and _is_item_file(match):
+                    # Not isfile(): a FIFO or device that matches is reported, not skipped.
+                    if not os.path.isdir(match) and _is_item_file(match):
                         matches.append(match)
                     if len(seen) + len(matches) > caps.files:
                         break

@@ -72,9 +72,10 @@ class SiteWriter:
             os.makedirs(self.staging, exist_ok=True)
         except OSError:
             self.staging = None  # e.g. a read-only parent: temporaries go beside their file
-        # Keyed by the folder relative to the manifest's, so a moved checkout still matches.
+        # Keyed by the folder relative to the plan's (the manifest sits in the plan's
+        # .contentcal/), so a checkout moved elsewhere still matches.
         self.key = (
-            os.path.relpath(real, os.path.realpath(os.path.dirname(self.manifest) or "."))
+            os.path.relpath(real, os.path.realpath(os.path.dirname(self.manifest) or ".") + "/..")
             if self.manifest is not None
             else ""
         )
