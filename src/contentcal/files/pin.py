@@ -25,6 +25,7 @@ import attrs
 
 from contentcal.errors import PlanError, Problem
 from contentcal.files.atomic import journal_for, write_all, write_atomic
+from contentcal.files.dialect import column_key, delimiter_of
 from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
 from contentcal.model.zones import get_zone
 from contentcal.scheduling.place import Entry, Schedule
@@ -287,14 +288,9 @@ def _cell_text(text: str, span: tuple[int, int]) -> str:
 
 
 def _pin_csv(text: str, values: Mapping[str, str], file: str) -> str:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
+    delimiter = delimiter_of(text)
     records = _scan_csv(text, delimiter)
-    header = (
-        [_cell_text(text, span).strip().lower().replace(" ", "_") for span in records[0].cells]
-        if records
-        else []
-    )
+    header = [column_key(_cell_text(text, span)) for span in records[0].cells] if records else []
     if "id" not in header:  # the file changed since loading
         raise _missing(file, values)
     id_column = header.index("id")
