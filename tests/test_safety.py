@@ -246,7 +246,7 @@ def test_includes_outside_the_plan_folder_are_refused(
     plan = confined_plan(write_files, include)
     assert messages(plan) == [
         f"plan.toml:1: include[0]: include {include.replace(chr(34), chr(39))} is outside the "
-        "plan's folder (move the file into the plan's folder (or below it), or set "
+        "plan's folder (move the file into the plan's folder or below it, or set "
         "allow_outside = true in [limits] if you trust the whole path)"
     ]
 

@@ -111,6 +111,9 @@ LOAD_CODES: Mapping[str, str] = {
     "unknown-reference": "CC008",
     "duplicate-id": "CC009",
     "bad-slot": "CC010",
+    "limit-exceeded": "CC011",
+    "unsafe-path": "CC012",
+    "too-many-problems": "CC013",
 }
 """Codes of the problems loading can report; they appear in `check` output like rules."""
 

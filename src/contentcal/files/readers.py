@@ -338,7 +338,7 @@ class Readers:
                     file=plan_path,
                     line=line,
                     path=path,
-                    hint="move the file into the plan's folder (or below it), or set "
+                    hint="move the file into the plan's folder or below it, or set "
                     "allow_outside = true in [limits] if you trust the whole path",
                     code="unsafe-path",
                 )
