@@ -193,6 +193,17 @@ def test_a_pin_killed_between_renames_is_completed_by_the_next_load(
     assert not [p for p in Path().iterdir() if p.name.endswith(".contentcal-tmp")]
 
 
+def test_a_pin_killed_before_its_journal_leaves_no_temporaries_behind(
+    write_files: WriteFiles,
+) -> None:
+    """Temporaries of a run killed before the point of no return go on the next pin."""
+    plan = pin_plan(write_files)
+    Path(".items.csv.k1ll3d.contentcal-tmp").write_bytes(b"partial")
+    Path(".plan.toml.k1ll3d.contentcal-tmp").write_bytes(b"partial")
+    apply_pins(pin(schedule(load(plan), now=NOW)))
+    assert sorted(p.name for p in Path().iterdir()) == ["items.csv", "plan.toml"]
+
+
 def test_write_all_refuses_before_writing_anything(tmp_path: Path) -> None:
     """When one file of several changed, none is written and no temporary is left."""
     first, second = tmp_path / "a.txt", tmp_path / "b.txt"

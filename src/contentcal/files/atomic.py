@@ -261,6 +261,10 @@ def write_all(
 
     journal = os.fspath(journal)
     finish_interrupted(journal)
+    # Temporaries of a run killed before its journal was written are garbage: remove them.
+    for shown, _, _ in writes:
+        target = resolve_target(shown)
+        remove_stale_temporaries(os.path.dirname(target) or ".", {os.path.basename(target)})
     pending: list[tuple[str, str]] = []  # (temporary, target)
     try:
         for shown, data, expected in writes:

@@ -144,7 +144,8 @@ class PlanBuilder:
         name = settings.state_file
         full = os.path.normpath(os.path.join(os.path.dirname(file), name))
         real = os.path.realpath(full)
-        inputs = {os.path.realpath(file)} | {os.path.realpath(raw.source.file) for raw in raw_items}
+        # realpath() once per file, not per item: a million items share a few files.
+        inputs = {os.path.realpath(name) for name in {file, *(r.source.file for r in raw_items)}}
         root = os.path.realpath(os.path.dirname(file) or ".")
         report = None
         if not name.lower().endswith(".json"):
