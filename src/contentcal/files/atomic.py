@@ -52,6 +52,8 @@ _KINDS = (
     (stat.S_ISBLK, "a block device"),
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISSOCK, "a socket"),
+    # Still a link after resolving: a loop of links that leads to no file.
+    (stat.S_ISLNK, "a symbolic link that leads to no file (a loop)"),
 )
 
 
