@@ -443,6 +443,60 @@ def serve(plan: str, host: str, port: int, token: str | None, base_url: str | No
     click.echo("stopped", err=True)
 
 
+@cli.command(name="review")
+@_plan_argument
+@_date_option(
+    "--as-of",
+    "Review as of this day; later results are ignored (default: today in the brand's zone).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a wiki or chat, json for scripts (a stable "
+    "contract), html for one self-contained page with a chart per goal.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=str),
+    default=None,
+    help="Write the review to this file (atomically) instead of stdout.",
+)
+def review_command(
+    plan: str, as_of: dt.datetime | None, output_format: str, output: str | None
+) -> None:
+    """Review PLAN's goals against their results, with actions and what works.
+
+    Per goal: the latest result, progress from baseline to target, where it should be by
+    now, a status (achieved, missed, no-data, behind, on-track) and a forecast at this
+    pace. Then open and overdue actions, posts planned against published per platform
+    since the last review, the pillar mix, and the posts that work best per metric.
+    """
+    from contentcal.files.load import load  # noqa: PLC0415
+    from contentcal.model.zones import get_zone  # noqa: PLC0415
+    from contentcal.reviewing.compute import review  # noqa: PLC0415
+    from contentcal.views.review import render_review  # noqa: PLC0415
+
+    loaded = load(plan)
+    _warn(tuple(str(problem) for problem in loaded.warnings))
+    day = (
+        as_of.date()
+        if as_of is not None
+        else _aware_now(None).astimezone(get_zone(loaded.brand.timezone)).date()
+    )
+    text = render_review(review(loaded, as_of=day), fmt=output_format)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from contentcal.files.atomic import write_atomic  # noqa: PLC0415
+
+        write_atomic(output, text.encode())
+        click.echo(f"wrote {output}", err=True)
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 

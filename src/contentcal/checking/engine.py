@@ -111,9 +111,11 @@ LOAD_CODES: Mapping[str, str] = {
     "unknown-reference": "CC008",
     "duplicate-id": "CC009",
     "bad-slot": "CC010",
-    "limit-exceeded": "CC011",
-    "unsafe-path": "CC012",
-    "too-many-problems": "CC013",
+    "duplicate-result": "CC011",
+    "rare-metric": "CC012",
+    "limit-exceeded": "CC013",
+    "unsafe-path": "CC014",
+    "too-many-problems": "CC015",
 }
 """Codes of the problems loading can report; they appear in `check` output like rules."""
 
@@ -378,6 +380,10 @@ def check_file(
         findings = sorted((finding_from_problem(p) for p in exc.problems), key=Finding.sort_key)
         return CheckReport(plan_file=name, findings=tuple(findings))
     findings = check(plan, now=now, config=config, progress=progress)
+    if plan.warnings:  # problems that did not stop loading, e.g. a result given twice
+        findings = sorted(
+            [*findings, *(finding_from_problem(p) for p in plan.warnings)], key=Finding.sort_key
+        )
     return CheckReport(
         plan_file=name,
         findings=tuple(findings),

@@ -109,6 +109,18 @@ class PlanBuilder:
         resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms)
         self.check_horizon(schedule_settings, file, lines)
         self.check_state_file(feed_settings, file, lines, raw_items)
+        from contentcal.files.measured import load_measured  # noqa: PLC0415 - avoids a cycle
+
+        measured = load_measured(
+            self,
+            data,
+            file,
+            lines,
+            brand=brand,
+            goals=goals,
+            platforms=platforms,
+            item_ids=[raw.values["id"] for raw in raw_items],
+        )
         if self.problems or brand is None:
             return None
         return Plan(
@@ -121,6 +133,10 @@ class PlanBuilder:
             feed_settings=feed_settings,
             settings=settings,
             source=file,
+            results=measured.results,
+            actions=measured.actions,
+            review=measured.review,
+            warnings=measured.warnings,
             limits=self.caps,
         )
 

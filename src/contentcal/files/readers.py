@@ -169,6 +169,17 @@ class Readers:
         self.root = os.path.realpath(root)
         """The plan's folder after symlinks: includes must stay inside it."""
 
+    def pattern_outside(self, full: str) -> bool:
+        """Whether a (normalised) path or glob pattern leaves the plan's folder, judged by its
+        folders before the first wildcard, so nothing outside is ever searched."""
+        return not self.limits.allow_outside and not inside(
+            os.path.realpath(_fixed_part(full)), self.root
+        )
+
+    def file_outside(self, path: str) -> bool:
+        """Whether `path` leads outside the plan's folder once symlinks are followed."""
+        return not self.limits.allow_outside and not inside(os.path.realpath(path), self.root)
+
     def nesting_problem(self, file: str, line: int | None = None) -> None:
         """Report a document nested deeper than the limit."""
         self.problems.add(
@@ -329,9 +340,7 @@ class Readers:
                 )
                 continue
             full = os.path.normpath(os.path.join(base, pattern))
-            if not caps.allow_outside and not inside(
-                os.path.realpath(_fixed_part(full)), self.root
-            ):
+            if self.pattern_outside(full):
                 # Refused before globbing: "/usr/**/*.csv" once ran for 42 minutes.
                 self.problems.add(
                     f"include {fields.quote(pattern)} is outside the plan's folder",
@@ -385,7 +394,7 @@ class Readers:
             for candidate in candidates:
                 if candidate in seen:
                     continue
-                if not caps.allow_outside and not inside(os.path.realpath(candidate), self.root):
+                if self.file_outside(candidate):
                     self.problems.add(
                         f"{fields.quote(candidate)} leads outside the plan's folder "
                         "(a symbolic link or a folder link)",
@@ -522,7 +531,7 @@ class Readers:
             if not any(cell.strip() for cell in row):
                 continue
             if index >= self.limits.rows:
-                self._too_many_rows(file, start)
+                self.too_many_rows(file, start)
                 return
             if len(row) > len(columns):
                 self.problems.add(
@@ -547,7 +556,8 @@ class Readers:
             )
             index += 1
 
-    def _too_many_rows(self, file: str, line: int) -> None:
+    def too_many_rows(self, file: str, line: int) -> None:
+        """Report a file with more rows than [limits] rows."""
         self.problems.add(
             f"the file has more than {self.limits.rows:,} items",
             file=file,
@@ -563,7 +573,7 @@ class Readers:
             if not line.strip():
                 continue
             if index >= self.limits.rows:
-                self._too_many_rows(file, number)
+                self.too_many_rows(file, number)
                 return
             try:
                 table = json.loads(line)
