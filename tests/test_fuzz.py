@@ -30,6 +30,7 @@ from contentcal.cli import cli
 from contentcal.errors import ContentcalError, PlanError
 from contentcal.files.pin import pin
 from contentcal.publishing.pipeline import publish_feed
+from contentcal.reviewing.compute import review
 from contentcal.scheduling.place import schedule
 from contentcal.views.week import render_week, select
 
@@ -37,6 +38,7 @@ NOW = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
 PLAN = """\
 include = ["items.csv", "items.jsonl"]
+results = ["results.csv", "results.jsonl"]
 
 [brand]
 name = "Toko Kopi"
@@ -94,6 +96,9 @@ JSONL = (
     '{"id": "j1", "platform": "instagram", "title": "Json one", "status": "approved"}\n'
     '{"id": "j2", "platform": "instagram", "title": "Dua", "at": "2026-12-16T19:00"}\n'
 )
+
+RESULTS_CSV = "date,goal,item,metric,value\r\n2026-11-27,sales,,orders per week,11\r\n"
+RESULTS_JSONL = '{"date": "2026-11-08", "item": "roast", "metric": "reach", "value": 1350}\n'
 
 HOSTILE = [
     "[" * 300,
@@ -169,6 +174,7 @@ def exercise(plan_path: str, *, pins: bool = True) -> None:
         if pins:
             pin(placed)
         publish_feed(plan, now=NOW, use_state=False)
+        review(plan, as_of=NOW.date())
     except PlanError as exc:
         assert exc.problems
         for problem in exc.problems:
@@ -209,31 +215,51 @@ OPERATIONS = st.lists(
 )
 
 
+def write_inputs(**mutated: str) -> str:
+    """Write the plan and its item and results files (some of them mutated)."""
+    originals = {
+        "items.csv": CSV,
+        "items.jsonl": JSONL,
+        "results.csv": RESULTS_CSV,
+        "results.jsonl": RESULTS_JSONL,
+        "plan.toml": PLAN,
+    }
+    for name, text in originals.items():
+        write(name, mutated.get(name.replace(".", "_"), text))
+    return os.path.join(_FOLDER, "plan.toml")
+
+
 @fuzz("plan")
 @given(operations=OPERATIONS)
 def test_mutated_plan_text_never_crashes(operations: list[tuple[int, int, int, str]]) -> None:
     """Edits anywhere in a plan: deleted, inserted and duplicated text, hostile snippets."""
-    write("items.csv", CSV)
-    write("items.jsonl", JSONL)
-    exercise(write("plan.toml", mutate(PLAN, operations)), pins=False)
+    exercise(write_inputs(plan_toml=mutate(PLAN, operations)), pins=False)
 
 
 @fuzz("csv")
-@given(operations=OPERATIONS)
-def test_mutated_csv_never_crashes(operations: list[tuple[int, int, int, str]]) -> None:
-    """A spreadsheet export broken in every way: quotes, delimiters, columns, encodings."""
-    write("items.jsonl", JSONL)
-    write("items.csv", mutate(CSV, operations))
-    exercise(write("plan.toml", PLAN))
+@given(operations=OPERATIONS, results=st.booleans())
+def test_mutated_csv_never_crashes(
+    operations: list[tuple[int, int, int, str]], results: bool
+) -> None:
+    """A spreadsheet export (items or results) broken in every way: quotes, delimiters,
+    columns, encodings."""
+    if results:
+        exercise(write_inputs(results_csv=mutate(RESULTS_CSV, operations)), pins=False)
+    else:
+        exercise(write_inputs(items_csv=mutate(CSV, operations)))
 
 
 @fuzz("jsonl")
-@given(operations=OPERATIONS)
-def test_mutated_jsonl_never_crashes(operations: list[tuple[int, int, int, str]]) -> None:
-    """A script's output broken in every way: escapes, surrogates, nesting, huge numbers."""
-    write("items.csv", CSV)
-    write("items.jsonl", mutate(JSONL, operations))
-    exercise(write("plan.toml", PLAN))
+@given(operations=OPERATIONS, results=st.booleans())
+def test_mutated_jsonl_never_crashes(
+    operations: list[tuple[int, int, int, str]], results: bool
+) -> None:
+    """A script's output (items or results) broken in every way: escapes, surrogates,
+    nesting, huge numbers."""
+    if results:
+        exercise(write_inputs(results_jsonl=mutate(RESULTS_JSONL, operations)), pins=False)
+    else:
+        exercise(write_inputs(items_jsonl=mutate(JSONL, operations)))
 
 
 # Numbers as literals (TOML and JSON spell them alike, but for nan and inf): a Python int

@@ -281,6 +281,35 @@ def test_allow_outside_opts_in(write_files: WriteFiles, outside: Path) -> None:
     assert problem.startswith("../elsewhere/secret.csv:1: column 1: unknown column 'root:x:0:0:")
 
 
+def test_results_files_outside_the_plan_folder_are_refused(
+    write_files: WriteFiles, outside: Path
+) -> None:
+    """Results files are read like item files: never from outside the plan's folder."""
+    plan = write_files({"plan/plan.toml": 'results = ["../elsewhere/*.csv"]\n' + MINIMAL_PLAN})
+    os.chdir(plan.parent)
+    assert messages("plan.toml") == [
+        "plan.toml:1: results[0]: results '../elsewhere/*.csv' is outside the plan's folder "
+        "(move the file into the plan's folder or below it, or set allow_outside = true in "
+        "[limits] if you trust the whole path)"
+    ]
+
+
+def test_results_jsonl_with_a_huge_number_or_deep_nesting(write_files: WriteFiles) -> None:
+    """The results reader raised ValueError and RecursionError like the item reader did."""
+    plan = write_files(
+        {
+            "plan.toml": 'results = ["r.jsonl"]\n' + MINIMAL_PLAN,
+            "r.jsonl": '{"value": ' + "9" * 5000 + "}\n" + "[" * 100_000 + "]" * 100_000 + "\n",
+        }
+    )
+    assert messages(plan) == [
+        "r.jsonl:1: invalid JSON: a number is too long (numbers in a result have at most a few "
+        "digits)",
+        "r.jsonl:2: tables and lists are nested more than 32 deep (a plan never needs this; "
+        "if yours does, raise nesting in [limits])",
+    ]
+
+
 @pytest.mark.parametrize(
     ("state_file", "reason"),
     [
