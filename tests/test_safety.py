@@ -761,3 +761,21 @@ def test_leftover_temporaries_are_removed_and_never_in_the_folder(
     on_disk = sorted(p.relative_to("site").as_posix() for p in Path("site").rglob("*.*"))
     assert on_disk == sorted(result.files)
     assert not Path(".site.contentcal-staging").exists()
+
+
+def test_the_review_report_in_markdown_is_escaped_too(write_files: WriteFiles) -> None:
+    """Every Markdown output, not only the week's: the review report escapes plan text."""
+    from contentcal.reviewing.compute import review
+    from contentcal.views.review import render_review
+
+    text = MINIMAL_PLAN.replace('name = "Toko Kopi"', 'name = "Toko\\nKopi"').replace(
+        'statement = "Sell more coffee beans online"',
+        'statement = "<script>alert(1)</script> [x](javascript:alert(1))"',
+    )
+    plan = write_files({"plan.toml": text})
+    report = render_review(review(load(plan), as_of=NOW.date()), fmt="markdown")
+    lines = report.split("\n")
+    assert lines[0] == "# Toko Kopi — review on Mon 30 Nov 2026"
+    assert (
+        "- **sales** (no-data): &lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](javascript:alert(1))"
+    ) in lines
