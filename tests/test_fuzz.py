@@ -377,7 +377,7 @@ DATE_TEXT = st.one_of(
 
 @st.composite
 def command_lines(draw: st.DrawFn) -> list[str]:
-    command = draw(st.sampled_from(["week", "schedule", "ics", "check", "feeds"]))
+    command = draw(st.sampled_from(["week", "schedule", "ics", "check", "feeds", "review"]))
     args = [command, os.path.join(_FOLDER, "cli.toml")]
     options: dict[str, list[st.SearchStrategy[str]]] = {
         "week": [
@@ -392,6 +392,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
         "ics": [st.just("--now"), st.just("--start"), st.just("--end"), st.just("--platform")],
         "check": [st.just("--now"), st.just("--select")],
         "feeds": [st.just("--now"), st.just("--base-url")],
+        "review": [st.just("--as-of"), st.just("--format")],
     }
     for _ in range(draw(st.integers(1, 3))):
         option = draw(st.one_of(*options[command]))
@@ -409,7 +410,7 @@ def command_lines(draw: st.DrawFn) -> list[str]:
                 )
             )
         elif option == "--format":
-            value = draw(st.sampled_from(["table", "markdown", "csv", "json", "xml"]))
+            value = draw(st.sampled_from(["table", "markdown", "csv", "json", "html", "xml"]))
         elif option in ("--tz", "--platform", "--select", "--base-url"):
             value = draw(st.one_of(STRINGS.filter(lambda text: "\x00" not in text), st.just("UTC")))
         else:

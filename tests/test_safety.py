@@ -609,6 +609,11 @@ def test_a_state_file_that_is_a_fifo_does_not_hang(tmp_path: Path) -> None:
         ),
         (["week", "--days", "999999999"], "error: days must be from 1 to 3660, got 999999999\n"),
         (
+            ["review", "--as-of", "9999-12-31"],
+            "error: the review day 9999-12-31 is out of range; use a date from 1900-01-01 to "
+            "2999-12-31\n",
+        ),
+        (
             ["week", "--week", "9999-W52"],
             "error: the week 9999-12-27 is out of range; use a date from 1900-01-01 to "
             "2999-12-31\n",
