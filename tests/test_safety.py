@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 
@@ -784,3 +785,20 @@ def test_the_review_report_in_markdown_is_escaped_too(write_files: WriteFiles) -
     assert (
         "- **sales** (no-data): &lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](javascript:alert(1))"
     ) in lines
+
+
+def test_a_manifest_never_deletes_through_a_link_out_of_the_folder(
+    write_files: WriteFiles, tmp_path: Path
+) -> None:
+    """A folder inside the site that links elsewhere is not followed to delete files."""
+    plan = write_files({"plan.toml": TWO_PLATFORMS})
+    publish_feeds(load(plan), now=NOW, out_dir="site")
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "platform").mkdir(parents=True)
+    (elsewhere / "platform" / "x.ics").write_text("not ours", encoding="utf-8")
+    shutil.rmtree("site/platform")
+    Path("site/platform").symlink_to(elsewhere / "platform")
+    plan.write_text(MINIMAL_PLAN, encoding="utf-8")
+    with pytest.raises(OutputError, match="its folder is a link that leads out of site"):
+        publish_feeds(load(plan), now=NOW, out_dir="site")
+    assert (elsewhere / "platform" / "x.ics").read_text(encoding="utf-8") == "not ours"

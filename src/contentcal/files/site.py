@@ -94,6 +94,11 @@ class SiteWriter:
             }
             remove_stale_temporaries(os.path.join(self.out_dir, folder), names or None)
 
+    def _inside(self, folder: str) -> bool:
+        """Whether `folder` really is the published folder or below it (no link out)."""
+        real, root = os.path.realpath(folder), os.path.realpath(self.out_dir)
+        return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
     def _read_manifest(self) -> dict[str, list[str]]:
         if self.manifest is None:
             return {}
@@ -123,6 +128,10 @@ class SiteWriter:
             os.makedirs(os.path.dirname(target), exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+        if not self._inside(os.path.dirname(target)):
+            raise OutputError(
+                f"cannot write {target}: its folder is a link that leads out of {self.out_dir}"
+            )
         write_atomic(target, data, temp_dir=self.staging)
         self.written.append(clean)
 
@@ -145,7 +154,7 @@ class SiteWriter:
                 status = os.lstat(target)
             except OSError:
                 continue
-            if not stat.S_ISREG(status.st_mode):
+            if not stat.S_ISREG(status.st_mode) or not self._inside(os.path.dirname(target)):
                 continue  # a link or folder someone put there: not what we published
             with contextlib.suppress(OSError):
                 os.unlink(target)
