@@ -19,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from contentcal import load
 from contentcal.cli import cli
-from contentcal.errors import FileChangedError, OutputError, PlanError
+from contentcal.errors import FileChangedError, InvalidOptionError, OutputError, PlanError
 from contentcal.files.atomic import write_all, write_atomic
 from contentcal.files.pin import apply_pins, pin
 from contentcal.publishing.feeds import load_state
@@ -802,3 +802,25 @@ def test_a_manifest_never_deletes_through_a_link_out_of_the_folder(
     with pytest.raises(OutputError, match="its folder is a link that leads out of site"):
         publish_feeds(load(plan), now=NOW, out_dir="site")
     assert (elsewhere / "platform" / "x.ics").read_text(encoding="utf-8") == "not ours"
+
+
+def test_a_plan_built_in_code_is_held_to_the_slot_cap_too(write_files: WriteFiles) -> None:
+    """Every minute of the day for years took minutes and gigabytes; the scheduler refuses."""
+    import attrs
+
+    plan = load(write_files({"plan.toml": MINIMAL_PLAN}))
+    platform = attrs.evolve(
+        plan.platforms[0],
+        slots=(
+            "FREQ=DAILY;BYHOUR=9;BYMINUTE="
+            + ",".join(str(minute) for minute in range(60))
+            + ";BYSECOND=0,30",
+        ),
+    )
+    crowded = attrs.evolve(plan, platforms=(platform,))
+    with pytest.raises(InvalidOptionError) as caught:
+        schedule(crowded, now=NOW)
+    assert str(caught.value) == (
+        "platform 'instagram' has up to 120 slots a day; at most 96 are allowed "
+        "(raise slots_per_day in [limits])"
+    )

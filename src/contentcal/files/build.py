@@ -185,10 +185,10 @@ class PlanBuilder:
         self, slots: Sequence[str], file: str, path: str, lines: TomlLines
     ) -> None:
         """A platform's slots may give at most ``[limits] slots_per_day`` times a day."""
-        from contentcal.scheduling.cadence import parse_slot  # noqa: PLC0415 - cached, parsed above
+        from contentcal.scheduling.cadence import most_per_day, parse_slot  # noqa: PLC0415
 
         most = self.caps.slots_per_day
-        count = sum(_slots_per_day(parse_slot(text)) for text in slots)
+        count = sum(most_per_day(parse_slot(text)) for text in slots)
         if count > most:
             self.problems.add(
                 f"the slots give up to {count:,} posting times a day; at most {most} are allowed",
@@ -583,18 +583,6 @@ class PlanBuilder:
     def item_of(self, raw: RawTable) -> RawItem | None:
         """Convert one item table a reader found."""
         return self.item(raw.table, raw.file, raw.path, raw.line, raw.line_of)
-
-
-def _slots_per_day(rule: Any) -> int:
-    """The most times one slot entry can give on one day (an upper bound, cheap to tell)."""
-    if rule.rrule is None:
-        return len(rule.times)
-    parts = dict(part.split("=", 1) for part in rule.rrule.split(";") if "=" in part)
-    count = 1
-    for name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
-        if name in parts:
-            count *= len(set(parts[name].split(",")))
-    return count
 
 
 def unknown_reference_hint(value: str, known: Mapping[str, Any], table: str) -> str:

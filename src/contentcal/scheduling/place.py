@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from contentcal.errors import InvalidOptionError
 from contentcal.model import (
     Blackout,
     ContentItem,
@@ -251,14 +252,15 @@ def schedule(
         problems.extend(_fixed_problems(platform, platform_fixed, blackouts, blocking, now))
         entries.extend(platform_fixed)
         zone = get_zone(platform.timezone)
+        most = plan.limits.slots_per_day
         window_slots = _free_days(
-            _slot_times(platform, window_start, window_end), zone, blackouts, blocking
+            _slot_times(platform, window_start, window_end, most), zone, blackouts, blocking
         )
         slot_counts[platform.id] = len(window_slots)
         queue = sorted(waiting[platform.id], key=lambda item: -item.priority)  # stable
         if not queue:
             continue
-        all_slots = _slot_times(platform, now, horizon_end)
+        all_slots = _slot_times(platform, now, horizon_end, most)
         free_slots = _free_days(all_slots, zone, blackouts, blocking)
         placed, failed = _place(platform, queue, all_slots, free_slots, platform_fixed, settings)
         for entry in placed:
@@ -327,12 +329,22 @@ def _entry(
     )
 
 
-def _slot_times(platform: Platform, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+def _slot_times(
+    platform: Platform, start: dt.datetime, end: dt.datetime, most: int = 1440
+) -> list[dt.datetime]:
     if not platform.slots or end <= start:
         return []
-    from contentcal.scheduling.cadence import parse_slot, slot_times  # noqa: PLC0415 - dateutil is heavy
+    from contentcal.scheduling.cadence import most_per_day, parse_slot, slot_times  # noqa: PLC0415 - dateutil is heavy
 
     rules = [parse_slot(text) for text in platform.slots]
+    # The loader holds plans to [limits] slots_per_day; a plan built in code is held here,
+    # before expanding: every minute for years would take minutes and gigabytes.
+    per_day = sum(most_per_day(rule) for rule in rules)
+    if per_day > most:
+        raise InvalidOptionError(
+            f"platform {platform.id!r} has up to {per_day} slots a day; at most {most} are "
+            "allowed (raise slots_per_day in [limits])"
+        )
     return slot_times(rules, timezone=platform.timezone, start=start, end=end)
 
 
