@@ -824,3 +824,42 @@ def test_a_plan_built_in_code_is_held_to_the_slot_cap_too(write_files: WriteFile
         "platform 'instagram' has up to 120 slots a day; at most 96 are allowed "
         "(raise slots_per_day in [limits])"
     )
+
+
+def test_horizon_and_feed_window_never_overflow_for_plans_built_in_code(
+    write_files: WriteFiles,
+) -> None:
+    """`now + horizon` and `[feeds] ahead = "9999999d"` overflowed; code can skip the loader."""
+    import datetime as dt
+
+    import attrs
+
+    from contentcal.publishing.pipeline import publish_feed
+
+    plan = load(write_files({"plan.toml": MINIMAL_PLAN + ITEM}))
+    huge = dt.timedelta(days=999_999_999)
+    wide = attrs.evolve(
+        plan,
+        schedule_settings=attrs.evolve(plan.schedule_settings, horizon=huge),
+        feed_settings=attrs.evolve(plan.feed_settings, ahead=huge, past=huge),
+    )
+    late = dt.datetime(2999, 12, 1, 8, 0, tzinfo=dt.UTC)
+    placed = schedule(wide, now=late)
+    assert [entry.item.id for entry in placed.all_entries] == ["a"]
+    assert publish_feed(wide, now=late, use_state=False).events == 2  # the post and its reply
+
+
+def test_a_4300_digit_number_in_an_item_file(write_files: WriteFiles) -> None:
+    """json.loads raised a bare ValueError for integers over 4,300 digits."""
+    plan = write_files(
+        {
+            "plan.toml": 'include = ["a.jsonl"]\n' + MINIMAL_PLAN,
+            "a.jsonl": '{"id": "a", "platform": "instagram", "title": "A", "priority": '
+            + "9" * 5000
+            + "}\n",
+        }
+    )
+    assert messages(plan) == [
+        "a.jsonl:1: invalid JSON: a number is too long (numbers in an item have at most a few "
+        "digits)"
+    ]

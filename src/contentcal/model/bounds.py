@@ -54,8 +54,10 @@ def check_days(days: int, what: str = "days", *, most: int = LONGEST.days) -> No
 
 
 def clamp_add(moment: dt.datetime, delta: dt.timedelta) -> dt.datetime:
-    """``moment + delta`` for an aware `moment`, held inside years 1800..3200 instead of
-    overflowing (for library callers that build settings without the loader's checks)."""
+    """``moment + delta`` for an aware `moment`, with `delta` held to :data:`LONGEST` either
+    way and the result inside years 1800..3200, instead of overflowing (for library callers
+    that build settings without the loader's checks)."""
+    delta = max(-LONGEST, min(delta, LONGEST))
     utc = moment.astimezone(dt.UTC)
     room_after, room_before = _LAST - utc, _FIRST - utc
     if delta > room_after:

@@ -557,8 +557,8 @@ def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
             review_events(
                 plan,
                 now=schedule.now,
-                first=schedule.now - settings.past,
-                last=schedule.now + settings.ahead,
+                first=clamp_add(schedule.now, -settings.past),
+                last=clamp_add(schedule.now, settings.ahead),
             )
         )
         if settings.review_events
