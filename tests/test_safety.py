@@ -8,12 +8,16 @@ generated input.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import json
 import os
 import shutil
 import stat
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner, Result
 
@@ -23,8 +27,10 @@ from contentcal.errors import FileChangedError, InvalidOptionError, OutputError,
 from contentcal.files.atomic import write_all, write_atomic
 from contentcal.files.pin import apply_pins, pin
 from contentcal.publishing.feeds import load_state
-from contentcal.publishing.pipeline import publish_feeds
+from contentcal.publishing.pipeline import publish_feed, publish_feeds
+from contentcal.reviewing.compute import review
 from contentcal.scheduling.place import schedule
+from contentcal.views.review import render_review
 from contentcal.views.week import render_week, week
 
 from .conftest import MINIMAL_PLAN, NOW, WriteFiles
@@ -413,6 +419,7 @@ def test_rows_limit_and_problem_cap(write_files: WriteFiles) -> None:
 
 
 def test_too_many_rows(write_files: WriteFiles) -> None:
+    """A JSON lines file over [limits] rows stops at the first row too many."""
     plan = write_files(
         {
             "plan.toml": 'include = ["a.jsonl"]\n[limits]\nrows = 2\n' + MINIMAL_PLAN,
@@ -665,8 +672,6 @@ def test_csv_cells_that_spreadsheets_would_run_are_neutralised(
     plan = payload_plan(write_files)
     result = run(runner, "week", str(plan), "--format", "csv", "--now", NOW_ARG)
     assert result.exit_code == 0
-    import csv
-    import io
 
     rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
     assert sorted(row["title"] for row in rows) == sorted("'" + text for text in PAYLOADS)
@@ -771,8 +776,6 @@ def test_leftover_temporaries_are_removed_and_never_in_the_folder(
 
 def test_the_review_report_in_markdown_is_escaped_too(write_files: WriteFiles) -> None:
     """Every Markdown output, not only the week's: the review report escapes plan text."""
-    from contentcal.reviewing.compute import review
-    from contentcal.views.review import render_review
 
     text = MINIMAL_PLAN.replace('name = "Toko Kopi"', 'name = "Toko\\nKopi"').replace(
         'statement = "Sell more coffee beans online"',
@@ -806,7 +809,6 @@ def test_a_manifest_never_deletes_through_a_link_out_of_the_folder(
 
 def test_a_plan_built_in_code_is_held_to_the_slot_cap_too(write_files: WriteFiles) -> None:
     """Every minute of the day for years took minutes and gigabytes; the scheduler refuses."""
-    import attrs
 
     plan = load(write_files({"plan.toml": MINIMAL_PLAN}))
     platform = attrs.evolve(
@@ -830,11 +832,6 @@ def test_horizon_and_feed_window_never_overflow_for_plans_built_in_code(
     write_files: WriteFiles,
 ) -> None:
     """`now + horizon` and `[feeds] ahead = "9999999d"` overflowed; code can skip the loader."""
-    import datetime as dt
-
-    import attrs
-
-    from contentcal.publishing.pipeline import publish_feed
 
     plan = load(write_files({"plan.toml": MINIMAL_PLAN + ITEM}))
     huge = dt.timedelta(days=999_999_999)
