@@ -41,6 +41,8 @@ if TYPE_CHECKING:
         Platform,
         Source,
         Status,
+        Story,
+        StoryStep,
     )
     from contentcal.model.results import Action, Result, ReviewSettings
     from contentcal.publishing.feeds import feed, write_feeds
@@ -76,6 +78,8 @@ __all__ = [
     "Severity",
     "Source",
     "Status",
+    "Story",
+    "StoryStep",
     "__version__",
     "check",
     "feed",
@@ -121,6 +125,8 @@ _HOMES = {
             "Platform",
             "Source",
             "Status",
+            "Story",
+            "StoryStep",
         ),
         "model",
     ),

@@ -23,6 +23,8 @@ from contentcal.model.plan import (
     ScheduleSettings,
     Source,
     Status,
+    Story,
+    StoryStep,
 )
 from contentcal.model.results import Action, Result, ReviewSettings
 
@@ -48,4 +50,6 @@ __all__ = [
     "ScheduleSettings",
     "Source",
     "Status",
+    "Story",
+    "StoryStep",
 ]
