@@ -30,7 +30,9 @@ from contentcal.publishing.feeds import load_state
 from contentcal.publishing.pipeline import publish_feed, publish_feeds
 from contentcal.reviewing.compute import review
 from contentcal.scheduling.place import schedule
+from contentcal.scheduling.stories import spirals
 from contentcal.views.review import render_review
+from contentcal.views.stories import render_stories
 from contentcal.views.week import render_week, week
 
 from .conftest import MINIMAL_PLAN, NOW, WriteFiles
@@ -860,3 +862,16 @@ def test_a_4300_digit_number_in_an_item_file(write_files: WriteFiles) -> None:
         "a.jsonl:1: invalid JSON: a number is too long (numbers in an item have at most a few "
         "digits)"
     ]
+
+
+def test_the_stories_report_in_markdown_is_escaped_too(write_files: WriteFiles) -> None:
+    """The stories report is another Markdown output: its titles are inert and one line."""
+    text = MINIMAL_PLAN + (
+        '\n[stories.s]\ntitle = "<b>Big</b>\\nsale"\nsteps = [{ platform = "instagram" }]\n'
+        '[[items]]\nid = "a"\nplatform = "instagram"\nstory = "s"\n'
+        'title = "[x](javascript:alert(1))"\n'
+    )
+    plan = load(write_files({"plan.toml": text}))
+    report = render_stories(spirals(plan, now=NOW), plan=plan, fmt="markdown")
+    assert "## &lt;b&gt;Big&lt;/b&gt; sale (s)" in report.split("\n")
+    assert "javascript:alert(1))" not in report.replace("\\](javascript:alert(1))", "")
