@@ -738,11 +738,11 @@ TWO_PLATFORMS = MINIMAL_PLAN + (
 def test_feeds_out_removes_what_it_no_longer_publishes(write_files: WriteFiles) -> None:
     """Feeds of removed platforms and owners stayed published (a dead calendar)."""
     plan = write_files({"plan.toml": TWO_PLATFORMS})
-    first = publish_feeds(load(plan), now=NOW, out_dir="site")
+    first = publish_feeds(load(plan), now=NOW, out_dir="site", save_state=True)
     assert "platform/x.ics" in first.files
     Path("site/notes.txt").write_text("mine", encoding="utf-8")  # not contentcal's
     plan.write_text(MINIMAL_PLAN, encoding="utf-8")
-    second = publish_feeds(load(plan), now=NOW, out_dir="site")
+    second = publish_feeds(load(plan), now=NOW, out_dir="site", save_state=True)
     on_disk = sorted(p.relative_to("site").as_posix() for p in Path("site").rglob("*"))
     assert on_disk == sorted([*second.files, "notes.txt", "owner", "platform"])
     assert not Path("site/platform/x.ics").exists()
@@ -797,7 +797,7 @@ def test_a_manifest_never_deletes_through_a_link_out_of_the_folder(
 ) -> None:
     """A folder inside the site that links elsewhere is not followed to delete files."""
     plan = write_files({"plan.toml": TWO_PLATFORMS})
-    publish_feeds(load(plan), now=NOW, out_dir="site")
+    publish_feeds(load(plan), now=NOW, out_dir="site", save_state=True)
     elsewhere = tmp_path / "elsewhere"
     (elsewhere / "platform").mkdir(parents=True)
     (elsewhere / "platform" / "x.ics").write_text("not ours", encoding="utf-8")
@@ -805,7 +805,7 @@ def test_a_manifest_never_deletes_through_a_link_out_of_the_folder(
     Path("site/platform").symlink_to(elsewhere / "platform")
     plan.write_text(MINIMAL_PLAN, encoding="utf-8")
     with pytest.raises(OutputError, match="its folder is a link that leads out of site"):
-        publish_feeds(load(plan), now=NOW, out_dir="site")
+        publish_feeds(load(plan), now=NOW, out_dir="site", save_state=True)
     assert (elsewhere / "platform" / "x.ics").read_text(encoding="utf-8") == "not ours"
 
 

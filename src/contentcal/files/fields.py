@@ -30,7 +30,7 @@ from contentcal.model import (
     Status,
 )
 from contentcal.model.bounds import EARLIEST, LATEST, LONGEST
-from contentcal.model.zones import get_zone, localize, suggest_zone
+from contentcal.model.zones import aware, get_zone, suggest_zone
 
 
 class ConversionError(ValueError):
@@ -344,6 +344,7 @@ BRAND_FIELDS = {
     "url": Field(text),
     "domain": Field(text),
     "blackout": Field(blackouts),
+    "id": Field(identifier),
 }
 GOAL_FIELDS = {
     "statement": Field(text, required=True),
@@ -587,9 +588,7 @@ def moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | dt
         # Checked before any zone conversion, which overflows near year 1 and 9999.
         in_range(raw.date() if isinstance(raw, dt.datetime) else raw)
     if isinstance(raw, dt.datetime):
-        if raw.tzinfo is None:
-            return localize(raw, get_zone(zone_name))
-        return raw
+        return aware(raw, zone_name)
     if isinstance(raw, dt.date):
         if allow_date:
             return raw

@@ -11,7 +11,8 @@ static host). So:
   what contentcal published in each folder; a file published before that is no longer part
   of the site (the feed of a platform or owner that was removed) is deleted, one file at a
   time. Nothing the manifest does not list is ever deleted, and the published folder holds
-  exactly the site (no manifest or temporary file is ever served).
+  exactly the site (no manifest or temporary file is ever served). The manifest is state:
+  callers pass it only when they save state (not for a preview with a pretend `now`).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from contentcal.errors import InvalidOptionError
+from contentcal.model.zones import day_text
 from contentcal.reviewing.compute import GoalReview, GoalStatus, Review
 from contentcal.reviewing.words import day, forecast_words, number, percent
 from contentcal.views.escaping import md_text, one_line
@@ -122,9 +123,9 @@ def _render_words(review: Review, *, markdown: bool) -> str:
     # Text from the plan is escaped for Markdown (no HTML, links or emphasis) and kept on
     # one line in both formats (a line break in a name never breaks a heading or a row).
     esc = md_text if markdown else one_line
-    title = f"{esc(plan.brand.name)} — review on {review.as_of:%a} {day(review.as_of)}"
+    title = f"{esc(plan.brand.name)} — review on {day_text(review.as_of, year=True)}"
     lines = [f"# {title}" if markdown else title, ""]
-    lines.append(f"Looking back to {review.since:%a} {day(review.since)}.")
+    lines.append(f"Looking back to {day_text(review.since, year=True)}.")
 
     def heading(text: str) -> None:
         lines.extend(["", f"## {text}" if markdown else text, ""] if markdown else ["", text])
