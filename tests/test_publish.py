@@ -291,7 +291,7 @@ def test_publish_feeds_into_an_unwritable_place_is_an_output_error(plan_path: Pa
     Path("site").write_text("in the way", encoding="utf-8")
     with pytest.raises(OutputError) as caught:
         publish_feeds(load(plan_path), now=NOW, out_dir="site")
-    assert str(caught.value) == "cannot write site/all.ics: File exists"
+    assert str(caught.value) == "cannot write site: File exists"
     Path("site").unlink()
     Path("site").mkdir()
     Path("site/platform").write_text("in the way", encoding="utf-8")

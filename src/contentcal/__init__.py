@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from contentcal.checking.engine import Finding, check
     from contentcal.errors import (
         ContentcalError,
+        FileChangedError,
         OptionalDependencyError,
         OutputError,
         PlanError,
@@ -85,6 +86,7 @@ __all__ = [
     "ContentcalError",
     "Entry",
     "FeedSettings",
+    "FileChangedError",
     "Finding",
     "Goal",
     "HolidayMode",
@@ -128,6 +130,7 @@ __all__ = [
 
 _HOMES = {
     "ContentcalError": "errors",
+    "FileChangedError": "errors",
     "OptionalDependencyError": "errors",
     "OutputError": "errors",
     "PlanError": "errors",

@@ -288,6 +288,12 @@ def schedule_command(
 @click.option(
     "--tz", "timezone", metavar="ZONE", help="Show times in this IANA zone (default: the brand's)."
 )
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="With --format csv: write cells exactly as in the plan. Without it, a cell starting "
+    "with = + - @ gets a leading ' so a spreadsheet never runs it as a formula.",
+)
 @_now_option
 def week(
     plan: str,
@@ -298,6 +304,7 @@ def week(
     owner: str | None,
     output_format: str,
     timezone: str | None,
+    raw: bool,
     now: dt.datetime | None,
 ) -> None:
     """Print PLAN's weekly schedule, grouped per platform.
@@ -319,7 +326,7 @@ def week(
         owner=owner,
         timezone=timezone,
     )
-    click.echo(views.render_week(view, fmt=output_format), nl=False)
+    click.echo(views.render_week(view, fmt=output_format, raw=raw), nl=False)
 
 
 def _save_state_option(function: F) -> F:

@@ -20,6 +20,7 @@ from contentcal.errors import InvalidOptionError, PlanError, Problem, Severity
 from contentcal.files.validate import require_valid
 from contentcal.hints import did_you_mean
 from contentcal.model import Plan
+from contentcal.model.bounds import check_date
 from contentcal.model.settings import CheckSettings
 
 __all__ = [
@@ -114,6 +115,9 @@ LOAD_CODES: Mapping[str, str] = {
     "bad-slot": "CC010",
     "duplicate-result": "CC011",
     "rare-metric": "CC012",
+    "limit-exceeded": "CC013",
+    "unsafe-path": "CC014",
+    "too-many-problems": "CC015",
 }
 """Codes of the problems loading can report; they appear in `check` output like rules."""
 
@@ -222,6 +226,7 @@ def check(
     if workers < 1:
         raise InvalidOptionError(f"workers must be at least 1, got {workers}")
     require_valid(plan)
+    check_date(now, "now")  # rules shift `now` by days and weeks; this keeps that in range
     config = config or CheckConfig.from_settings(plan.check_settings)
     context = Context(plan=plan, now=now, thresholds=config.thresholds, workers=workers)
     findings = []

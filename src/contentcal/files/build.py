@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import os
 import weakref
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import attrs
@@ -19,13 +20,14 @@ import attrs
 from contentcal import hints
 from contentcal.files import fields
 from contentcal.files.fields import Problems
-from contentcal.files.readers import RawTable, TomlLines
+from contentcal.files.readers import RawTable, TomlLines, inside
 from contentcal.model import (
     DEFAULT_PILLARS,
     Brand,
     ContentItem,
     FeedSettings,
     Goal,
+    Limits,
     Network,
     Pillar,
     Plan,
@@ -80,13 +82,35 @@ class PlanBuilder:
     """Converts the tables of one plan file; problems go to `problems`."""
 
     def __init__(
-        self, problems: Problems, *, strict: bool = False, base_dir: str | None = None
+        self,
+        problems: Problems,
+        *,
+        strict: bool = False,
+        base_dir: str | None = None,
+        limits: Limits | None = None,
     ) -> None:
         self.problems = problems
         self.strict = strict
         """Whether values must already be model values (a plan built in code, validated)."""
         self.base_dir = base_dir
         """Where files the plan names are found; the plan file's folder when ``None``."""
+        self.caps = limits or Limits()
+        """The plan's ``[limits]``: caps on slots and horizon, where the state file may go."""
+
+    def limits_table(self, data: dict[str, Any], file: str, lines: TomlLines) -> Limits:
+        """The plan's ``[limits]`` table (read first: it governs how the rest is read)."""
+        if "limits" not in data:
+            return Limits()
+        values = self.convert_table(
+            data["limits"],
+            fields.LIMIT_FIELDS,
+            file=file,
+            path="limits",
+            line_of=lines.line,
+            what="[limits]",
+        )
+        self.caps = Limits(**values) if values else Limits()
+        return self.caps
 
     def build(
         self, data: dict[str, Any], items: Iterable[RawTable], *, file: str, lines: TomlLines
@@ -125,6 +149,8 @@ class PlanBuilder:
             data, "feeds", fields.FEED_FIELDS, FeedSettings, file, lines
         )
         resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms, stories)
+        self.check_horizon(schedule_settings, file, lines)
+        self.check_state_file(feed_settings, file, lines, raw_items)
         from contentcal.files.measured import load_measured  # noqa: PLC0415 - avoids a cycle
 
         measured = load_measured(
@@ -155,16 +181,77 @@ class PlanBuilder:
             actions=measured.actions,
             review=measured.review,
             warnings=measured.warnings,
+            limits=self.caps,
         )
         mark_valid(plan)
         return plan
+
+    def check_horizon(self, settings: ScheduleSettings, file: str, lines: TomlLines) -> None:
+        """``[schedule] horizon`` may not exceed ``[limits] horizon_days``."""
+        most = self.caps.horizon_days
+        if settings.horizon > dt.timedelta(days=most):
+            self.problems.add(
+                f"the horizon is longer than {most} days",
+                file=file,
+                line=lines.line("schedule.horizon"),
+                path="schedule.horizon",
+                hint="plan at most a few years ahead, or raise horizon_days in [limits]",
+                code="limit-exceeded",
+            )
+
+    def check_state_file(
+        self, settings: FeedSettings, file: str, lines: TomlLines, raw_items: list[RawItem]
+    ) -> None:
+        """The feed state must be a .json file of its own, inside the plan's folder."""
+        name = settings.state_file
+        full = os.path.normpath(os.path.join(os.path.dirname(file), name))
+        real = os.path.realpath(full)
+        # realpath() once per file, not per item: a million items share a few files.
+        inputs = {os.path.realpath(name) for name in {file, *(r.source.file for r in raw_items)}}
+        root = os.path.realpath(os.path.dirname(file) or ".")
+        report = None
+        if not name.lower().endswith(".json"):
+            report = "the feed state file must end in .json"
+        elif real in inputs:
+            report = "the feed state file would overwrite a plan or item file"
+        elif not self.caps.allow_outside and not inside(real, root):
+            report = "the feed state file is outside the plan's folder"
+        if report:
+            self.problems.add(
+                f"{report}: {fields.quote(name)}",
+                file=file,
+                line=lines.line("feeds.state_file"),
+                path="feeds.state_file",
+                hint='e.g. state_file = ".contentcal/feed-state.json"; '
+                "set allow_outside = true in [limits] to keep it elsewhere",
+                code="unsafe-path",
+            )
+
+    def check_slots_per_day(
+        self, slots: Sequence[str], file: str, path: str, lines: TomlLines
+    ) -> None:
+        """A platform's slots may give at most ``[limits] slots_per_day`` times a day."""
+        from contentcal.scheduling.cadence import most_per_day, parse_slot  # noqa: PLC0415
+
+        most = self.caps.slots_per_day
+        count = sum(most_per_day(parse_slot(text)) for text in slots)
+        if count > most:
+            self.problems.add(
+                f"the slots give up to {count:,} posting times a day; at most {most} are allowed",
+                file=file,
+                line=lines.line(f"{path}.slots"),
+                path=f"{path}.slots",
+                hint="a platform needs a few slots a day; raise slots_per_day in [limits] "
+                "if yours needs more",
+                code="limit-exceeded",
+            )
 
     def top_level(self, data: dict[str, Any], file: str, lines: TomlLines) -> None:
         """Report top-level keys the plan file may not have."""
         for key in data:
             if key not in fields.TOP_LEVEL:
                 self.problems.add(
-                    f"unknown top-level key {key!r}",
+                    f"unknown top-level key {fields.quote(key)}",
                     file=file,
                     line=lines.line(key),
                     path=key,
@@ -198,7 +285,7 @@ class PlanBuilder:
             field = spec.get(key)
             if field is None:
                 self.problems.add(
-                    f"unknown key {key!r} in {what}",
+                    f"unknown key {fields.quote(key)} in {what}",
                     file=file,
                     line=line_of(key_path),
                     path=key_path,
@@ -233,7 +320,7 @@ class PlanBuilder:
         for key, field in spec.items():
             if field.required and key not in table:
                 self.problems.add(
-                    f"{what} has no {key!r}",
+                    f"{what} has no {fields.quote(key)}",
                     file=file,
                     line=line_of(path),
                     path=f"{path}.{key}",
@@ -363,7 +450,7 @@ class PlanBuilder:
                 file=file,
                 path=f"goals.{key}",
                 line_of=lines.line,
-                what=f"goal {key!r}",
+                what=f"goal {fields.quote(key)}",
             )
             if values is not None and "statement" in values:
                 goals[key] = Goal(id=key, **values)
@@ -383,7 +470,7 @@ class PlanBuilder:
                 file=file,
                 path=f"pillars.{key}",
                 line_of=lines.line,
-                what=f"pillar {key!r}",
+                what=f"pillar {fields.quote(key)}",
             )
             if values is not None:
                 pillars[key] = Pillar(id=key, **values)
@@ -401,7 +488,7 @@ class PlanBuilder:
                 file=file,
                 path=path,
                 line_of=lines.line,
-                what=f"platform {key!r}",
+                what=f"platform {fields.quote(key)}",
             )
             if values is None:
                 continue
@@ -413,7 +500,7 @@ class PlanBuilder:
                 elif isinstance(table, dict) and "network" not in table:
                     ok = False
                     self.problems.add(
-                        f"platform {key!r} does not say which network it is on",
+                        f"platform {fields.quote(key)} does not say which network it is on",
                         file=file,
                         line=lines.line(path),
                         path=f"{path}.network",
@@ -425,6 +512,7 @@ class PlanBuilder:
                     ok = False
             if "slots" in values:
                 values["slots"] = self.slots(values["slots"], file, path, lines)
+                self.check_slots_per_day(values["slots"], file, path, lines)
             if "limits" in values:
                 values["limits"] = self.limits(values["limits"], file, path, lines)
             timezone = values.pop("timezone", None) or (brand.timezone if brand else "UTC")
@@ -488,7 +576,7 @@ class PlanBuilder:
         for key, value in raw.items():
             if key not in LIMIT_KINDS:
                 self.problems.add(
-                    f"unknown limit {key!r}",
+                    f"unknown limit {fields.quote(key)}",
                     file=file,
                     line=lines.line(f"{path}.limits"),
                     path=f"{path}.limits.{key}",
@@ -498,7 +586,8 @@ class PlanBuilder:
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 self.problems.add(
-                    f"limit {key!r} must be a positive whole number, got {value!r}",
+                    f"limit {fields.quote(key)} must be a positive whole number, "
+                    f"got {fields.quote(value)}",
                     file=file,
                     line=lines.line(f"{path}.limits"),
                     path=f"{path}.limits.{key}",
@@ -632,7 +721,7 @@ class PlanBuilder:
     ) -> RawItem | None:
         label = path
         if isinstance(table, dict) and isinstance(table.get("id"), str) and table["id"].strip():
-            label = f"item {table['id'].strip()!r}"
+            label = f"item {fields.quote(table['id'].strip())}"
         values = self.convert_table(
             table, fields.ITEM_SPEC, file=file, path=path, line_of=line_of, what=label
         )
@@ -669,7 +758,7 @@ class PlanBuilder:
 
             def report(key: str, message: str, hint: str | None, code: str) -> None:
                 self.problems.add(
-                    f"item {item_id!r}: {message}",  # noqa: B023 - used within this iteration
+                    f"item {fields.quote(item_id)}: {message}",  # noqa: B023 - used within this iteration
                     file=file,  # noqa: B023
                     line=raw.line_of(f"{path}.{key}"),  # noqa: B023
                     path=f"{path}.{key}",  # noqa: B023
@@ -682,7 +771,7 @@ class PlanBuilder:
                 where = first.file + (f":{first.line}" if first.line else "")
                 report(
                     "id",
-                    f"duplicate id {item_id!r}",
+                    f"duplicate id {fields.quote(item_id)}",
                     f"already used at {where}; ids must be unique across all files",
                     "duplicate-id",
                 )
@@ -693,7 +782,7 @@ class PlanBuilder:
             if platform is None:
                 report(
                     "platform",
-                    f"unknown platform {values['platform']!r}",
+                    f"unknown platform {fields.quote(values['platform'])}",
                     unknown_reference_hint(values["platform"], platforms, "platforms"),
                     "unknown-reference",
                 )
@@ -702,7 +791,7 @@ class PlanBuilder:
                 if key in values and values[key] not in known:
                     report(
                         key,
-                        f"unknown {key} {values[key]!r}",
+                        f"unknown {key} {fields.quote(values[key])}",
                         unknown_reference_hint(values[key], known, table),
                         "unknown-reference",
                     )

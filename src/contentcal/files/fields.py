@@ -8,9 +8,12 @@ value, or raises :class:`ConversionError` with a hint that shows the expected fo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import math
 import re
+import reprlib
 import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -28,6 +31,7 @@ from contentcal.model import (
     Network,
     Status,
 )
+from contentcal.model.bounds import EARLIEST, LATEST, LONGEST
 from contentcal.model.settings import MAX_THRESHOLD_DAYS, Thresholds
 from contentcal.model.zones import aware, get_zone, suggest_zone
 
@@ -50,6 +54,38 @@ class ManyConversionsError(ConversionError):
         self.errors = errors
 
 
+# --- quoting foreign content ----------------------------------------------------------------
+
+
+class _ShortRepr(reprlib.Repr):
+    """``repr`` that never quotes more than a short excerpt of what it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = self.maxother = self.maxlong = 40
+        self.maxlevel, self.maxlist, self.maxdict = 2, 4, 4
+
+    def repr_int(self, x: int, level: int) -> str:
+        # repr() of an int over 4,300 digits raises ValueError.
+        return repr(x) if x.bit_length() <= 128 else "a very large number"
+
+    def repr_str(self, x: str, level: int) -> str:
+        return repr(x[:40] + "…") if len(x) > 40 else repr(x)
+
+
+_SHORT_REPR = _ShortRepr()
+
+
+def quote(raw: object) -> str:
+    """How a message quotes a value from the user's files: at most a short excerpt, with
+    control characters and lone surrogates escaped (a file's content is not echoed whole)."""
+    return _SHORT_REPR.repr(raw)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LARGEST_INTEGER = 999_999_999
+
+
 # --- value converters -------------------------------------------------------------------------
 #
 # Each converter takes the raw value as TOML, JSON or CSV gives it (CSV always gives str) and
@@ -58,7 +94,17 @@ class ManyConversionsError(ConversionError):
 
 def text(raw: object) -> str:
     if isinstance(raw, str):
+        if _SURROGATE.search(raw):
+            raise ConversionError(
+                f"{quote(raw)} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), "
+                "which is not text",
+                "fix the \\u escapes in this value (emoji need both halves of the pair)",
+            )
         return raw
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ConversionError(f"expected text, got {raw!r}", 'put the value in quotes, e.g. "..."')
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 128:
+        raise ConversionError("expected text, got a very large number", "put it in quotes")
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise ConversionError(
             f"expected text, got {kind(raw)}", 'put the value in quotes, e.g. "..."'
@@ -77,23 +123,35 @@ def integer(raw: object) -> int:
     if isinstance(raw, bool):
         raise ConversionError(f"expected a whole number, got {kind(raw)}")
     if isinstance(raw, int):
+        if abs(raw) > LARGEST_INTEGER:
+            raise ConversionError(
+                f"{quote(raw)} is too large", f"use a whole number up to {LARGEST_INTEGER:,}"
+            )
         return raw
     if isinstance(raw, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", raw):
         return int(raw)
-    raise ConversionError(f"expected a whole number, got {raw!r}", "e.g. 2")
+    raise ConversionError(f"expected a whole number, got {quote(raw)}", "e.g. 2")
 
 
 def number(raw: object) -> float:
     if isinstance(raw, bool):
         raise ConversionError(f"expected a number, got {kind(raw)}")
+    value: float | None = None
     if isinstance(raw, int | float):
-        return float(raw)
-    if isinstance(raw, str):
         try:
-            return float(raw.replace("_", "").strip())
-        except ValueError:
-            pass
-    raise ConversionError(f"expected a number, got {raw!r}", "e.g. 2000")
+            value = float(raw)
+        except OverflowError:  # an int too large for a float
+            value = math.inf
+    elif isinstance(raw, str) and len(raw) <= 100:
+        with contextlib.suppress(ValueError):
+            value = float(raw.replace("_", "").strip())
+    if value is not None:
+        if math.isfinite(value):
+            return value
+        raise ConversionError(
+            f"expected a finite number, got {quote(raw)}", "use an ordinary number, e.g. 2000"
+        )
+    raise ConversionError(f"expected a number, got {quote(raw)}", "e.g. 2000")
 
 
 def share(raw: object) -> float:
@@ -120,15 +178,27 @@ def date(raw: object) -> dt.date:
     if isinstance(raw, dt.datetime):
         raise ConversionError("expected a date without a time", "e.g. 2027-03-31")
     if isinstance(raw, dt.date):
-        return raw
+        return in_range(raw)
     if isinstance(raw, str):
         try:
-            return dt.date.fromisoformat(raw.strip())
+            day = dt.date.fromisoformat(raw.strip())
         except ValueError:
             pass
+        else:
+            return in_range(day)
     raise ConversionError(
-        f"expected a date, got {raw!r}", "write dates as YYYY-MM-DD, e.g. 2027-03-31"
+        f"expected a date, got {quote(raw)}", "write dates as YYYY-MM-DD, e.g. 2027-03-31"
     )
+
+
+def in_range(day: dt.date) -> dt.date:
+    """`day`, or a ConversionError when it lies outside the years contentcal works in."""
+    if not EARLIEST <= day <= LATEST:
+        raise ConversionError(
+            f"the date {day.isoformat()} is out of range",
+            f"contentcal works with dates from {EARLIEST.isoformat()} to {LATEST.isoformat()}",
+        )
+    return day
 
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|min|s)", re.IGNORECASE)
@@ -148,24 +218,25 @@ def parse_duration(text: str) -> dt.timedelta:
     datetime.timedelta(seconds=7200)
     """
     value = text.strip()
+    if len(value) > 100:
+        raise ValueError(f"unknown duration {quote(text)}")
     iso = _ISO_DURATION.fullmatch(value)
+    seconds: float
     if iso and value.upper() not in ("P", "PT") and not value.upper().endswith("T"):
-        parts = {key: int(number) for key, number in iso.groupdict().items() if number}
-        return dt.timedelta(
-            weeks=parts.get("w", 0),
-            days=parts.get("d", 0),
-            hours=parts.get("h", 0),
-            minutes=parts.get("m", 0),
-            seconds=parts.get("s", 0),
-        )
-    compact = value.replace(" ", "")
-    if compact and _DURATION_PART.sub("", compact) == "":
+        units = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+        seconds = sum(int(number) * units[key] for key, number in iso.groupdict().items() if number)
+    else:
+        compact = value.replace(" ", "")
+        if not compact or _DURATION_PART.sub("", compact) != "":
+            raise ValueError(f"unknown duration {quote(text)}")
         seconds = sum(
             float(number) * _UNIT_SECONDS[unit.lower()]
             for number, unit in _DURATION_PART.findall(compact)
         )
-        return dt.timedelta(seconds=seconds)
-    raise ValueError(f"unknown duration {text!r}")
+    # Compared before timedelta() sees it: a huge count would overflow there.
+    if not seconds <= LONGEST.total_seconds():
+        raise ValueError(f"duration {quote(text)} is longer than {LONGEST.days // 365} years")
+    return dt.timedelta(seconds=seconds)
 
 
 def duration(raw: object) -> dt.timedelta:
@@ -174,19 +245,25 @@ def duration(raw: object) -> dt.timedelta:
     if isinstance(raw, str):
         try:
             return parse_duration(raw)
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if "longer than" in str(exc):
+                raise ConversionError(str(exc), "use a shorter duration") from None
     raise ConversionError(
-        f"expected a duration, got {raw!r}", 'write e.g. "90m", "2h", "1d", "1h30m" or "PT2H"'
+        f"expected a duration, got {quote(raw)}", 'write e.g. "90m", "2h", "1d", "1h30m" or "PT2H"'
     )
 
 
 def zone_name(raw: object) -> str:
     name = identifier(raw)
+    if len(name) > 64:  # IANA names are at most about 30 characters
+        raise ConversionError(
+            f"unknown time zone {quote(name)}",
+            "use an IANA name such as 'Asia/Jakarta' or 'Europe/Berlin'",
+        )
     try:
         get_zone(name)
     except ValueError:
-        raise ConversionError(f"unknown time zone {name!r}", suggest_zone(name)) from None
+        raise ConversionError(f"unknown time zone {quote(name)}", suggest_zone(name)) from None
     return name
 
 
@@ -202,7 +279,9 @@ def choice(
         try:
             return enum_type(value)
         except ValueError:
-            raise ConversionError(f"unknown {noun} {value!r}", did_you_mean(value, names)) from None
+            raise ConversionError(
+                f"unknown {noun} {quote(value)}", did_you_mean(value, names)
+            ) from None
 
     return convert
 
@@ -224,7 +303,7 @@ def blackouts(raw: object) -> tuple[Blackout, ...]:
             unknown = set(entry) - {"dates", "date", "reason"}
             if unknown:
                 raise ConversionError(
-                    f"unknown key {sorted(unknown)[0]!r} in a blackout",
+                    f"unknown key {quote(sorted(unknown)[0])} in a blackout",
                     'write { dates = "2026-12-24..2026-12-26", reason = "Christmas" }',
                 )
             dates = entry.get("dates", entry.get("date"))
@@ -237,7 +316,7 @@ def blackouts(raw: object) -> tuple[Blackout, ...]:
             last = date(last_text) if last_text.strip() else first
         else:
             raise ConversionError(
-                f"expected a date or a range of dates, got {dates!r}",
+                f"expected a date or a range of dates, got {quote(dates)}",
                 'write "2026-12-25" or "2026-12-24..2026-12-26"',
             )
         if last < first:
@@ -340,7 +419,9 @@ SCHEDULE_FIELDS = {
 def boolean(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
-    raise ConversionError(f"expected true or false, got {raw!r}", "write true or false, unquoted")
+    raise ConversionError(
+        f"expected true or false, got {quote(raw)}", "write true or false, unquoted"
+    )
 
 
 def flag(raw: object) -> bool:
@@ -383,7 +464,7 @@ def url(raw: object) -> str:
         or re.search(r"[\s\x00-\x1f\x7f]", value)
     ):
         raise ConversionError(
-            f"expected an absolute http(s) URL without spaces, got {value!r}",
+            f"expected an absolute http(s) URL without spaces, got {quote(value)}",
             'e.g. base_url = "https://example.com/cal/"',
         )
     return value if value.endswith("/") else value + "/"
@@ -400,6 +481,34 @@ FEED_FIELDS = {
     "base_url": Field(url),
     "state_file": Field(identifier),
     "calendar_uid": Field(boolean),
+}
+
+
+def limit(most: int) -> Callable[[object], int]:
+    """A converter for one ``[limits]`` number: a whole number from 1 to `most`."""
+
+    def convert(raw: object) -> int:
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= most:
+            raise ConversionError(
+                f"expected a whole number from 1 to {most:,}, got {quote(raw)}",
+                "see docs/security.md for the defaults",
+            )
+        return raw
+
+    return convert
+
+
+LIMIT_FIELDS = {
+    "allow_outside": Field(boolean),
+    "file_bytes": Field(limit(2**40)),
+    "rows": Field(limit(10**9)),
+    "columns": Field(limit(10_000)),
+    # Parsers recurse once per level; past a few hundred Python's stack runs out.
+    "nesting": Field(limit(200)),
+    "patterns": Field(limit(10**6)),
+    "files": Field(limit(10**7)),
+    "slots_per_day": Field(limit(1440)),
+    "horizon_days": Field(limit(LONGEST.days)),
 }
 
 ITEM_FIELDS: tuple[str, ...] = (
@@ -472,6 +581,7 @@ TOP_LEVEL = (
     "results",
     "actions",
     "review",
+    "limits",
 )
 SETTINGS_TABLES: tuple[str, ...] = ()
 """Tables kept raw in ``Plan.settings`` for parts that convert their own (none today)."""
@@ -583,9 +693,9 @@ def moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | dt
     """Convert an ``at``/``updated`` value; local times belong to `zone_name`."""
     hint = "write e.g. 2026-12-02T19:00 (the platform's local time) or 2026-12-02T12:00Z (UTC)"
     if isinstance(raw, str):
-        match = MOMENT_PATTERN.fullmatch(raw.strip())
+        match = MOMENT_PATTERN.fullmatch(raw.strip()) if len(raw) <= 100 else None
         if not match:
-            raise ConversionError(f"expected a date-time, got {raw!r}", hint)
+            raise ConversionError(f"expected a date-time, got {quote(raw)}", hint)
         try:
             if match.group(2) is None:
                 raw = dt.date.fromisoformat(match.group(1))
@@ -597,7 +707,10 @@ def moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | dt
                 offset = "+00:00" if offset.upper() == "Z" else offset
                 raw = dt.datetime.fromisoformat(f"{match.group(1)}T{clock}{offset}")
         except ValueError:
-            raise ConversionError(f"not a real date or time: {raw!r}", hint) from None
+            raise ConversionError(f"not a real date or time: {quote(raw)}", hint) from None
+    if isinstance(raw, dt.date):
+        # Checked before any zone conversion, which overflows near year 1 and 9999.
+        in_range(raw.date() if isinstance(raw, dt.datetime) else raw)
     if isinstance(raw, dt.datetime):
         return aware(raw, zone_name)
     if isinstance(raw, dt.date):
@@ -634,11 +747,34 @@ def moments(raw: object, zone_name: str) -> tuple[dt.datetime, ...]:
     return tuple(result)
 
 
+MOST_PROBLEMS = 1000
+"""Problems kept per load: a broken million-row file gives one screen, not a million lines."""
+
+
 class Problems:
-    """Collects located problems while a plan is read, converted and resolved."""
+    """Collects located problems while a plan is read, converted and resolved.
+
+    Keeps the first :data:`MOST_PROBLEMS`; :meth:`all` adds one line saying how many more.
+    """
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.dropped = 0
+        self.file: str | None = None
+
+    def all(self) -> list[Problem]:
+        """The problems kept, and a last one counting those left out."""
+        if not self.dropped:
+            return list(self.items)
+        return [
+            *self.items,
+            Problem(
+                f"{self.dropped} more problems not shown",
+                file=self.file,
+                hint="fix the ones above first",
+                code="too-many-problems",
+            ),
+        ]
 
     def add(
         self,
@@ -652,6 +788,9 @@ class Problems:
         code: str = "plan-invalid",
     ) -> None:
         """Record one problem."""
+        if len(self.items) >= MOST_PROBLEMS:
+            self.dropped += 1
+            return
         self.items.append(
             Problem(
                 message=message,

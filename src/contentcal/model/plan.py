@@ -564,6 +564,43 @@ class FeedSettings:
     one event of a feed that has one (see docs/subscribing.md)."""
 
 
+@attrs.frozen
+class Limits:
+    """The plan's ``[limits]`` table: how much input contentcal accepts, and from where.
+
+    The defaults are generous for a real plan and stop a hostile or broken one early, with a
+    clear error instead of hours of work or gigabytes of memory. Raise a limit in the plan
+    when a real plan needs more (see docs/security.md).
+    """
+
+    allow_outside: bool = False
+    """Let includes and the feed state file lie outside the plan's folder (after symlinks)."""
+
+    file_bytes: int = 64 * 1024 * 1024
+    """Largest file read (the plan file itself is always held to the default)."""
+
+    rows: int = 1_000_000
+    """Most rows in one CSV file, or lines in one JSON lines file."""
+
+    columns: int = 64
+    """Most columns in a CSV header."""
+
+    nesting: int = 32
+    """Deepest nesting of tables and lists in TOML and JSON."""
+
+    patterns: int = 256
+    """Most ``include`` entries."""
+
+    files: int = 10_000
+    """Most files all ``include`` patterns may match together."""
+
+    slots_per_day: int = 96
+    """Most posting slots one platform may have on one day."""
+
+    horizon_days: int = 3660
+    """Longest ``[schedule] horizon``, in days (ten years)."""
+
+
 def _index(values: tuple[Any, ...]) -> Mapping[str, Any]:
     # Tolerates values of the wrong type, so validate() can report them instead of a crash.
     return MappingProxyType(
@@ -651,6 +688,9 @@ class Plan:
 
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
     """Problems found while loading that did not stop it (e.g. a result given twice)."""
+
+    limits: Limits = attrs.field(factory=Limits)
+    """Input limits from the ``[limits]`` table."""
 
     _goals: Mapping[str, Goal] = attrs.field(init=False, eq=False, repr=False)
     _pillars: Mapping[str, Pillar] = attrs.field(init=False, eq=False, repr=False)

@@ -26,14 +26,16 @@ import unicodedata
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
 
 import attrs
 import icalendar
 
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
+from contentcal.files.site import SiteWriter
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform
+from contentcal.model.bounds import clamp_add
 from contentcal.model.zones import UTC, get_zone, localize
 from contentcal.publishing.ics import (
     EventStatus,
@@ -183,19 +185,26 @@ def state_path(plan: Plan) -> str:
     return os.path.normpath(os.path.join(base, plan.feed_settings.state_file))
 
 
+STATE_BYTES = 256 * 1024 * 1024
+"""The largest feed state file read (about a million events)."""
+
+
 def load_state(path: str) -> tuple[FeedState, str | None]:
     """Read the state file; a missing one is empty, a corrupt one is empty plus a warning."""
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path, STATE_BYTES)
     except FileNotFoundError:
         return FeedState(), None
     except OSError as exc:
         return FeedState(), f"{path}: cannot read the feed state ({exc.strerror}); rebuilding it"
+    except (NotRegularError, TooLargeError):
+        data = b""  # a FIFO, a device or a huge file is no state of ours: corrupt
     try:
         # Decoding belongs here: invalid UTF-8 (UnicodeDecodeError is a ValueError) is just
         # another kind of corrupt file. OverflowError: a time that has no UTC equivalent.
+        # RecursionError: JSON nested thousands deep.
         return FeedState.from_json(data.decode("utf-8")), None
-    except (ValueError, KeyError, TypeError, OverflowError):
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return FeedState(), (
             f"{path}: the feed state is corrupt; rebuilding it "
             "(subscribers may see every event as edited once)"
@@ -536,8 +545,9 @@ def owner_slug(name: str) -> str:
 def _entries_for_feeds(schedule: Schedule, settings: FeedSettings) -> list[Entry]:
     """Entries within the feed window around `now`, plus backlog with a time if asked."""
     plan = schedule.plan
-    first = schedule.now - settings.past
-    last = schedule.now + settings.ahead
+    # Clamped: settings built in code skip the loader's 100-year cap on durations.
+    first = clamp_add(schedule.now, -settings.past)
+    last = clamp_add(schedule.now, settings.ahead)
     chosen = [entry for entry in schedule.all_entries if first <= entry.instant < last]
     if settings.include_backlog:
         for item in schedule.backlog:
@@ -643,8 +653,8 @@ def _stamp_all(
             review_events(
                 plan,
                 now=schedule.now,
-                first=schedule.now - settings.past,
-                last=schedule.now + settings.ahead,
+                first=clamp_add(schedule.now, -settings.past),
+                last=clamp_add(schedule.now, settings.ahead),
                 brand=brand,
             )
         )
@@ -967,12 +977,17 @@ def write_feeds(
     progress: Callable[[int, int], None] | None = None,
     written_at: dt.datetime | None = None,
     pages: Mapping[str, bytes] | None = None,
+    manifest: str | os.PathLike[str] | None = None,
 ) -> tuple[list[str], FeedState]:
     """Write every feed and ``index.html`` into `out_dir`, each file atomically.
 
     `pages` are the site's month, week and post pages by relative path (see
     :func:`contentcal.publishing.site.build_pages`): each is written after the feeds, only
     when its bytes changed, and the index links them.
+    With a `manifest` file (:func:`~contentcal.files.site.manifest_for` the plan), files
+    published there before that are no longer part of the site (a removed platform's
+    feed, a page that left the window) are deleted and the manifest is updated; see
+    :mod:`contentcal.files.site`.
     Returns the written paths (relative to `out_dir`) and the updated feed state.
     `progress`, if given, is called with (feeds written, feeds in all) after each feed.
     `written_at` is the real time of the run (default: the schedule's `now`): no stamp
@@ -989,6 +1004,7 @@ def write_feeds(
         progress=progress,
         written_at=written_at,
         pages=pages,
+        manifest=manifest,
     )
     return written, stamped.state
 
@@ -1002,6 +1018,7 @@ def _write_feeds(
     progress: Callable[[int, int], None] | None,
     written_at: dt.datetime | None,
     pages: Mapping[str, bytes] | None = None,
+    manifest: str | os.PathLike[str] | None = None,
 ) -> tuple[list[str], _Stamped]:
     """:func:`write_feeds`, also returning every stamped event (what the feeds hold)."""
     # The plan's base_url was checked when the plan was loaded or validated; only an
@@ -1011,22 +1028,20 @@ def _write_feeds(
     written = []
     calendars = []
     paths = feed_paths(schedule.plan, stamped.entries)
+    site = SiteWriter(out_dir, manifest=manifest)
     for path, window in paths:
         calendar = _calendar(schedule, stamped, window, path, base_url)
         calendars.append((path, calendar))
-        target = os.path.join(os.fspath(out_dir), path)
-        _make_folder_for(target)
-        write_atomic(target, functools.partial(write_ics, calendar))
+        site.write(path, functools.partial(write_ics, calendar))
         written.append(path)
         if progress is not None:
             progress(len(written), len(paths))
-    if pages:
-        from contentcal.publishing.site import write_pages  # noqa: PLC0415 - pages are optional
-
-        written.extend(write_pages(pages, out_dir).rewritten)
-    index = os.path.join(os.fspath(out_dir), "index.html")
-    write_atomic(index, _index_html(schedule.plan, calendars, base_url, pages or ()).encode())
+    for path, data in (pages or {}).items():
+        if site.write(path, data, unless_unchanged=True):
+            written.append(path)
+    site.write("index.html", _index_html(schedule.plan, calendars, base_url, pages or ()).encode())
     written.append("index.html")
+    site.finish()
     return written, stamped
 
 

@@ -22,7 +22,9 @@ import attrs
 from contentcal.errors import InvalidOptionError
 from contentcal.files.build import known_valid, mark_valid
 from contentcal.files.load import load
+from contentcal.files.site import manifest_for
 from contentcal.model import Plan
+from contentcal.model.bounds import check_date
 from contentcal.model.zones import UTC, aware, get_zone
 from contentcal.publishing.feeds import (
     FeedState,
@@ -74,6 +76,9 @@ def _window_settings(
 ) -> Plan:
     settings = plan.feed_settings
     zone = get_zone(plan.brand.timezone)
+    for what, day in (("the start", start), ("the end", end)):
+        if day is not None:
+            check_date(day, what)
     if start is not None and end is not None and end <= start:
         raise InvalidOptionError(f"the end ({end}) must be after the start ({start})")
     # `past` and `ahead` are offsets from `now`; they go negative when the whole window
@@ -93,6 +98,7 @@ def _window_settings(
 
 
 def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
+    check_date(now, "now")  # before any zone conversion, which overflows near year 1 and 9999
     return aware(now, plan.brand.timezone)
 
 
@@ -172,7 +178,9 @@ def publish_feeds(
     Pages are written only when their bytes changed. `progress` is passed on to
     :func:`~contentcal.publishing.feeds.write_feeds`; `save_state` and `written_at` are as
     in :func:`publish_feed`. `events` counts the events in the feeds (all of them are in
-    ``all.ics``).
+    ``all.ics``). With `save_state`, the manifest of what was published
+    (``.contentcal/published.json``, state like the feed state) is updated too, and files
+    published before that are gone from the site (pages included) are deleted.
 
     Raises :class:`~contentcal.errors.OutputError` when the folder cannot be written.
     """
@@ -190,6 +198,7 @@ def publish_feeds(
         progress=progress,
         written_at=_written_at(now, written_at, save_state),
         pages=pages,
+        manifest=manifest_for(plan.source) if save_state and plan.source else None,
     )
     if save_state:
         _save_if_changed(path, state, stamped.state)

@@ -22,6 +22,7 @@ from types import MappingProxyType
 import attrs
 
 from contentcal.model import Action, Goal, Plan, Result, Status
+from contentcal.model.bounds import check_date
 from contentcal.model.zones import get_zone
 from contentcal.reviewing.meetings import period_start
 
@@ -468,6 +469,7 @@ def review(plan: Plan, *, as_of: dt.date) -> Review:
         if as_of.tzinfo is not None:
             as_of = as_of.astimezone(get_zone(plan.brand.timezone))
         as_of = as_of.date()
+    check_date(as_of, "the review day")  # periods and forecasts shift it by weeks and months
     since = period_start(plan, as_of)
     by_goal = results_by_goal(plan.results)
     days = _days(plan)
