@@ -12,7 +12,9 @@ committing.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -97,15 +99,25 @@ def test_week_matches_golden(runner: CliRunner, fmt: str) -> None:
 
 
 def test_golden_csv_has_crlf_rows_and_one_row_per_entry() -> None:
-    """CSV is what spreadsheets expect: CRLF line ends, a header, one row per entry."""
+    """CSV is what spreadsheets expect: CRLF line ends, a header, one row per entry.
+
+    The copy keeps its own line breaks inside quoted cells, so rows are read as CSV.
+    """
     data = (GOLDEN / "csv.csv").read_bytes()
-    rows = data.split(b"\r\n")
-    assert rows[0] == (
-        b"date,time,timezone,platform,network,item,title,pillar,goal,status,owner,story,start,end"
+    assert data.startswith(
+        b"date,time,timezone,platform,network,item,title,pillar,goal,status,owner,story,"
+        b"start,end,copy,media,link\r\n"
     )
-    assert rows[-1] == b""
-    assert len(rows) == 1 + 8 + 1
-    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert data.endswith(b"\r\n")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert len(rows) == 1 + 8
+    assert {len(row) for row in rows} == {17}
+    assert rows[1][14:] == [
+        rows[1][14],
+        "carousel",
+        "",
+    ]
+    assert rows[1][14].startswith("Batik kesayangan")
 
 
 def test_the_docs_show_the_golden_table() -> None:
@@ -203,7 +215,10 @@ TOP_KEYS = {
 }
 ENTRY_KEYS = {
     "all_day",
+    "copy",
     "end",
+    "link",
+    "media",
     "goal",
     "item",
     "network",
@@ -253,7 +268,7 @@ def test_json_keys_are_exactly_the_documented_ones(
 def test_json_values_for_a_week_with_everything(runner: CliRunner, write_files: WriteFiles) -> None:
     """The whole object for a plan with each kind of entry, problem and list."""
     entry = {"goal": None, "network": "instagram", "owner": "Dewi", "platform": "instagram"}
-    entry |= {"status": "approved", "story": None}
+    entry |= {"status": "approved", "story": None, "copy": "", "media": None, "link": None}
     assert contract_json(runner, write_files) == {
         "start": "2026-12-21T00:00:00+07:00",
         "end": "2026-12-28T00:00:00+07:00",
@@ -363,7 +378,7 @@ def test_json_values_for_a_week_with_everything(runner: CliRunner, write_files: 
 def test_json_is_sorted_and_indented(runner: CliRunner) -> None:
     """Keys sorted at every level, two-space indent, a final newline."""
     text = ok(runner, *WEEK_50, "--format", "json")
-    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n"
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def test_json_writes_non_ascii_as_is(runner: CliRunner, write_files: WriteFiles) -> None:
@@ -881,8 +896,9 @@ def test_schedule_command_json_defaults_to_eight_weeks(runner: CliRunner) -> Non
     [
         (["--dry-run"], "Error: --dry-run only makes sense with --pin\n"),
         (
-            ["--format", "csv"],
-            "Error: Invalid value for '--format': 'csv' is not one of 'table', 'json'.\n",
+            ["--format", "yaml"],
+            "Error: Invalid value for '--format': 'yaml' is not one of "
+            "'text', 'markdown', 'csv', 'json'.\n",
         ),
     ],
 )

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import attrs
 
-from contentcal.errors import InvalidOptionError
 from contentcal.files.load import load
 from contentcal.model import Plan
+from contentcal.model.moments import check_window
 from contentcal.model.zones import get_zone, localize
 from contentcal.publishing.feeds import (
     FeedState,
@@ -57,21 +57,30 @@ class Published:
 
 
 def _window_settings(
-    plan: Plan, now: dt.datetime, start: dt.date | None, end: dt.date | None
+    plan: Plan,
+    now: dt.datetime,
+    start: dt.date | dt.datetime | None,
+    end: dt.date | dt.datetime | None,
 ) -> Plan:
     settings = plan.feed_settings
     zone = get_zone(plan.brand.timezone)
-    if start is not None and end is not None and end <= start:
-        raise InvalidOptionError(f"the end ({end}) must be after the start ({start})")
+    first = _instant(start, zone) if start is not None else None
+    last = _instant(end, zone) if end is not None else None
+    check_window(first, last)
     # `past` and `ahead` are offsets from `now`; they go negative when the whole window
     # lies in the future (start after now) or in the past (end before now).
-    if start is not None:
-        first = localize(dt.datetime.combine(start, dt.time()), zone)
+    if first is not None:
         settings = attrs.evolve(settings, past=now - first)
-    if end is not None:
-        last = localize(dt.datetime.combine(end, dt.time()), zone)
+    if last is not None:
         settings = attrs.evolve(settings, ahead=last - now)
     return attrs.evolve(plan, feed_settings=settings)
+
+
+def _instant(value: dt.date | dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """A date is its midnight in the brand's zone; a wall time is in that zone too."""
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time())
+    return value if value.tzinfo is not None else localize(value, zone)
 
 
 def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
@@ -88,8 +97,8 @@ def publish_feed(
     *,
     now: dt.datetime,
     window: FeedWindow | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: dt.date | dt.datetime | None = None,
+    end: dt.date | dt.datetime | None = None,
     base_url: str | None = None,
     use_state: bool = True,
 ) -> Published:

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
+from contentcal.errors import InvalidOptionError
 from contentcal.model import (
     Blackout,
     ContentItem,
@@ -33,6 +34,7 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
+from contentcal.model.moments import check_window
 from contentcal.model.zones import UTC, get_zone, localize
 
 __all__ = [
@@ -187,20 +189,32 @@ def schedule(
     eight weeks after it.
 
     Raises :class:`~contentcal.errors.OptionalDependencyError` when the plan asks for
-    public holidays and the ``holidays`` extra is not installed.
+    public holidays and the ``holidays`` extra is not installed, and
+    :class:`~contentcal.errors.InvalidOptionError` when the window is reversed or empty, or
+    reaches past the calendar's range.
     """
     brand_zone = get_zone(plan.brand.timezone)
-    now = _aware(now, brand_zone)
-    window_start = (
-        _aware(start, brand_zone)
-        if start is not None
-        else _aware(now.astimezone(brand_zone).date(), brand_zone)
-    )
-    window_end = (
-        _aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
-    )
     settings = plan.schedule_settings
-    horizon_end = now + settings.horizon
+    try:
+        now = _aware(now, brand_zone)
+        window_start = (
+            _aware(start, brand_zone)
+            if start is not None
+            else _aware(now.astimezone(brand_zone).date(), brand_zone)
+        )
+        window_end = (
+            _aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
+        )
+        horizon_end = now + settings.horizon
+        # Slots are expanded in UTC; a window at the calendar's edge must survive that too.
+        (max(window_end, horizon_end) + dt.timedelta(days=2)).astimezone(UTC)
+        (min(window_start, now) - dt.timedelta(days=2)).astimezone(UTC)
+    except OverflowError:
+        raise InvalidOptionError(
+            f"the dates asked for (now {now}, start {start}, end {end}) reach past the "
+            "calendar's range; use dates between 1900 and 8999"
+        ) from None
+    check_window(window_start, window_end)
     holidays = _holidays(plan, min(window_start, now), max(window_end, horizon_end))
     blocking = (
         frozenset(holiday.day for holiday in holidays)
