@@ -646,7 +646,6 @@ def _nth(values: tuple[Any, ...], index: int) -> Any:
     "--due",
     "dues",
     multiple=True,
-    type=_Moment(),
     metavar="DATE",
     help="1. When (one per --goal), e.g. 2027-03-31.",
 )
@@ -706,7 +705,7 @@ def init(
     metrics: tuple[str, ...],
     baselines: tuple[float, ...],
     targets: tuple[float, ...],
-    dues: tuple[dt.date, ...],
+    dues: tuple[str, ...],
     pillars: str | None,
     networks: str | None,
     purposes: tuple[str, ...],
@@ -857,7 +856,7 @@ def _ask_goals(
     metrics: tuple[str, ...],
     baselines: tuple[float, ...],
     targets: tuple[float, ...],
-    dues: tuple[dt.date, ...],
+    dues: tuple[str, ...],
 ) -> list[Any]:
     """One or two SMART goals from flags or prompts, audited as they are answered."""
     from contentcal.starting import init as starting  # noqa: PLC0415
@@ -887,7 +886,7 @@ def _ask_goals(
             ),
             target=_ask(_nth(targets, index), "  Target", default.target, yes, type=float),
             due=_ask_parsed(
-                _nth(dues, index).isoformat() if _nth(dues, index) else None,
+                _nth(dues, index),
                 "  Due date (YYYY-MM-DD)",
                 default.due.isoformat(),
                 yes,
