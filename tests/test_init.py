@@ -24,6 +24,8 @@ from contentcal.starting import init as starting
 from .conftest import REPO
 
 NOW = ["--now", "2026-12-01"]
+SHARE_RANGE = "must be a number between 0 and 1, e.g. education=0.4"
+ID_RULE = "use lower-case letters, digits and dashes, e.g. education=0.4"
 
 
 def run(runner: CliRunner, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -227,12 +229,12 @@ def test_example_also_never_overwrites(runner: CliRunner, here: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--timezone", "Asia/Jakrta"], "unknown time zone 'Asia/Jakrta'; did you mean 'Asia/Jakarta'?"),
+        (["--timezone", "Asia/Jakrta"], "unknown time zone 'Asia/Jakrta'; did you mean"),
         (["--networks", "instagam"], "unknown network 'instagam' (did you mean 'instagram'?)"),
         (["--networks", "x, twitter"], "network 'x' is given twice"),
-        (["--pillars", "education=2"], "pillar 'education': share '2' must be a number between 0 and 1, e.g. education=0.4"),
-        (["--pillars", "a=0.6, b=0.6"], "the pillar shares add up to 1.2; they must add up to 1 at most"),
-        (["--pillars", "Edu Cation"], "pillar 'Edu Cation' is not an id; use lower-case letters, digits and dashes, e.g. education=0.4"),
+        (["--pillars", "education=2"], f"pillar 'education': share '2' {SHARE_RANGE}"),
+        (["--pillars", "a=0.6, b=0.6"], "the pillar shares add up to 1.2; they must add up to 1"),
+        (["--pillars", "Edu Cation"], f"pillar 'Edu Cation' is not an id; {ID_RULE}"),
         (["--slots", "MX 10:00"], "posting slot 'MX 10:00': "),
         (["--respond-within", "soon"], "response time 'soon': unknown duration 'soon'"),
         (["--due", "2027-03-31T10:00"], "'2027-03-31T10:00': a due date is a day, e.g. 2027-03-31"),
