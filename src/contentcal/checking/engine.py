@@ -17,6 +17,7 @@ import attrs
 
 from contentcal.checking.rules import RULES, Context, Rule, Thresholds
 from contentcal.errors import InvalidOptionError, PlanError, Problem, Severity
+from contentcal.hints import did_you_mean
 from contentcal.model import Plan
 
 __all__ = [
@@ -269,12 +270,10 @@ def _with_lines(problems: list[Problem], file: str | None) -> list[Problem]:
 
 
 def _rule_hint(value: str) -> str:
-    import difflib  # noqa: PLC0415 - only on error
-
-    close = difflib.get_close_matches(value, sorted(rule.name for rule in RULES), n=1)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return "see docs/rules.md for every rule's name and code"
+    otherwise = "see docs/rules.md for every rule's name and code"
+    return (
+        did_you_mean(value, sorted(rule.name for rule in RULES), otherwise=otherwise) or otherwise
+    )
 
 
 def check(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from contentcal.errors import Problem, Severity
+from contentcal.hints import did_you_mean
 from contentcal.model import Account, ContentItem, Plan, Status
 from contentcal.model.zones import get_zone, localize
 
@@ -73,17 +74,13 @@ class Thresholds:
         for key, raw in settings.items():
             name = key.replace("-", "_")
             if name not in fields:
-                import difflib  # noqa: PLC0415 - only on error
-
-                close = difflib.get_close_matches(
-                    name, [*fields, "select", "ignore", "severity"], n=1
-                )
+                known = [*fields, "select", "ignore", "severity"]
                 problems.append(
                     Problem(
                         f"unknown key {key!r} in [check]",
                         file=file,
                         path=f"check.{key}",
-                        hint=f"did you mean {close[0]!r}?" if close else "see docs/rules.md",
+                        hint=did_you_mean(name, known, otherwise="see docs/rules.md"),
                         code="unknown-key",
                     )
                 )

@@ -25,6 +25,7 @@ import attrs
 
 from contentcal.errors import PlanError, Problem
 from contentcal.files.atomic import write_atomic
+from contentcal.files.dialect import column_key, delimiter_of
 from contentcal.model.zones import get_zone
 from contentcal.scheduling.place import Entry, Schedule
 
@@ -233,10 +234,9 @@ def _cell_text(text: str, span: tuple[int, int]) -> str:
 
 
 def _pin_csv(text: str, values: Mapping[str, str], file: str) -> str:
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
+    delimiter = delimiter_of(text)
     records = _scan_csv(text, delimiter)
-    header = [_cell_text(text, span).strip().lower().replace(" ", "_") for span in records[0].cells]
+    header = [column_key(_cell_text(text, span)) for span in records[0].cells]
     id_column = header.index("id")
     at_column = header.index("at") if "at" in header else None
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front

@@ -8,9 +8,10 @@ back) means its first occurrence. Both slots and explicit ``at`` times follow th
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import zoneinfo
+
+from contentcal.hints import did_you_mean
 
 UTC = dt.UTC
 
@@ -37,10 +38,8 @@ def suggest_zone(name: str) -> str:
     exact = lowered.get(name.strip().lower().replace(" ", "_"))
     if exact:
         return f"did you mean {exact!r}?"
-    close = difflib.get_close_matches(name, zones, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]!r}?"
-    return "use an IANA name such as 'Asia/Jakarta' or 'Europe/Berlin'"
+    otherwise = "use an IANA name such as 'Asia/Jakarta' or 'Europe/Berlin'"
+    return did_you_mean(name, zones, otherwise=otherwise) or otherwise
 
 
 def localize(naive: dt.datetime, zone: dt.tzinfo) -> dt.datetime:

@@ -1,0 +1,491 @@
+"""The one place that turns raw tables into model values, collecting every problem.
+
+Readers (:mod:`contentcal.files.readers`) find the raw tables; this module converts them
+field by field through the specs in :mod:`contentcal.files.fields`, resolves references
+(platforms, pillars, goals), checks unique ids and gives times their zones. Every problem is
+recorded with its file, line, key path and a hint; nothing stops at the first one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+import attrs
+
+from contentcal import hints
+from contentcal.files import fields
+from contentcal.files.fields import Problems
+from contentcal.files.readers import RawTable, TomlLines
+from contentcal.model import (
+    DEFAULT_PILLARS,
+    Brand,
+    ContentItem,
+    FeedSettings,
+    Goal,
+    Network,
+    Pillar,
+    Plan,
+    Platform,
+    ScheduleSettings,
+    Source,
+)
+
+_SettingsT = TypeVar("_SettingsT", ScheduleSettings, FeedSettings)
+
+
+@attrs.define
+class RawItem:
+    """An item's converted fields before references and times are resolved."""
+
+    values: dict[str, Any]
+    raw_at: object
+    raw_updated: object
+    source: Source
+    path: str
+    line_of: Callable[[str], int | None]
+
+
+class PlanBuilder:
+    """Converts the tables of one plan file; problems go to `problems`."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+
+    def build(
+        self, data: dict[str, Any], items: Iterable[RawTable], *, file: str, lines: TomlLines
+    ) -> Plan | None:
+        """The plan of a parsed plan file and its item tables; ``None`` after any problem.
+
+        `items` is consumed in order after the plan's own tables are converted, so a lazy
+        iterable reports file problems (includes) in the order a reader meets them.
+        """
+        self.top_level(data, file, lines)
+        brand = self.brand(data, file, lines)
+        goals = self.goals(data, file, lines)
+        pillars = self.pillars(data, file, lines)
+        platforms = self.platforms(data, file, lines, brand)
+        raw_items = [item for item in map(self.item_of, items) if item is not None]
+
+        settings: dict[str, Mapping[str, Any]] = {}
+        for name in fields.SETTINGS_TABLES:
+            if name in data:
+                if isinstance(data[name], dict):
+                    settings[name] = data[name]
+                else:
+                    self.problems.add(
+                        f"[{name}] must be a table, got {fields.kind(data[name])}",
+                        file=file,
+                        line=lines.line(name),
+                        path=name,
+                    )
+
+        schedule_settings = self.settings_table(
+            data, "schedule", fields.SCHEDULE_FIELDS, ScheduleSettings, file, lines
+        )
+        feed_settings = self.settings_table(
+            data, "feeds", fields.FEED_FIELDS, FeedSettings, file, lines
+        )
+        resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms)
+        if self.problems or brand is None:
+            return None
+        return Plan(
+            brand=brand,
+            goals=tuple(goals.values()),
+            pillars=tuple(pillars.values()),
+            platforms=tuple(platforms.values()),
+            items=resolved,
+            schedule_settings=schedule_settings,
+            feed_settings=feed_settings,
+            settings=settings,
+            source=file,
+        )
+
+    def top_level(self, data: dict[str, Any], file: str, lines: TomlLines) -> None:
+        """Report top-level keys the plan file may not have."""
+        for key in data:
+            if key not in fields.TOP_LEVEL:
+                self.problems.add(
+                    f"unknown top-level key {key!r}",
+                    file=file,
+                    line=lines.line(key),
+                    path=key,
+                    hint=fields.did_you_mean(key, fields.TOP_LEVEL),
+                    code="unknown-key",
+                )
+
+    def convert_table(
+        self,
+        table: object,
+        spec: Mapping[str, fields.Field],
+        *,
+        file: str,
+        path: str,
+        line_of: Callable[[str], int | None],
+        what: str,
+    ) -> dict[str, Any] | None:
+        """Convert a table by `spec`; report unknown, missing and invalid keys."""
+        if not isinstance(table, dict):
+            self.problems.add(
+                f"{what} must be a table, got {fields.kind(table)}",
+                file=file,
+                line=line_of(path),
+                path=path,
+                hint=f"write it as [{path}] with keys below it",
+            )
+            return None
+        values: dict[str, Any] = {}
+        for key, raw in table.items():
+            key_path = f"{path}.{key}"
+            field = spec.get(key)
+            if field is None:
+                self.problems.add(
+                    f"unknown key {key!r} in {what}",
+                    file=file,
+                    line=line_of(key_path),
+                    path=key_path,
+                    hint=fields.did_you_mean(key, list(spec)),
+                    code="unknown-key",
+                )
+                continue
+            if raw == "" and not field.required:
+                continue  # an empty spreadsheet cell means "not set"
+            try:
+                values[key] = field.convert(raw)
+            except fields.ConversionError as exc:
+                self.problems.add(
+                    exc.message, file=file, line=line_of(key_path), path=key_path, hint=exc.hint
+                )
+        for key, field in spec.items():
+            if field.required and key not in table:
+                self.problems.add(
+                    f"{what} has no {key!r}",
+                    file=file,
+                    line=line_of(path),
+                    path=f"{path}.{key}",
+                    hint=f"add {key} = ...",
+                    code="missing-field",
+                )
+        return values
+
+    def settings_table(
+        self,
+        data: dict[str, Any],
+        name: str,
+        spec: Mapping[str, fields.Field],
+        settings_type: type[_SettingsT],
+        file: str,
+        lines: TomlLines,
+    ) -> _SettingsT:
+        """A settings table such as ``[schedule]`` converted by `spec`; defaults when absent."""
+        if name not in data:
+            return settings_type()
+        values = self.convert_table(
+            data[name], spec, file=file, path=name, line_of=lines.line, what=f"[{name}]"
+        )
+        return settings_type(**values) if values else settings_type()
+
+    def brand(self, data: dict[str, Any], file: str, lines: TomlLines) -> Brand | None:
+        if "brand" not in data:
+            self.problems.add(
+                "the plan has no [brand] table",
+                file=file,
+                line=1,
+                path="brand",
+                hint='add [brand] with name = "..." and timezone = "Asia/Jakarta"',
+                code="missing-field",
+            )
+            return None
+        values = self.convert_table(
+            data["brand"],
+            fields.BRAND_FIELDS,
+            file=file,
+            path="brand",
+            line_of=lines.line,
+            what="[brand]",
+        )
+        if values is None or "name" not in values or "timezone" not in values:
+            return None
+        return Brand(**values)
+
+    def keyed(
+        self, data: dict[str, Any], name: str, file: str, lines: TomlLines
+    ) -> Iterator[tuple[str, object]]:
+        tables = data.get(name, {})
+        if not isinstance(tables, dict):
+            self.problems.add(
+                f"{name} must be tables like [{name}.<id>], got {fields.kind(tables)}",
+                file=file,
+                line=lines.line(name),
+                path=name,
+            )
+            return
+        for key, table in tables.items():
+            if not key.strip():
+                self.problems.add(
+                    f"a key in [{name}] is empty", file=file, line=lines.line(name), path=name
+                )
+                continue
+            yield key, table
+
+    def goals(self, data: dict[str, Any], file: str, lines: TomlLines) -> dict[str, Goal]:
+        goals = {}
+        for key, table in self.keyed(data, "goals", file, lines):
+            values = self.convert_table(
+                table,
+                fields.GOAL_FIELDS,
+                file=file,
+                path=f"goals.{key}",
+                line_of=lines.line,
+                what=f"goal {key!r}",
+            )
+            if values is not None and "statement" in values:
+                goals[key] = Goal(id=key, **values)
+        return goals
+
+    def pillars(self, data: dict[str, Any], file: str, lines: TomlLines) -> dict[str, Pillar]:
+        if "pillars" not in data:
+            return {
+                pillar_id: Pillar(id=pillar_id, description=description, color=color)
+                for pillar_id, description, color in DEFAULT_PILLARS
+            }
+        pillars = {}
+        for key, table in self.keyed(data, "pillars", file, lines):
+            values = self.convert_table(
+                table,
+                fields.PILLAR_FIELDS,
+                file=file,
+                path=f"pillars.{key}",
+                line_of=lines.line,
+                what=f"pillar {key!r}",
+            )
+            if values is not None:
+                pillars[key] = Pillar(id=key, **values)
+        return pillars
+
+    def platforms(
+        self, data: dict[str, Any], file: str, lines: TomlLines, brand: Brand | None
+    ) -> dict[str, Platform]:
+        platforms = {}
+        for key, table in self.keyed(data, "platforms", file, lines):
+            path = f"platforms.{key}"
+            values = self.convert_table(
+                table,
+                fields.PLATFORM_FIELDS,
+                file=file,
+                path=path,
+                line_of=lines.line,
+                what=f"platform {key!r}",
+            )
+            if values is None:
+                continue
+            ok = True
+            if "network" not in values:
+                alias = fields.NETWORK_ALIASES.get(key.lower(), key.lower())
+                if alias in Network._value2member_map_:
+                    values["network"] = Network(alias)
+                elif isinstance(table, dict) and "network" not in table:
+                    ok = False
+                    self.problems.add(
+                        f"platform {key!r} does not say which network it is on",
+                        file=file,
+                        line=lines.line(path),
+                        path=f"{path}.network",
+                        hint=f'add network = "instagram" (or another network); '
+                        f"{fields.did_you_mean(key.lower(), [n.value for n in Network])}",
+                        code="missing-field",
+                    )
+                else:
+                    ok = False
+            if "slots" in values:
+                values["slots"] = self.slots(values["slots"], file, path, lines)
+            if "limits" in values:
+                values["limits"] = self.limits(values["limits"], file, path, lines)
+            timezone = values.pop("timezone", None) or (brand.timezone if brand else "UTC")
+            if ok:
+                platforms[key] = Platform(id=key, timezone=timezone, **values)
+        return platforms
+
+    def slots(self, raw: object, file: str, path: str, lines: TomlLines) -> tuple[str, ...]:
+        from contentcal.scheduling.cadence import CadenceError, parse_slot  # noqa: PLC0415 - keep start-up light
+
+        entries = [raw] if isinstance(raw, str) else raw
+        if not isinstance(entries, list):
+            self.problems.add(
+                f"slots must be a list of texts, got {fields.kind(raw)}",
+                file=file,
+                line=lines.line(f"{path}.slots"),
+                path=f"{path}.slots",
+                hint='e.g. slots = ["MO,WE,FR 19:00", "SA 10:00"]',
+            )
+            return ()
+        result = []
+        for index, entry in enumerate(entries):
+            slot_path = f"{path}.slots[{index}]"
+            if not isinstance(entry, str):
+                self.problems.add(
+                    f"a slot must be text, got {fields.kind(entry)}",
+                    file=file,
+                    line=lines.line(f"{path}.slots"),
+                    path=slot_path,
+                    hint='e.g. "MO,WE,FR 19:00"',
+                )
+                continue
+            try:
+                parse_slot(entry)
+            except CadenceError as exc:
+                self.problems.add(
+                    exc.message,
+                    file=file,
+                    line=lines.line(f"{path}.slots"),
+                    path=slot_path,
+                    hint=exc.hint,
+                    code="bad-slot",
+                )
+                continue
+            result.append(entry)
+        return tuple(result)
+
+    def limits(self, raw: object, file: str, path: str, lines: TomlLines) -> dict[str, int]:
+        if not isinstance(raw, dict):
+            self.problems.add(
+                f"limits must be a table of whole numbers, got {fields.kind(raw)}",
+                file=file,
+                line=lines.line(f"{path}.limits"),
+                path=f"{path}.limits",
+                hint="e.g. limits = { text = 1000 }",
+            )
+            return {}
+        from contentcal.networks.limits import LIMIT_KINDS  # noqa: PLC0415 - only plans with limits
+
+        result = {}
+        for key, value in raw.items():
+            if key not in LIMIT_KINDS:
+                self.problems.add(
+                    f"unknown limit {key!r}",
+                    file=file,
+                    line=lines.line(f"{path}.limits"),
+                    path=f"{path}.limits.{key}",
+                    hint=fields.did_you_mean(key, LIMIT_KINDS),
+                    code="unknown-key",
+                )
+                continue
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                self.problems.add(
+                    f"limit {key!r} must be a positive whole number, got {value!r}",
+                    file=file,
+                    line=lines.line(f"{path}.limits"),
+                    path=f"{path}.limits.{key}",
+                    hint="e.g. limits = { text = 1000 }",
+                )
+                continue
+            result[key] = value
+        return result
+
+    def item(
+        self,
+        table: object,
+        file: str,
+        path: str,
+        line: int | None,
+        line_of: Callable[[str], int | None],
+    ) -> RawItem | None:
+        label = path
+        if isinstance(table, dict) and isinstance(table.get("id"), str) and table["id"].strip():
+            label = f"item {table['id'].strip()!r}"
+        values = self.convert_table(
+            table, fields.ITEM_SPEC, file=file, path=path, line_of=line_of, what=label
+        )
+        if values is None or any(key not in values for key in ("id", "platform", "title")):
+            return None
+        assert isinstance(table, dict)  # noqa: S101 - fields() returned None otherwise
+        return RawItem(
+            values=values,
+            raw_at=values.pop("at", None),
+            raw_updated=values.pop("updated", None),
+            source=Source(file=file, line=line, path=path),
+            path=path,
+            line_of=line_of,
+        )
+
+    def resolve_items(
+        self,
+        raw_items: list[RawItem],
+        brand: Brand | None,
+        goals: Mapping[str, Goal],
+        pillars: Mapping[str, Pillar],
+        platforms: Mapping[str, Platform],
+    ) -> tuple[ContentItem, ...]:
+        seen: dict[str, Source] = {}
+        items = []
+        for raw in raw_items:
+            values = raw.values
+            file, path = raw.source.file, raw.path
+            item_id = values["id"]
+            ok = True
+
+            def report(key: str, message: str, hint: str | None, code: str) -> None:
+                self.problems.add(
+                    f"item {item_id!r}: {message}",  # noqa: B023 - used within this iteration
+                    file=file,  # noqa: B023
+                    line=raw.line_of(f"{path}.{key}"),  # noqa: B023
+                    path=f"{path}.{key}",  # noqa: B023
+                    hint=hint,
+                    code=code,
+                )
+
+            if item_id in seen:
+                first = seen[item_id]
+                where = first.file + (f":{first.line}" if first.line else "")
+                report(
+                    "id",
+                    f"duplicate id {item_id!r}",
+                    f"already used at {where}; ids must be unique across all files",
+                    "duplicate-id",
+                )
+                ok = False
+            else:
+                seen[item_id] = raw.source
+            platform = platforms.get(values["platform"])
+            if platform is None:
+                report(
+                    "platform",
+                    f"unknown platform {values['platform']!r}",
+                    unknown_reference_hint(values["platform"], platforms, "platforms"),
+                    "unknown-reference",
+                )
+                ok = False
+            for key, known, table in (("pillar", pillars, "pillars"), ("goal", goals, "goals")):
+                if key in values and values[key] not in known:
+                    report(
+                        key,
+                        f"unknown {key} {values[key]!r}",
+                        unknown_reference_hint(values[key], known, table),
+                        "unknown-reference",
+                    )
+                    ok = False
+            zone_name = platform.timezone if platform else (brand.timezone if brand else "UTC")
+            for key, raw_value in (("at", raw.raw_at), ("updated", raw.raw_updated)):
+                if raw_value is None:
+                    continue
+                try:
+                    values[key] = fields.moment(raw_value, zone_name, allow_date=key == "at")
+                except fields.ConversionError as exc:
+                    report(key, exc.message, exc.hint, "plan-invalid")
+                    ok = False
+            if ok:
+                if "owner" not in values and platform is not None and platform.owner:
+                    values["owner"] = platform.owner
+                items.append(ContentItem(**values, source=raw.source))
+        return tuple(items)
+
+    def item_of(self, raw: RawTable) -> RawItem | None:
+        """Convert one item table a reader found."""
+        return self.item(raw.table, raw.file, raw.path, raw.line, raw.line_of)
+
+
+def unknown_reference_hint(value: str, known: Mapping[str, Any], table: str) -> str:
+    if not known:
+        return f"the plan defines no {table}; add [{table}.{value}]"
+    otherwise = f"define [{table}.{value}] or use one of: " + ", ".join(sorted(known)[:12])
+    return hints.did_you_mean(value, known, otherwise=otherwise) or otherwise

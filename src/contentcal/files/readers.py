@@ -1,0 +1,403 @@
+"""One reader per file kind: the TOML plan, and the item files it includes (CSV, JSON lines,
+TOML with ``[[items]]``).
+
+Readers only read: they decode bytes, parse the format and hand each item on as a
+:class:`RawTable` (the raw values with where they came from). Converting values into the
+model is :mod:`contentcal.files.build`'s job, so every format is converted the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import io
+import json
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from contentcal.errors import PlanFileNotFoundError, Problem
+from contentcal.files import fields
+from contentcal.files.dialect import column_key, delimiter_of
+from contentcal.files.fields import Problems
+
+LineOf = Callable[[str], int | None]
+"""Maps a key path to its line in the file (``None`` when unknown)."""
+
+
+@attrs.frozen
+class RawTable:
+    """One item as a reader found it, before conversion."""
+
+    table: object
+    """The raw values: a dict from TOML or JSON, or column → cell text from CSV."""
+
+    file: str
+    """The file it was read from."""
+
+    path: str
+    """Its key path in that file, e.g. ``items[3]``."""
+
+    line: int | None
+    """The line it starts on, where known."""
+
+    line_of: LineOf
+    """Where each of its keys is, for locating problems."""
+
+
+# --- locating lines in TOML -------------------------------------------------------------------
+
+
+class TomlLines:
+    """Best-effort map from key paths to line numbers in a TOML text.
+
+    tomllib does not report positions, so we scan the text for table headers and keys. It is
+    only used for messages and item sources, never to read values.
+    """
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+|\"[^\"]*\")\s*=")
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[str, int] = {}
+        self.item_lines: list[int] = []
+        table = ""
+        counters: dict[str, int] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            header = self._HEADER.match(line)
+            if header:
+                name = ".".join(part.strip().strip('"') for part in header.group(2).split("."))
+                if header.group(1) == "[[":
+                    index = counters.get(name, 0)
+                    counters[name] = index + 1
+                    table = f"{name}[{index}]"
+                    if name == "items":
+                        self.item_lines.append(number)
+                else:
+                    table = name
+                self._lines.setdefault(table, number)
+                continue
+            key = self._KEY.match(line)
+            if key:
+                path = key.group(1).strip('"')
+                self._lines.setdefault(f"{table}.{path}" if table else path, number)
+
+    def line(self, path: str) -> int | None:
+        """Line of `path` or of its closest enclosing table; ``None`` when unknown."""
+        while path:
+            if path in self._lines:
+                return self._lines[path]
+            cut = max(path.rfind("."), path.rfind("["))
+            if cut <= 0:
+                break
+            path = path[:cut]
+        return self._lines.get(path)
+
+
+def no_lines(_path: str) -> int | None:
+    """Line lookup for values that come from no file (plans built in code)."""
+    return None
+
+
+def fixed_line(line: int) -> LineOf:
+    """Line lookup for formats where a whole item sits on known lines (CSV, JSON lines)."""
+
+    def line_of(_path: str) -> int | None:
+        return line
+
+    return line_of
+
+
+def is_item_file(name: str) -> bool:
+    """Whether `name` has the suffix of a file that can hold items."""
+    return Path(name).suffix.lower() in (".csv", ".jsonl", ".ndjson", ".toml")
+
+
+# --- the readers -------------------------------------------------------------------------------
+
+
+class Readers:
+    """Reads plan and item files, reporting every problem to `problems`."""
+
+    def __init__(self, problems: Problems) -> None:
+        self.problems = problems
+
+    def read_text(self, file: str, *, is_plan: bool = False) -> str | None:
+        """The decoded text of `file`; ``None`` (with a problem) when it cannot be read.
+
+        A missing plan file raises :class:`~contentcal.errors.PlanFileNotFoundError`.
+        """
+        try:
+            data = Path(file).read_bytes()
+        except FileNotFoundError:
+            if is_plan:
+                raise PlanFileNotFoundError(
+                    [
+                        Problem(
+                            "plan file not found",
+                            file=file,
+                            hint="check the path; a plan is a .toml file",
+                            code="file-not-found",
+                        )
+                    ]
+                ) from None
+            self.problems.add(
+                "file not found", file=file, hint="check the include path", code="file-not-found"
+            )
+            return None
+        except IsADirectoryError:
+            self.problems.add(
+                "is a directory, not a file", file=file, hint="name the plan's .toml file"
+            )
+            return None
+        except OSError as exc:
+            self.problems.add(f"cannot be read: {exc.strerror}", file=file, code="file-unreadable")
+            return None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            bad_line = data[: exc.start].count(b"\n") + 1
+            self.problems.add(
+                "is not valid UTF-8 text",
+                file=file,
+                line=bad_line,
+                hint="save the file as UTF-8 (in a spreadsheet: 'CSV UTF-8')",
+                code="bad-encoding",
+            )
+            return None
+
+    def parse_toml(self, text: str, file: str) -> dict[str, Any] | None:
+        """The TOML document in `text`; ``None`` (with a located problem) when invalid."""
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            message = str(exc)
+            where = re.search(r"\(at line (\d+), column (\d+)\)", message)
+            line = column = None
+            if where:
+                line, column = int(where.group(1)), int(where.group(2))
+                message = message[: where.start()].strip()
+            elif "(at end of document)" in message:
+                line = text.count("\n") + 1
+                message = message.replace("(at end of document)", "").strip()
+            self.problems.add(
+                f"invalid TOML: {message[:1].lower() + message[1:]}",
+                file=file,
+                line=line,
+                column=column,
+                hint="see https://toml.io for the syntax; strings need quotes",
+                code="syntax-error",
+            )
+            return None
+
+    def includes(self, data: dict[str, Any], plan_path: str, lines: TomlLines) -> list[str]:
+        """The item files the plan's ``include`` names, in order, each once."""
+        raw = data.get("include", [])
+        patterns = [raw] if isinstance(raw, str) else raw
+        if not isinstance(patterns, list):
+            self.problems.add(
+                f"include must be a list of file names, got {fields.kind(raw)}",
+                file=plan_path,
+                line=lines.line("include"),
+                path="include",
+                hint='e.g. include = ["items/*.csv"]',
+            )
+            return []
+        base = os.path.dirname(plan_path)
+        files: list[str] = []
+        for index, pattern in enumerate(patterns):
+            path = f"include[{index}]"
+            if not isinstance(pattern, str) or not pattern.strip():
+                self.problems.add(
+                    f"an include must be a file name or pattern, got {pattern!r}",
+                    file=plan_path,
+                    line=lines.line("include"),
+                    path=path,
+                    hint='e.g. include = ["items/*.csv"]',
+                )
+                continue
+            full = os.path.normpath(os.path.join(base, pattern))
+            if glob.has_magic(pattern):
+                matches = sorted(
+                    match
+                    for match in glob.glob(full, recursive=True)
+                    if os.path.isfile(match) and is_item_file(match)
+                )
+                if not matches:
+                    self.problems.add(
+                        f"include pattern {pattern!r} matches no item file",
+                        file=plan_path,
+                        line=lines.line("include"),
+                        path=path,
+                        hint=f"looked for {full}; item files end in .csv, .jsonl or .toml",
+                        code="file-not-found",
+                    )
+                files.extend(match for match in matches if match not in files)
+            elif not os.path.exists(full):
+                self.problems.add(
+                    f"included file {pattern!r} does not exist",
+                    file=plan_path,
+                    line=lines.line("include"),
+                    path=path,
+                    hint=f"looked for {full}; paths are relative to the plan file",
+                    code="file-not-found",
+                )
+            elif not is_item_file(full):
+                self.problems.add(
+                    f"cannot include {pattern!r}: unknown file type",
+                    file=plan_path,
+                    line=lines.line("include"),
+                    path=path,
+                    hint="item files end in .csv, .jsonl (JSON lines) or .toml",
+                )
+            elif full not in files:
+                files.append(full)
+        return files
+
+    def item_file(self, file: str) -> Iterator[RawTable]:
+        """The items of one included file, whatever its kind."""
+        text = self.read_text(file)
+        if text is None:
+            return
+        suffix = Path(file).suffix.lower()
+        if suffix == ".csv":
+            yield from self.csv_items(text, file)
+            return
+        if suffix in (".jsonl", ".ndjson"):
+            yield from self.jsonl_items(text, file)
+            return
+        data = self.parse_toml(text, file)
+        if data is None:
+            return
+        lines = TomlLines(text)
+        for key in data:
+            if key != "items":
+                self.problems.add(
+                    f"an included TOML file may only hold [[items]], found {key!r}",
+                    file=file,
+                    line=lines.line(key),
+                    path=key,
+                    hint="move brand, goals, pillars and platforms into the main plan file",
+                    code="unknown-key",
+                )
+        yield from self.toml_items(data, file, lines)
+
+    def toml_items(self, data: dict[str, Any], file: str, lines: TomlLines) -> Iterator[RawTable]:
+        """The ``[[items]]`` tables of a TOML document."""
+        items = data.get("items", [])
+        if not isinstance(items, list):
+            self.problems.add(
+                f"items must be written as [[items]] tables, got {fields.kind(items)}",
+                file=file,
+                line=lines.line("items"),
+                path="items",
+                hint="start each item with a line [[items]]",
+            )
+            return
+        for index, table in enumerate(items):
+            path = f"items[{index}]"
+            line = lines.item_lines[index] if index < len(lines.item_lines) else lines.line(path)
+            yield RawTable(table=table, file=file, path=path, line=line, line_of=lines.line)
+
+    def csv_items(self, text: str, file: str) -> Iterator[RawTable]:
+        """The rows of a CSV item file, keyed by the header's field names."""
+        delimiter = delimiter_of(text)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        try:
+            header = next(reader)
+        except StopIteration:
+            self.problems.add(
+                "the CSV file is empty", file=file, hint="add a header row of item fields"
+            )
+            return
+        except csv.Error as exc:
+            self.problems.add(f"invalid CSV: {exc}", file=file, line=1, code="syntax-error")
+            return
+        columns: list[str | None] = []
+        for position, name in enumerate(header, start=1):
+            key = column_key(name)
+            if not key:
+                columns.append(None)
+                continue
+            if key not in fields.ITEM_SPEC:
+                self.problems.add(
+                    f"unknown column {name.strip()!r}",
+                    file=file,
+                    line=1,
+                    path=f"column {position}",
+                    hint=fields.did_you_mean(key, fields.ITEM_FIELDS),
+                    code="unknown-key",
+                )
+                columns.append(None)
+                continue
+            columns.append(key)
+        index = 0
+        previous_end = reader.line_num
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                self.problems.add(
+                    f"invalid CSV: {exc}",
+                    file=file,
+                    line=previous_end + 1,
+                    hint="check the quotes in this row; a cell with a line break must be quoted",
+                    code="syntax-error",
+                )
+                return
+            start, previous_end = previous_end + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(columns):
+                self.problems.add(
+                    f"row has {len(row)} cells but the header has {len(columns)} columns",
+                    file=file,
+                    line=start,
+                    path=f"items[{index}]",
+                    hint="quote cells that contain the delimiter "
+                    f"{delimiter!r}, or add a column name to the header",
+                )
+            table = {
+                key: cell.strip() if key != "copy" else cell
+                for key, cell in zip(columns, row, strict=False)
+                if key is not None
+            }
+            yield RawTable(
+                table=table,
+                file=file,
+                path=f"items[{index}]",
+                line=start,
+                line_of=fixed_line(start),
+            )
+            index += 1
+
+    def jsonl_items(self, text: str, file: str) -> Iterator[RawTable]:
+        """The objects of a JSON lines item file, one per line."""
+        index = 0
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                table = json.loads(line)
+            except json.JSONDecodeError as exc:
+                self.problems.add(
+                    f"invalid JSON: {exc.msg}",
+                    file=file,
+                    line=number,
+                    column=exc.colno,
+                    hint="each line must be one JSON object",
+                    code="syntax-error",
+                )
+                continue
+            path = f"items[{index}]"
+            index += 1
+            yield RawTable(
+                table=table, file=file, path=path, line=number, line_of=fixed_line(number)
+            )
