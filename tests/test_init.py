@@ -481,3 +481,17 @@ def test_the_wheel_ships_the_example_and_init_finds_it(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.stdout == "Batik Cikarang 41\n"
+
+
+def test_the_docs_table_is_the_honeycomb_data() -> None:
+    """docs/starting.md shows each network's blocks, slots and reading as the data has them."""
+    text = (REPO / "docs" / "starting.md").read_text(encoding="utf-8")
+    for network in Network:
+        comb = honeycomb(network)
+        slots = " · ".join(f"`{slot}`" for slot in comb.slots)
+        reading = "Kietzmann et al. 2011" if comb.verified else "contentcal"
+        row = (
+            f"| {network.display_name} | {comb.primary} | {', '.join(comb.strong) or '—'} "
+            f"| {slots} | {reading} |"
+        )
+        assert row in text, row
