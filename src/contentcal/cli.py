@@ -718,12 +718,16 @@ def init(
 ) -> None:
     """Start a plan in DIRECTORY (default: here), asking in the Social Ladder's order.
 
-    1. strategy: the business, its time zone and one or two SMART goals; 2. presence:
-    the content pillars; 3. tools: the few platforms to be on (what each network is good
-    at is shown), each with a purpose, owner, handle and account type; 4. conversation:
-    each platform's posting rhythm and response time. Writes a commented plan.toml and
-    items/first-items.csv, then prints the next three commands. Every question has a
-    flag; --yes takes the defaults. Never overwrites: an existing plan.toml is an error.
+    \b
+    1. strategy: the business, its time zone, one or two SMART goals
+    2. presence: the content pillars and their target shares
+    3. tools: the few networks to be on (showing what each is good at),
+       each platform's purpose, owner, handle and account type
+    4. conversation: each platform's posting slots and response time
+
+    Writes a commented plan.toml and items/first-items.csv, then prints the next
+    three commands. Every question has an option; --yes takes the suggestion for
+    the rest. Never overwrites: an existing plan.toml is an error (exit 1).
     """
     import attrs  # noqa: PLC0415
 
