@@ -732,7 +732,6 @@ def init(
     import attrs  # noqa: PLC0415
 
     from contentcal.model import Account, Brand, Network  # noqa: PLC0415
-    from contentcal.model.zones import get_zone, suggest_zone  # noqa: PLC0415
     from contentcal.networks.honeycomb import honeycomb  # noqa: PLC0415
     from contentcal.starting import init as starting  # noqa: PLC0415
 
@@ -755,16 +754,9 @@ def init(
     heading("Step 1 of 4, strategy: the business and what it wants to reach")
     name = _ask(name, "Business name", defaults.brand.name, yes)
 
-    def parse_zone(text: str) -> str:
-        from contentcal.errors import InvalidOptionError  # noqa: PLC0415
-
-        try:
-            get_zone(text.strip())
-        except ValueError:
-            raise InvalidOptionError(f"unknown time zone {text!r}; {suggest_zone(text)}") from None
-        return text.strip()
-
-    zone_name = _ask_parsed(timezone, "Time zone (IANA, e.g. Asia/Jakarta)", "UTC", yes, parse_zone)
+    zone_name = _ask_parsed(
+        timezone, "Time zone (IANA, e.g. Asia/Jakarta)", "UTC", yes, starting.parse_timezone
+    )
     defaults = starting.default_answers(today=today, name=name, timezone=zone_name)
     chosen_goals = _ask_goals(
         defaults.goals[0],

@@ -705,8 +705,25 @@ def goal_from_answers(
     )
 
 
+def parse_timezone(text: str) -> str:
+    """Check an IANA time-zone name as typed; return it without surrounding spaces.
+
+    Raises:
+        InvalidOptionError: an unknown zone, with the closest known one.
+    """
+    from contentcal.model.zones import get_zone, suggest_zone  # noqa: PLC0415
+
+    name = text.strip()
+    try:
+        get_zone(name)
+    except ValueError:
+        raise InvalidOptionError(f"unknown time zone {text!r}; {suggest_zone(text)}") from None
+    return name
+
+
 __all__ += [
     "goal_from_answers",
+    "parse_timezone",
     "parse_networks",
     "parse_response_time",
     "parse_slots",
