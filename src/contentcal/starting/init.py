@@ -723,8 +723,8 @@ def parse_timezone(text: str) -> str:
 
 __all__ += [
     "goal_from_answers",
-    "parse_timezone",
     "parse_networks",
     "parse_response_time",
     "parse_slots",
+    "parse_timezone",
 ]
