@@ -59,9 +59,14 @@ __all__ = [
     "default_pillars",
     "ensure_free",
     "example_dir",
+    "goal_from_answers",
     "next_commands",
     "owner_warnings",
+    "parse_networks",
     "parse_pillars",
+    "parse_response_time",
+    "parse_slots",
+    "parse_timezone",
     "plan_text",
     "slug",
     "smart_audit",
@@ -719,12 +724,3 @@ def parse_timezone(text: str) -> str:
     except ValueError:
         raise InvalidOptionError(f"unknown time zone {text!r}; {suggest_zone(text)}") from None
     return name
-
-
-__all__ += [
-    "goal_from_answers",
-    "parse_networks",
-    "parse_response_time",
-    "parse_slots",
-    "parse_timezone",
-]
