@@ -448,7 +448,6 @@ def test_example_copies_the_bundled_plan(runner: CliRunner, here: Path) -> None:
 
 def test_the_wheel_ships_the_example_and_init_finds_it(tmp_path: Path) -> None:
     """Build the wheel, install it apart from the repository, copy the example, load it."""
-    pytest.importorskip("hatchling")
     wheels = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
