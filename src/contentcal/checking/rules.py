@@ -88,16 +88,20 @@ class Thresholds:
             default = fields[name].default
             # Shares are fractions; day counts stay within what dates can hold (and what
             # a schedule can compute quickly); other counts are whole numbers.
+            # The schedule rules' window cannot be empty (an empty window is refused like a
+            # reversed one), so it starts at one day.
+            minimum = 1 if name == "window_days" else 0
             if isinstance(default, float):
                 expected, maximum = "a number from 0 to 1", 1.0
             elif name.endswith("_days"):
-                expected, maximum = f"a whole number of days from 0 to {_MAX_DAYS}", _MAX_DAYS
+                expected = f"a whole number of days from {minimum} to {_MAX_DAYS}"
+                maximum = _MAX_DAYS
             else:
                 expected, maximum = "a whole number, 0 or more", float("inf")
             if (
                 isinstance(raw, bool)
                 or not isinstance(raw, int | float)
-                or not 0 <= raw <= maximum
+                or not minimum <= raw <= maximum
                 or (isinstance(default, int) and isinstance(raw, float) and not raw.is_integer())
             ):
                 problems.append(
