@@ -732,7 +732,7 @@ def init(
     import attrs  # noqa: PLC0415
 
     from contentcal.model import Account, Brand, Network  # noqa: PLC0415
-    from contentcal.networks.honeycomb import honeycomb  # noqa: PLC0415
+    from contentcal.networks.honeycomb import Block, honeycomb  # noqa: PLC0415
     from contentcal.starting import init as starting  # noqa: PLC0415
 
     if example:
@@ -776,6 +776,9 @@ def init(
 
     heading("Step 3 of 4, tools: the few platforms to be on (fewer, done well, beats all)")
     if interactive:
+        click.echo("What each network is built for (the honeycomb's building blocks):", err=True)
+        for block in Block:
+            click.echo(f"  {block.value}: {block.meaning}", err=True)
         for network in Network:
             if network is not Network.OTHER:
                 click.echo(f"  {network.value:<16} {honeycomb(network).describe()}", err=True)
