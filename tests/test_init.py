@@ -11,8 +11,11 @@ import tomllib
 import zipfile
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from contentcal.cli import cli
 from contentcal.errors import InvalidOptionError
@@ -494,3 +497,32 @@ def test_the_docs_table_is_the_honeycomb_data() -> None:
             f"| {slots} | {reading} |"
         )
         assert row in text, row
+
+
+# Text as people type it: any script, quotes, backslashes, control characters; not blank.
+typed_text = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40).filter(
+    lambda text: text.strip() != ""
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=typed_text, statement=typed_text, purpose=typed_text, owner=typed_text)
+def test_any_typed_answer_survives_the_plan_file(
+    tmp_path_factory: pytest.TempPathFactory, name: str, statement: str, purpose: str, owner: str
+) -> None:
+    """Property: whatever is typed, plan.toml is valid TOML and loads back to the answers."""
+    folder = tmp_path_factory.mktemp("typed")
+    answers = starting.default_answers(today=dt.date(2026, 12, 1), name=name, owner=owner)
+    goal = starting.goal_from_answers(
+        statement=statement, metric="m", baseline=0, target=1, due=dt.date(2027, 1, 1)
+    )
+    platform = attrs.evolve(answers.platforms[0], purpose=purpose)
+    answers = attrs.evolve(answers, goals=(goal,), platforms=(platform,))
+    starting.start_plan(str(folder), answers)
+    plan = load(folder / "plan.toml")
+    assert plan.brand.name == name.strip()
+    assert plan.goals[0].statement == statement
+    assert plan.platforms[0].purpose == purpose
+    assert plan.platforms[0].owner == owner

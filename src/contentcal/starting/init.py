@@ -311,8 +311,18 @@ def owner_warnings(platforms: Iterable[Platform], *, brand: Brand | None = None)
 
 def _toml_string(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in escaped)
+    escaped = "".join(char if char.isprintable() else _escape(char) for char in escaped)
     return f'"{escaped}"'
+
+
+def _one_line(text: str) -> str:
+    """`text` fit for a comment: control characters and line breaks become spaces."""
+    return "".join(char if char.isprintable() else " " for char in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def _toml_number(value: float) -> str:
@@ -344,7 +354,7 @@ def plan_text(answers: Answers) -> str:
     """
     brand = answers.brand
     lines = [
-        f"# {brand.name}: the social-media plan, started with `contentcal init`.",
+        f"# {_one_line(brand.name)}: the social-media plan, started with `contentcal init`.",
         "#",
         "# A commented-out line shows a field you may set, with the value contentcal uses",
         "# while it stays commented out. Every field is described in docs/plan-file.md.",
