@@ -737,9 +737,7 @@ def init(
 
     if example:
         started = starting.copy_example(directory)
-        click.echo(
-            f"copied the example plan ({_count(len(started.files), 'file')}) into {directory}"
-        )
+        click.echo(f"copied the example plan into {directory}")
         _next_steps(starting.next_commands(started.plan))
         return
     starting.ensure_free(directory)
