@@ -23,6 +23,8 @@ LIBRARY_CALLS = {
     "or contentcal.feed(schedule, platform=...) → icalendar.Calendar",
     "feeds": "contentcal.publishing.pipeline.publish_feeds(plan, now=..., out_dir=...); "
     "or contentcal.write_feeds(schedule, out_dir)",
+    "review": "contentcal.review(plan, as_of=...) → Review; "
+    "contentcal.render_review(review, fmt=...) → str",
     "serve": "contentcal.publishing.serve.SiteCache(SiteBuilder(path, clock=...).build, ...), "
     "make_server(cache), serve_forever(server)",
     "init": "contentcal.starting.init.start_plan(directory, answers) → Started; "

@@ -40,6 +40,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 NOW_OPTION = ("--now", "2026-11-30T08:00")
 
 DEMO_RULES = [
+    "review-missing",
     "goal-not-smart",
     "personal-account",
     "platform-without-response-time",
@@ -86,6 +87,7 @@ def test_the_demo_breaks_its_rules(runner: CliRunner, write_files: WriteFiles) -
         (
             ["--ignore", "posting-gap", "--ignore", "CC206"],
             [
+                "review-missing",
                 "goal-not-smart",
                 "personal-account",
                 "platform-without-response-time",

@@ -135,12 +135,11 @@ def test_plan_toml_here_is_used_and_named(runner: CliRunner, batik: Path) -> Non
 
 def test_contentcal_plan_wins_over_the_folder(runner: CliRunner, batik: Path) -> None:
     """$CONTENTCAL_PLAN names the plan when PLAN is omitted; the command says so."""
-    (batik / "elsewhere").mkdir()
-    shutil.move(batik / "plan.toml", batik / "elsewhere" / "plan.toml")
-    shutil.move(batik / "items", batik / "elsewhere" / "items")
-    env = {"CONTENTCAL_PLAN": "elsewhere/plan.toml"}
+    shutil.copytree(batik, batik.parent / "elsewhere")
+    (batik / "plan.toml").unlink()
+    env = {"CONTENTCAL_PLAN": "../elsewhere/plan.toml"}
     code, out, err = run(runner, "week", "--week", "2026-W50", *AT, env=env)
-    assert (code, err) == (0, "using elsewhere/plan.toml (from $CONTENTCAL_PLAN)\n")
+    assert (code, err) == (0, "using ../elsewhere/plan.toml (from $CONTENTCAL_PLAN)\n")
     assert out.startswith("Batik Cikarang — week 2026-W50")
 
 

@@ -17,7 +17,7 @@ from contentcal.cli import cli
 from contentcal.errors import InvalidOptionError
 from contentcal.model.moments import check_window, parse_iso_week, parse_moment
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, MINIMAL_PLAN
 
 PLAN = str(EXAMPLE)
 EXAMPLE_TEXT = "(e.g. 2026-12-01, 2026-12-01T08:00 or 2026-12-01T01:00Z)"
@@ -238,11 +238,8 @@ def test_a_horizon_past_the_calendar_is_an_error_not_a_traceback(
 ) -> None:
     """A plan's own horizon of millennia, with a late --now, still gives a message."""
     monkeypatch.chdir(tmp_path)
-    text = EXAMPLE.read_text(encoding="utf-8").replace(
-        'include = ["items/*.csv"]', 'include = []\n[schedule]\nhorizon = "1000000d"'
-    )
-    with open("plan.toml", "w", encoding="utf-8") as handle:
-        handle.write(text)
+    text = MINIMAL_PLAN + '\n[schedule]\nhorizon = "1000000d"\n'
+    (tmp_path / "plan.toml").write_text(text, encoding="utf-8")
     code, out, err = run(runner, "schedule", "plan.toml", "--now", "8999-06-01")
     assert (code, out) == (2, "")
     assert err.startswith("error: the dates asked for")

@@ -149,6 +149,9 @@ def test_the_plan_loads_with_the_answers(runner: CliRunner, here: Path) -> None:
         dt.timedelta(minutes=30),
     )
     assert [item.id for item in plan.items] == ["hello-instagram", "hello-whatsapp"]
+    # Measuring closes the loop: a monthly review, run by the first platform's owner.
+    assert plan.review is not None
+    assert plan.review.owner == "Dewi"
     assert check(runner, "shop/plan.toml")[0] == 0
 
 

@@ -553,6 +553,68 @@ FAILING: dict[str, list[Finding]] = {
             platform="instagram",
         )
     ],
+    # --- measuring and reviewing -------------------------------------------------------
+    "goal-off-track": [
+        Finding(
+            code="CC501",
+            rule="goal-off-track",
+            severity=WARNING,
+            message="goal 'sales' is behind: progress 7%, expected 30% by now",
+            hint="at this pace: 12.7 by 30 Jun 2027 (target 25); decide a corrective action "
+            "with an owner and a due date in [[actions]]",
+            file="plan.toml",
+            line=12,
+            path="goals.sales",
+        )
+    ],
+    "goal-without-results": [
+        Finding(
+            code="CC502",
+            rule="goal-without-results",
+            severity=WARNING,
+            message="goal 'sales' has no result since 2026-11-02",
+            hint="measure 'orders per week' and add a row to a results file: "
+            "date, goal = sales, metric, value",
+            file="plan.toml",
+            line=7,
+            path="goals.sales",
+        )
+    ],
+    "action-overdue": [
+        Finding(
+            code="CC503",
+            rule="action-overdue",
+            severity=WARNING,
+            message="action 'shop-link' was due on 2026-11-20 and is still open (owner: Dewi)",
+            hint="ask Dewi to do it, or set done = YYYY-MM-DD or a new due date",
+            file="plan.toml",
+            line=18,
+            path="actions[0]",
+        )
+    ],
+    "action-without-owner": [
+        Finding(
+            code="CC504",
+            rule="action-without-owner",
+            severity=WARNING,
+            message="action 'tasting-video' has no owner",
+            hint='add owner = "..." (the person who will do it)',
+            file="plan.toml",
+            line=18,
+            path="actions[0]",
+        )
+    ],
+    "review-missing": [
+        Finding(
+            code="CC505",
+            rule="review-missing",
+            severity=WARNING,
+            message="the plan has 1 goal but no [review]",
+            hint='add [review] with when = "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9" and an owner',
+            file="plan.toml",
+            path="review",
+        )
+    ],
 }
 """The exact findings each rule's fixture gives (only that rule selected, at NOW)."""
 
@@ -793,6 +855,53 @@ QUIET: list[tuple[str, str, tuple[tuple[str, str], ...]]] = [
         "repeated-copy-on-platform",
         "31 days later is no longer a repeat",
         (("at = 2027-01-01T19:00:00", "at = 2027-01-02T19:00:00"),),
+    ),
+    (
+        "goal-off-track",
+        "a result close to the planned line is on track",
+        (("value = 11 }", "value = 15 }"),),
+    ),
+    (
+        "goal-off-track",
+        "a goal that reached its target is achieved, not behind",
+        (("value = 11 }", "value = 25 }"),),
+    ),
+    (
+        "goal-without-results",
+        "one result since the last review is enough",
+        (
+            (
+                "[brand]",
+                'results = [{ date = 2026-11-27, goal = "sales", metric = "orders per week", '
+                "value = 12 }]\n\n[brand]",
+            ),
+        ),
+    ),
+    (
+        "goal-without-results",
+        "a goal that starts later needs no result yet",
+        (("start = 2026-10-01", "start = 2026-12-01"),),
+    ),
+    (
+        "action-overdue",
+        "a done action is not overdue",
+        (("due = 2026-11-20", "due = 2026-11-20\ndone = 2026-11-19"),),
+    ),
+    ("action-overdue", "due today is not overdue yet", (("due = 2026-11-20", "due = 2026-11-30"),)),
+    (
+        "action-without-owner",
+        "an owner",
+        (("due = 2026-12-15", 'due = 2026-12-15\nowner = "Dewi"'),),
+    ),
+    (
+        "review-missing",
+        "a review rhythm",
+        (
+            (
+                "due = 2027-06-30",
+                'due = 2027-06-30\n\n[review]\nwhen = "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9"',
+            ),
+        ),
     ),
 ]
 """(rule, what makes it quiet, replacements in its fixture): each must give no finding."""

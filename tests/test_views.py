@@ -202,6 +202,7 @@ problems of each kind, holidays and pillars with and without a target."""
 CONTRACT_WEEK = ["--week", "2026-W52", "--now", "2026-12-21T08:00"]
 
 TOP_KEYS = {
+    "agenda",
     "backlog",
     "end",
     "entries",
@@ -372,6 +373,7 @@ def test_json_values_for_a_week_with_everything(runner: CliRunner, write_files: 
             {"platform": "instagram", "filled": 3, "available": 3},
             {"platform": "blog", "filled": 0, "available": 0},
         ],
+        "agenda": [],
     }
 
 
@@ -469,6 +471,7 @@ def test_platform_filter_keeps_plan_order_and_narrows_the_footer(runner: CliRunn
         "Pillar mix: communication 2 (40%, target 30%), education 1 (20%, target 30%), "
         "entertainment 1 (20%,",
         "  target 20%), collaboration 1 (20%, target 20%)",
+        "Review: Mon 07 Dec 09:00 Batik Cikarang social media (Sari)",
         "Backlog: 3 items not ready (2 draft, 1 idea)",
     ]
 

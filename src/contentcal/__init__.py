@@ -41,11 +41,15 @@ if TYPE_CHECKING:
         Source,
         Status,
     )
+    from contentcal.model.results import Action, Result, ReviewSettings
     from contentcal.publishing.feeds import feed, write_feeds
+    from contentcal.reviewing.compute import Review, review
     from contentcal.scheduling.place import Schedule, schedule
+    from contentcal.views.review import render_review
 
 __all__ = [
     "Account",
+    "Action",
     "Blackout",
     "Brand",
     "ContentItem",
@@ -63,6 +67,9 @@ __all__ = [
     "PlanFileNotFoundError",
     "Platform",
     "Problem",
+    "Result",
+    "Review",
+    "ReviewSettings",
     "Schedule",
     "Severity",
     "Source",
@@ -71,6 +78,8 @@ __all__ = [
     "check",
     "feed",
     "load",
+    "render_review",
+    "review",
     "schedule",
     "write_feeds",
 ]
@@ -90,6 +99,10 @@ _HOMES = {
     "schedule": "scheduling.place",
     "feed": "publishing.feeds",
     "write_feeds": "publishing.feeds",
+    "Review": "reviewing.compute",
+    "review": "reviewing.compute",
+    "render_review": "views.review",
+    **dict.fromkeys(("Action", "Result", "ReviewSettings"), "model.results"),
     **dict.fromkeys(
         (
             "Account",

@@ -889,7 +889,7 @@ def _ask_goals(
                 yes,
                 _date_only,
             ),
-            owner=default.owner,
+            owner=None,  # not asked: the review owner then comes from the platforms
             taken=[goal.id for goal in chosen],
         )
         chosen.append(goal)
@@ -928,6 +928,59 @@ def _next_steps(commands: tuple[str, ...]) -> None:
 def _view_format(output_format: str) -> str:
     """The views' name for a `--format` word (they call the text for people a table)."""
     return "table" if output_format == "text" else output_format
+
+
+@cli.command(name="review")
+@_plan_argument
+@_date_option(
+    "--as-of",
+    "Review as of this day; later results are ignored (default: today in the brand's zone).",
+)
+@_format_option(
+    "markdown",
+    "json",
+    "html",
+    help_text="text for a terminal, markdown for a wiki or chat, json for scripts (a stable "
+    "contract), html for one self-contained page with a chart per goal.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=str),
+    default=None,
+    help="Write the review to this file (atomically) instead of stdout.",
+)
+def review_command(
+    plan: str, as_of: dt.date | None, output_format: str, output: str | None
+) -> None:
+    """Review PLAN's goals against their results, with actions and what works.
+
+    Per goal: the latest result, progress from baseline to target, where it should be by
+    now, a status (achieved, missed, no-data, behind, on-track) and a forecast at this
+    pace. Then open and overdue actions, posts planned against published per platform
+    since the last review, the pillar mix, and the posts that work best per metric.
+    """
+    from contentcal.files.load import load  # noqa: PLC0415
+    from contentcal.model.zones import get_zone  # noqa: PLC0415
+    from contentcal.reviewing.compute import review  # noqa: PLC0415
+    from contentcal.views.review import render_review  # noqa: PLC0415
+
+    loaded = load(plan)
+    _warn(tuple(str(problem) for problem in loaded.warnings))
+    # A date-time (with or without an offset) counts as its day in the brand's zone.
+    day = (
+        as_of
+        if as_of is not None
+        else _aware_now(None).astimezone(get_zone(loaded.brand.timezone)).date()
+    )
+    text = render_review(review(loaded, as_of=day), fmt=output_format)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from contentcal.files.atomic import write_atomic  # noqa: PLC0415
+
+        write_atomic(output, text.encode())
+        click.echo(f"wrote {output}", err=True)
 
 
 def _count(number: int, noun: str) -> str:

@@ -110,6 +110,8 @@ LOAD_CODES: Mapping[str, str] = {
     "unknown-reference": "CC008",
     "duplicate-id": "CC009",
     "bad-slot": "CC010",
+    "duplicate-result": "CC011",
+    "rare-metric": "CC012",
 }
 """Codes of the problems loading can report; they appear in `check` output like rules."""
 
@@ -373,6 +375,10 @@ def check_file(
         findings = sorted((finding_from_problem(p) for p in exc.problems), key=Finding.sort_key)
         return CheckReport(plan_file=name, findings=tuple(findings))
     findings = check(plan, now=now, config=config, progress=progress)
+    if plan.warnings:  # problems that did not stop loading, e.g. a result given twice
+        findings = sorted(
+            [*findings, *(finding_from_problem(p) for p in plan.warnings)], key=Finding.sort_key
+        )
     return CheckReport(
         plan_file=name,
         findings=tuple(findings),

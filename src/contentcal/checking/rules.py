@@ -865,3 +865,7 @@ def repeated_copy_on_platform(context: Context) -> Iterator[RawFinding]:
                         item=later,
                         platform=platform_id,
                     )
+
+
+# The review family lives in its own module; importing it registers its rules here.
+from contentcal.checking import review_rules as _review_rules  # noqa: E402, F401

@@ -87,6 +87,18 @@ class PlanBuilder:
             data, "feeds", fields.FEED_FIELDS, FeedSettings, file, lines
         )
         resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms)
+        from contentcal.files.measured import load_measured  # noqa: PLC0415 - avoids a cycle
+
+        measured = load_measured(
+            self,
+            data,
+            file,
+            lines,
+            brand=brand,
+            goals=goals,
+            platforms=platforms,
+            item_ids=[raw.values["id"] for raw in raw_items],
+        )
         if self.problems or brand is None:
             return None
         return Plan(
@@ -99,6 +111,10 @@ class PlanBuilder:
             feed_settings=feed_settings,
             settings=settings,
             source=file,
+            results=measured.results,
+            actions=measured.actions,
+            review=measured.review,
+            warnings=measured.warnings,
         )
 
     def top_level(self, data: dict[str, Any], file: str, lines: TomlLines) -> None:

@@ -275,6 +275,7 @@ GOAL_FIELDS = {
     "horizon": Field(choice(Horizon, "horizon")),
     "owner": Field(text),
     "relevance": Field(text),
+    "start": Field(date),
 }
 PILLAR_FIELDS = {
     "description": Field(text),
@@ -331,6 +332,7 @@ FEED_FIELDS = {
     "alarm": Field(alarm),
     "reply_events": Field(boolean),
     "include_backlog": Field(boolean),
+    "review_events": Field(boolean),
     "refresh": Field(duration),
     "base_url": Field(url),
     "state_file": Field(identifier),
@@ -392,6 +394,9 @@ TOP_LEVEL = (
     "check",
     "feeds",
     "schedule",
+    "results",
+    "actions",
+    "review",
 )
 SETTINGS_TABLES = ("check",)
 

@@ -23,10 +23,12 @@ from contentcal.model.plan import (
     Source,
     Status,
 )
+from contentcal.model.results import Action, Result, ReviewSettings
 
 __all__ = [
     "DEFAULT_PILLARS",
     "Account",
+    "Action",
     "Blackout",
     "Brand",
     "ContentItem",
@@ -39,6 +41,8 @@ __all__ = [
     "Pillar",
     "Plan",
     "Platform",
+    "Result",
+    "ReviewSettings",
     "ScheduleSettings",
     "Source",
     "Status",

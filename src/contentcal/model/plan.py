@@ -11,9 +11,13 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:
+    from contentcal.errors import Problem
+    from contentcal.model.results import Action, Result, ReviewSettings
 
 
 def _frozen_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -205,6 +209,14 @@ class Goal:
 
     relevance: str | None = None
     """Why the goal matters to the business (the *relevant* part)."""
+
+    start: dt.date | None = None
+    """When the baseline was measured; with it, a review knows where the goal should be."""
+
+    @property
+    def decreasing(self) -> bool:
+        """Whether the goal is to bring the metric down (reply time from 10 h to 2 h)."""
+        return self.baseline is not None and self.target is not None and self.target < self.baseline
 
     def missing_smart(self) -> tuple[str, ...]:
         """Return the SMART letters this goal cannot show, e.g. ``("M", "T")``.
@@ -405,6 +417,9 @@ class FeedSettings:
     include_backlog: bool = False
     """Also show ideas, drafts and items in review that have a time, as TENTATIVE."""
 
+    review_events: bool = True
+    """Add review meetings (``[review]``), goal due dates and open actions' due dates."""
+
     refresh: dt.timedelta = dt.timedelta(hours=1)
     """How often clients should fetch (REFRESH-INTERVAL and X-PUBLISHED-TTL)."""
 
@@ -449,6 +464,18 @@ class Plan:
 
     source: str | None = None
     """The plan file, as the user named it."""
+
+    results: tuple[Result, ...] = ()
+    """Measured values from the ``results = [...]`` files, in file order."""
+
+    actions: tuple[Action, ...] = ()
+    """Corrective actions from ``[[actions]]``, in file order."""
+
+    review: ReviewSettings | None = None
+    """The review rhythm from ``[review]``; ``None`` when the plan has none."""
+
+    warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
+    """Problems found while loading that did not stop it (e.g. a result given twice)."""
 
     _goals: Mapping[str, Goal] = attrs.field(init=False, eq=False, repr=False)
     _pillars: Mapping[str, Pillar] = attrs.field(init=False, eq=False, repr=False)

@@ -41,6 +41,7 @@ from contentcal.publishing.ics import (
     to_icalendar,
     write_ics,
 )
+from contentcal.publishing.review_events import OwnedEvent, review_events
 from contentcal.scheduling.place import Entry, Schedule
 
 __all__ = [
@@ -512,6 +513,8 @@ def _validate_window(plan: Plan, window: FeedWindow) -> FeedWindow:
         for name in [p.owner for p in plan.platforms] + [item.owner for item in plan.items]:
             if name:
                 owners.setdefault(name.casefold(), name)
+        for name in _measuring_owners(plan):
+            owners.setdefault(name.casefold(), name)
         if window.owner.casefold() not in owners:
             raise InvalidOptionError(
                 f"unknown owner {window.owner!r}; the plan has: "
@@ -530,6 +533,8 @@ class _Stamped:
     entries: tuple[Entry, ...]
     drafts: tuple[_Draft, ...]
     state: FeedState
+    extras: tuple[OwnedEvent, ...] = ()
+    """Review meetings and goal and action due dates: all.ics and their owner's feed."""
 
 
 def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
@@ -537,8 +542,20 @@ def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
     settings = plan.feed_settings
     entries = tuple(_entries_for_feeds(schedule, settings))
     drafts = _drafts(plan, entries, settings, plan.schedule_settings.duration)
+    extras = (
+        tuple(
+            review_events(
+                plan,
+                now=schedule.now,
+                first=schedule.now - settings.past,
+                last=schedule.now + settings.ahead,
+            )
+        )
+        if settings.review_events
+        else ()
+    )
     events, new_state = stamp_events(
-        [draft.event for draft in drafts],
+        [draft.event for draft in drafts] + [extra.event for extra in extras],
         state=state,
         now=schedule.now,
         updated={draft.event.uid: draft.updated for draft in drafts},
@@ -548,6 +565,7 @@ def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
         entries=entries,
         drafts=tuple(drafts),
         state=new_state,
+        extras=extras,
     )
 
 
@@ -559,6 +577,14 @@ def _calendar(
     events = tuple(
         stamped.events[draft.event.uid] for draft in stamped.drafts if window.admits(draft.item)
     )
+    if window.platform is None and window.pillar is None:
+        extras = tuple(
+            stamped.events[extra.event.uid]
+            for extra in stamped.extras
+            if window.owner is None or (extra.owner or "").casefold() == window.owner.casefold()
+        )
+        if extras:
+            events = tuple(sorted(events + extras, key=_event_order))
     return FeedCalendar(
         prodid=PRODID,
         name=name,
@@ -639,6 +665,8 @@ def feed_paths(plan: Plan, entries: Iterable[Entry] = ()) -> list[tuple[str, Fee
     for name in [p.owner for p in plan.platforms] + [e.item.owner for e in entries]:
         if name:
             owners.setdefault(name.casefold(), name)
+    for name in _measuring_owners(plan):
+        owners.setdefault(name.casefold(), name)
     taken = set()
     named = [
         (_file_name(owners[key], owner_slug(owners[key]), taken), owners[key])
@@ -646,6 +674,20 @@ def feed_paths(plan: Plan, entries: Iterable[Entry] = ()) -> list[tuple[str, Fee
     ]
     paths.extend((f"owner/{slug}.ics", FeedWindow(owner=name)) for slug, name in sorted(named))
     return paths
+
+
+def _measuring_owners(plan: Plan) -> list[str]:
+    """People the measuring events belong to: who runs the review, owns a goal or an action."""
+    names = [plan.review.owner] if plan.review is not None else []
+    names += [goal.owner for goal in plan.goals if goal.due is not None]
+    names += [action.owner for action in plan.actions]
+    return [name for name in names if name]
+
+
+def _event_order(event: FeedEvent) -> str:
+    """Chronological, all-day events first on their day; a stable sort keeps posts' order."""
+    start = event.start
+    return start.isoformat() if isinstance(start, dt.datetime) else f"{start.isoformat()}T"
 
 
 def _window_path(schedule: Schedule, window: FeedWindow) -> str:

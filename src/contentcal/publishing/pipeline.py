@@ -177,6 +177,8 @@ class SiteBuilder:
         """Load, schedule and render every feed; raises PlanError for a broken plan."""
         plan = load(self.plan_path)
         sources = {item.source.file for item in plan.items if item.source is not None}
+        # Results files too: a new result changes the review meetings' descriptions.
+        sources |= {r.source.file for r in plan.results if r.source is not None}
         folders = {os.path.dirname(source) or "." for source in sources}
         self._watched = [Path(p) for p in sorted({self.plan_path, *sources, *folders})]
         path = state_path(plan)

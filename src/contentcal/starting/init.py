@@ -360,6 +360,7 @@ def plan_text(answers: Answers) -> str:
         "# while it stays commented out. Every field is described in docs/plan-file.md.",
         "",
         'include = ["items/*.csv"]   # more items, e.g. exported from a spreadsheet',
+        '# results = ["results/*.csv"]  # what was measured (docs/reviewing.md); default: none',
         "",
         "# --- 1. Strategy: the business and its SMART goals --------------------------------",
         "",
@@ -449,6 +450,30 @@ def plan_text(answers: Answers) -> str:
             "# blackout = []                         # days without posts on this platform",
             "# limits = {}                           # e.g. { text = 1000 }; default: the network's",  # noqa: E501
         ]
+    reviewer = next(
+        (
+            person
+            for person in (*(g.owner for g in answers.goals), *(p.owner for p in answers.platforms))
+            if person
+        ),
+        None,
+    )
+    lines += [
+        "",
+        "# --- Measuring: results against the goals, reviewed on a rhythm ---------------",
+        "",
+        "[review]",
+        'when = "FREQ=MONTHLY;BYDAY=1MO;BYHOUR=9"   # the first Monday of each month, 09:00',
+        f"owner = {_toml_string(reviewer)}" if reviewer else '# owner = "who runs the review"',
+        '# duration = "1h"',
+        "",
+        "# Corrective actions from a review, each with an owner and a due date:",
+        "# [[actions]]",
+        '# id = "post-more-video"',
+        '# what = "Post one short video a week"',
+        "# due = 2027-01-31",
+        f"# owner = {_toml_string(reviewer or 'someone')}",
+    ]
     lines += [
         "",
         "# --- Content items ---------------------------------------------------------------",

@@ -25,7 +25,16 @@ from contentcal.model.moments import parse_iso_week
 from contentcal.model.zones import get_zone, localize, suggest_zone
 from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
 
-__all__ = ["Format", "WeekView", "iso_week_start", "render_week", "select", "week"]
+__all__ = [
+    "Agenda",
+    "Format",
+    "WeekView",
+    "agenda",
+    "iso_week_start",
+    "render_week",
+    "select",
+    "week",
+]
 
 
 class Format(enum.StrEnum):
@@ -204,6 +213,75 @@ def _slots(view: WeekView) -> list[tuple[str, int, int]]:
     return [(p, used[p], view.schedule.slots.get(p, 0)) for p in view.platforms]
 
 
+@attrs.frozen
+class Agenda:
+    """A review meeting or an open action's due date inside the view's window."""
+
+    kind: str
+    """``review`` or ``action``."""
+
+    start: dt.datetime | dt.date
+    """The meeting's start (aware), or the action's due date."""
+
+    end: dt.datetime | dt.date
+    """The meeting's end, or the day after the due date."""
+
+    title: str
+    """What it is."""
+
+    owner: str | None
+    """Who runs the review or does the action."""
+
+    action: str | None = None
+    """The action's id."""
+
+
+def agenda(view: WeekView) -> list[Agenda]:
+    """Review meetings and open actions due in the window (the owner's, with `owner`)."""
+    schedule = view.schedule
+    plan = schedule.plan
+    zone = get_zone(plan.brand.timezone)
+    found: list[Agenda] = []
+    if plan.review is not None:
+        from contentcal.reviewing.meetings import review_times  # noqa: PLC0415
+
+        title = f"Review: {plan.brand.name} social media"
+        found.extend(
+            Agenda("review", start, start + plan.review.duration, title, plan.review.owner)
+            for start in review_times(plan, start=schedule.start, end=schedule.end)
+        )
+    today = schedule.now.astimezone(zone).date()
+    first = schedule.start.astimezone(zone).date()
+    last = (schedule.end - dt.timedelta(microseconds=1)).astimezone(zone).date()
+    found.extend(
+        Agenda(
+            "action",
+            action.due,
+            action.due + dt.timedelta(days=1),
+            action.what,
+            action.owner,
+            action.id,
+        )
+        for action in plan.actions
+        if action.is_open(today) and first <= action.due <= last
+    )
+    if view.owner is not None:
+        found = [a for a in found if (a.owner or "").casefold() == view.owner.casefold()]
+
+    def order(entry: Agenda) -> str:
+        start = entry.start
+        return start.isoformat() if isinstance(start, dt.datetime) else f"{start.isoformat()}T"
+
+    return sorted(found, key=order)
+
+
+def _agenda_when(entry: Agenda, zone: str) -> str:
+    start = _local(entry.start, zone)
+    if isinstance(start, dt.datetime):
+        return start.strftime("%a %d %b %H:%M")
+    return start.strftime("%a %d %b")
+
+
 def to_json(view: WeekView) -> dict[str, Any]:
     """The stable JSON object of a week (see docs/scheduling.md for every key)."""
     schedule, zone = view.schedule, view.timezone
@@ -262,6 +340,17 @@ def to_json(view: WeekView) -> dict[str, Any]:
         "slots": [
             {"platform": platform, "filled": filled, "available": available}
             for platform, filled, available in _slots(view)
+        ],
+        "agenda": [
+            {
+                "kind": entry.kind,
+                "start": _iso(entry.start, zone),
+                "end": _iso(entry.end, zone),
+                "title": entry.title,
+                "owner": entry.owner,
+                "action": entry.action,
+            }
+            for entry in agenda(view)
         ],
     }
 
@@ -398,6 +487,11 @@ def _footer(view: WeekView) -> list[str]:
         text += f", target {target:.0%})" if target is not None else ")"
         mix.append(text)
     lines = ["Pillar mix: " + (", ".join(mix) if mix else "no pillars")]
+    for event in agenda(view):
+        who = f" ({event.owner})" if event.owner else ""
+        label = "Review" if event.kind == "review" else "Action due"
+        title = event.title.removeprefix("Review: ")
+        lines.append(f"{label}: {_agenda_when(event, view.timezone)} {title}{who}")
     if schedule.holidays:
         lines.append(
             "Holidays: " + ", ".join(f"{h.day:%a %d %b} {h.name}" for h in schedule.holidays)

@@ -1,0 +1,1 @@
+"""Reviewing: results against SMART goals, corrective actions, and what content works."""
