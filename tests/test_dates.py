@@ -256,6 +256,7 @@ DATE_OPTIONS = [
     ("schedule", "--end"),
     ("ics", "--start"),
     ("ics", "--end"),
+    ("review", "--as-of"),
 ]
 
 option_values = st.one_of(
