@@ -305,3 +305,19 @@ def test_any_option_value_gives_a_result_or_a_message_never_a_traceback(
     assert "Traceback" not in result.stderr
     if result.exit_code == 2:
         assert result.stderr.startswith(("error: ", "Usage: ")), result.stderr
+
+
+def test_a_feed_reaching_past_the_calendar_is_a_message_not_a_traceback(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last line of defence: a plan's [feeds] ahead of millennia ends in one line."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "plan.toml").write_text(
+        MINIMAL_PLAN + '\n[feeds]\nahead = "3000000d"\n', encoding="utf-8"
+    )
+    assert run(runner, "ics", "plan.toml", "--now", "2026-12-01") == (
+        2,
+        "",
+        "error: a date falls outside the calendar (before year 1 or after 9999); use dates "
+        "between 1900 and 8999 and shorter horizons\n",
+    )
