@@ -63,8 +63,9 @@ $ contentcal week batik/plan.toml --now 01/12/2026
 error: --now: '01/12/2026' is not an ISO 8601 date or date-time (e.g. 2026-12-01, 2026-12-01T08:00 or 2026-12-01T01:00Z)
 ```
 
-A window's end is exclusive and must come after its start; dates must lie between
-1900-01-01 and 8999-12-31 (schedules and feeds reach months past the dates you give):
+A window's end is exclusive and must come after its start, and a window is at most ten
+years (3660 days: every slot in it is placed); dates must lie between 1900-01-01 and
+8999-12-31 (schedules and feeds reach months past the dates you give):
 
 ```console
 $ contentcal schedule batik/plan.toml --start 2026-12-20 --end 2026-12-10

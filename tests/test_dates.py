@@ -321,3 +321,43 @@ def test_a_feed_reaching_past_the_calendar_is_a_message_not_a_traceback(
         "error: a date falls outside the calendar (before year 1 or after 9999); use dates "
         "between 1900 and 8999 and shorter horizons\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["schedule", "--end", "8999-12-31"],
+            "error: the window from 2026-11-30 to 8999-12-31 is longer than ten years; "
+            "ask for at most 3660 days at a time\n",
+        ),
+        (
+            ["schedule", "--start", "2026-01-01", "--end", "2036-01-10"],
+            "error: the window from 2026-01-01 to 2036-01-10 is longer than ten years; "
+            "ask for at most 3660 days at a time\n",
+        ),
+        (
+            ["ics", "--start", "1900-01-01"],
+            "error: the window from 1900-01-01 to 2027-05-29T08:00+07:00 is longer than ten "
+            "years; ask for at most 3660 days at a time\n",
+        ),
+    ],
+)
+def test_a_window_of_centuries_is_refused_not_computed_for_minutes(
+    runner: CliRunner, example_copy: str, args: list[str], message: str
+) -> None:
+    """Every slot of a window is placed, so a typo like --end 8999-12-31 is a usage error."""
+    assert run(runner, args[0], example_copy, *args[1:], "--now", "2026-11-30T08:00") == (
+        2,
+        "",
+        message,
+    )
+
+
+def test_ten_years_is_still_a_window(runner: CliRunner, example_copy: str) -> None:
+    """The longest window is accepted: 3660 days."""
+    code, _, err = run(
+        runner, "schedule", example_copy, "--start", "2026-01-01", "--end", "2036-01-09",
+        "--now", "2026-11-30T08:00", "--format", "json",
+    )  # fmt: skip
+    assert (code, err) == (0, "")

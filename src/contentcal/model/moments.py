@@ -26,6 +26,7 @@ __all__ = [
     "EARLIEST",
     "EXAMPLE",
     "LATEST",
+    "LONGEST_WINDOW",
     "check_range",
     "check_window",
     "parse_iso_week",
@@ -38,6 +39,10 @@ EARLIEST: Final = dt.date(1900, 1, 1)
 LATEST: Final = dt.date(8999, 12, 31)
 """The last day contentcal plans for; far enough from year 9999, the end of Python's
 calendar, that a year-long horizon or a feed window after it still fits."""
+
+LONGEST_WINDOW: Final = dt.timedelta(days=3660)
+"""The longest window a schedule or feed is computed for (ten years): every slot in it is
+placed, so a typo such as ``--end 9026-12-01`` would otherwise run for minutes."""
 
 EXAMPLE: Final = "e.g. 2026-12-01, 2026-12-01T08:00 or 2026-12-01T01:00Z"
 """The example every date mistake shows."""
@@ -151,7 +156,8 @@ def parse_iso_week(text: str) -> dt.date:
 
 
 def check_window(start: dt.date | dt.datetime | None, end: dt.date | dt.datetime | None) -> None:
-    """Refuse a window whose end is not after its start (a reversed or empty window).
+    """Refuse a window whose end is not after its start (a reversed or empty window), or
+    that is longer than :data:`LONGEST_WINDOW`.
 
     Dates compare as days; date-times as instants (naive ones as wall-clock times).
 
@@ -161,7 +167,7 @@ def check_window(start: dt.date | dt.datetime | None, end: dt.date | dt.datetime
     contentcal.errors.InvalidOptionError: the end (2026-12-01) must be after the start (2026-12-05)
 
     Raises:
-        InvalidOptionError: the window is reversed or empty.
+        InvalidOptionError: the window is reversed, empty or longer than ten years.
     """
     if start is None or end is None:
         return
@@ -171,6 +177,11 @@ def check_window(start: dt.date | dt.datetime | None, end: dt.date | dt.datetime
     if last <= first:
         raise InvalidOptionError(
             f"the end ({_shown(end)}) must be after the start ({_shown(start)})"
+        )
+    if last - first > LONGEST_WINDOW:
+        raise InvalidOptionError(
+            f"the window from {_shown(start)} to {_shown(end)} is longer than ten years; "
+            f"ask for at most {LONGEST_WINDOW.days} days at a time"
         )
 
 

@@ -66,7 +66,11 @@ def _window_settings(
     zone = get_zone(plan.brand.timezone)
     first = _instant(start, zone) if start is not None else None
     last = _instant(end, zone) if end is not None else None
-    check_window(first, last)
+    # The window as the feed will have it: a given end against the default start too.
+    check_window(
+        first if first is not None else now - settings.past,
+        last if last is not None else now + settings.ahead,
+    )
     # `past` and `ahead` are offsets from `now`; they go negative when the whole window
     # lies in the future (start after now) or in the past (end before now).
     if first is not None:
