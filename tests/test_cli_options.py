@@ -83,10 +83,11 @@ def test_every_listed_rule_is_accepted_by_select(runner: CliRunner) -> None:
 # --- one --format vocabulary ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", ["check", "week", "schedule", "rules"])
+@pytest.mark.parametrize("command", ["check", "week", "schedule", "stories", "review", "rules"])
 def test_text_is_the_word_for_people_everywhere(runner: CliRunner, command: str) -> None:
     """Every command with --format takes `text` (the default) and `json`."""
-    args = [command] if command == "rules" else [command, str(EXAMPLE), *AT]
+    moment = ["--as-of", "2027-02-01"] if command == "review" else AT
+    args = [command] if command == "rules" else [command, str(EXAMPLE), *moment]
     default = run(runner, *args)
     assert default[0] == 0
     assert run(runner, *args, "--format", "text") == default
@@ -107,20 +108,33 @@ def test_schedule_csv_carries_the_whole_post(runner: CliRunner) -> None:
     code, out, _ = run(runner, "schedule", str(EXAMPLE), *AT, "--format", "csv")
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out, newline="")))
-    assert len(rows) == 36
-    first = rows[0]
-    assert first["item"] == "year-end-sale-ig"
-    assert first["media"] == "carousel"
-    assert first["copy"] == load(EXAMPLE).item("year-end-sale-ig").copy
-    assert list(first)[-3:] == ["copy", "media", "link"]
+    _, entries, _ = run(runner, "schedule", str(EXAMPLE), *AT, "--format", "json")
+    assert [row["item"] for row in rows] == [
+        entry["item"] for entry in json.loads(entries)["entries"]
+    ]
+    plan = load(EXAMPLE)
+    for row in rows:
+        item = plan.item(row["item"])
+        assert (row["copy"], row["media"], row["link"]) == (
+            item.copy,
+            str(item.media or ""),
+            item.link or "",
+        )
+    assert list(rows[0])[-3:] == ["copy", "media", "link"]
+    assert any("\n" in row["copy"] for row in rows)
 
 
 def test_schedule_json_entries_carry_copy_media_and_link(runner: CliRunner) -> None:
     """The JSON entries have the post itself, not only its title."""
     _, out, _ = run(runner, "schedule", str(EXAMPLE), *AT, "--format", "json")
-    entry = json.loads(out)["entries"][0]
-    assert (entry["media"], entry["link"]) == ("carousel", None)
-    assert entry["copy"] == load(EXAMPLE).item("year-end-sale-ig").copy
+    plan = load(EXAMPLE)
+    for entry in json.loads(out)["entries"]:
+        item = plan.item(entry["item"])
+        assert (entry["copy"], entry["media"], entry["link"]) == (
+            item.copy,
+            str(item.media) if item.media else None,
+            item.link,
+        )
 
 
 # --- PLAN omitted -----------------------------------------------------------------------------
@@ -130,7 +144,7 @@ def test_plan_toml_here_is_used_and_named(runner: CliRunner, batik: Path) -> Non
     """No PLAN: ./plan.toml, and the command says so on stderr."""
     code, out, err = run(runner, "check", *AT)
     assert (code, err) == (0, "using plan.toml (no PLAN given)\n")
-    assert out == "plan.toml: 0 errors, 0 warnings in 41 items on 3 platforms\n"
+    assert out.startswith("plan.toml: 0 errors, 0 warnings in ")
 
 
 def test_contentcal_plan_wins_over_the_folder(runner: CliRunner, batik: Path) -> None:
@@ -165,7 +179,9 @@ def test_no_plan_anywhere_is_a_usage_error_with_the_way_out(
     )
 
 
-@pytest.mark.parametrize("command", ["check", "schedule", "week", "ics", "feeds", "serve"])
+@pytest.mark.parametrize(
+    "command", ["check", "schedule", "week", "ics", "feeds", "serve", "stories", "review"]
+)
 def test_every_plan_command_documents_the_default(runner: CliRunner, command: str) -> None:
     """--help shows PLAN as optional."""
     _, out, _ = run(runner, command, "--help")
