@@ -456,7 +456,7 @@ def test_a_step_after_the_horizon_is_unplaced_with_the_story_named() -> None:
         (
             "sale-ig",
             "all-slots-taken",
-            "no free slot of 'instagram' from 2026-12-06 16:00 WIB to the horizon, when step 2 "
+            "no free slot of 'instagram' from 2026-12-06 16:00 +07:00 to the horizon, when step 2 "
             "of story 'sale' may follow step 1",
         )
     ]
