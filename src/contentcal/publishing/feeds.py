@@ -261,11 +261,10 @@ def _summary(platform: Platform, title: str) -> str:
 
 def _description(
     plan: Plan,
-    item: ContentItem,
-    platform: Platform,
+    entry: Entry,
     versions: Mapping[tuple[str, str], ContentItem] | None = None,
-    occurrence: int = 1,
 ) -> str:
+    item, platform, occurrence = entry.item, entry.platform, entry.occurrence
     parts = []
     if item.copy.strip():
         parts.append(item.copy.strip())
@@ -282,7 +281,7 @@ def _description(
     )
     if item.owner:
         details.append(f"Owner: {item.owner}")
-    details.append(f"Status: {item.status}")
+    details.append(f"Status: {entry.status}")
     if item.media:
         details.append(f"Media: {item.media}")
     if item.link:
@@ -353,8 +352,8 @@ def _drafts(
     drafts = []
     for entry in entries:
         item, platform = entry.item, entry.platform
-        description = _description(plan, item, platform, versions, entry.occurrence)
-        status = EventStatus.CONFIRMED if item.status.is_placed else EventStatus.TENTATIVE
+        description = _description(plan, entry, versions)
+        status = EventStatus.CONFIRMED if entry.status.is_placed else EventStatus.TENTATIVE
         categories = tuple(value for value in (platform.id, item.pillar, item.goal) if value)
         alarm_text = f"Post on {platform.name}: {item.title}"
         start: dt.datetime | dt.date = entry.start

@@ -117,6 +117,17 @@ class Entry:
         )
 
     @property
+    def status(self) -> Status:
+        """The status of this occurrence: an evergreen repeat of a published post is scheduled.
+
+        The item's status describes its first showing; a repeat has not gone out just because
+        the first one did.
+        """
+        if self.occurrence > 1 and self.item.status is Status.PUBLISHED:
+            return Status.SCHEDULED
+        return self.item.status
+
+    @property
     def all_day(self) -> bool:
         """Whether the entry has a date but no time."""
         return not isinstance(self.start, dt.datetime)

@@ -326,7 +326,7 @@ def to_json(view: WeekView) -> dict[str, Any]:
                 "title": entry.item.title,
                 "pillar": entry.item.pillar,
                 "goal": entry.item.goal,
-                "status": str(entry.item.status),
+                "status": str(entry.status),
                 "owner": entry.item.owner,
                 "story": entry.item.story,
                 "occurrence": entry.occurrence,
@@ -493,7 +493,7 @@ def _table(view: WeekView) -> str:
                 item.title,
                 item.pillar or "-",
                 item.goal or "-",
-                str(item.status),
+                str(entry.status),
                 item.owner or "-",
             )
             row = "  " + " ".join(
@@ -575,7 +575,7 @@ def _markdown(view: WeekView) -> str:
                 item.title + (f" ({label})" if label else ""),
                 item.pillar or "",
                 item.goal or "",
-                str(item.status),
+                str(entry.status),
                 item.owner or "",
             )
             lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
@@ -631,7 +631,7 @@ def _csv_rows(entries: Iterable[Entry], zone: str) -> Iterable[list[str]]:
             item.title,
             item.pillar or "",
             item.goal or "",
-            str(item.status),
+            str(entry.status),
             item.owner or "",
             item.story or "",
             _iso(entry.start, zone),
