@@ -580,10 +580,14 @@ def feeds(
     save_state: bool | None,
     quiet: bool,
 ) -> None:
-    """Write every feed of PLAN into a folder for static hosting.
+    """Write every feed of PLAN and its calendar pages into a folder for static hosting.
 
     Writes all.ics, platform/<id>.ics, owner/<name>.ics and an index.html with webcal://,
     https:// and Google Calendar links for each feed. Each file is replaced atomically.
+    Also writes the calendar as pages: month/<YYYY-MM>.html (a grid per month of the feed
+    window), week/<YYYY-Www>.html (a column per platform) and post/<id>.html (the copy as
+    the network shows it, its length, check findings and the story's other versions),
+    and review.html when the plan measures; a page is rewritten only when it changed.
     The feed state beside the plan is updated, except with --now (unless --save-state).
     """
     from contentcal.files.load import load  # noqa: PLC0415 - lazy: icalendar is heavy
@@ -599,8 +603,20 @@ def feeds(
             **_state_saving(now, save_state),
         )
     _warn(result.warnings)
+    pages = set(result.pages)
     for path in result.files:
-        click.echo(f"{out_dir.rstrip('/')}/{path}")
+        if path not in pages:
+            click.echo(f"{out_dir.rstrip('/')}/{path}")
+    # Pages by folder, one line each: a site has dozens of them.
+    for path in result.pages:
+        if "/" not in path:  # review.html beside index.html
+            click.echo(f"{out_dir.rstrip('/')}/{path}")
+    for folder in dict.fromkeys(path.split("/", 1)[0] for path in result.pages if "/" in path):
+        count = sum(1 for path in result.pages if path.startswith(f"{folder}/"))
+        changed = sum(1 for path in result.rewritten if path.startswith(f"{folder}/"))
+        click.echo(
+            f"{out_dir.rstrip('/')}/{folder}/*.html ({_count(count, 'page')}, {changed} written)"
+        )
 
 
 @cli.command()

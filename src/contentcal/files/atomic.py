@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from contentcal.errors import OutputError
 
-__all__ = ["atomic_writer", "write_atomic"]
+__all__ = ["atomic_writer", "write_atomic", "write_if_changed"]
 
 
 @contextlib.contextmanager
@@ -62,3 +62,20 @@ def write_atomic(path: str | os.PathLike[str], data: bytes | Callable[[BinaryIO]
             stream.write(data)
         else:
             data(stream)
+
+
+def write_if_changed(path: str | os.PathLike[str], data: bytes) -> bool:
+    """Write `data` to `path` atomically unless the file already holds exactly these bytes.
+
+    Returns whether it wrote. An unchanged file keeps its modification time, so a static
+    host, rsync or a browser cache sees that nothing changed. Raises
+    :class:`~contentcal.errors.OutputError` like :func:`write_atomic`.
+    """
+    try:
+        with open(path, "rb") as existing:
+            if existing.read(len(data) + 1) == data:
+                return False
+    except OSError:
+        pass  # missing or unreadable: write it (an unwritable place fails below, clearly)
+    write_atomic(path, data)
+    return True

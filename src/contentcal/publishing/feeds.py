@@ -870,12 +870,16 @@ def build_site(
     state: FeedState | None = None,
     base_url: str | None = None,
     written_at: dt.datetime | None = None,
+    pages: Mapping[str, bytes] | None = None,
 ) -> Site:
     """Render every feed and the index page in memory.
 
     `written_at` is the real time of the run (default: the schedule's `now`): no stamp
     is later than it, so saving the returned state after a run with a pretend `now` in
     the future cannot put future stamps into later feeds.
+    `pages` (the site's month, week and post pages, see
+    :func:`contentcal.publishing.pipeline.site_pages`) are served too and linked from the
+    index.
     Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
     base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
@@ -886,7 +890,8 @@ def build_site(
         calendar = _calendar(schedule, stamped, window, path, base_url)
         calendars.append((path, calendar))
         files[path] = ics_bytes(calendar)
-    files["index.html"] = _index_html(schedule.plan, calendars, base_url).encode()
+    files.update(pages or {})
+    files["index.html"] = _index_html(schedule.plan, calendars, base_url, pages or ()).encode()
     stamps = [event.stamp for event in stamped.events.values()]
     last = max(stamps, default=schedule.now.astimezone(UTC).replace(microsecond=0))
 
@@ -894,7 +899,8 @@ def build_site(
         # The configured base URL wins: it is where subscribers should point, even when
         # this server is reached through another name.
         link_base = base_url or checked_base_url(served_at)
-        return {"index.html": _index_html(schedule.plan, calendars, link_base).encode()}
+        index = _index_html(schedule.plan, calendars, link_base, pages or ())
+        return {"index.html": index.encode()}
 
     return Site(
         files=files,
@@ -958,9 +964,13 @@ def write_feeds(
     base_url: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     written_at: dt.datetime | None = None,
+    pages: Mapping[str, bytes] | None = None,
 ) -> tuple[list[str], FeedState]:
     """Write every feed and ``index.html`` into `out_dir`, each file atomically.
 
+    `pages` are the site's month, week and post pages by relative path (see
+    :func:`contentcal.publishing.site.build_pages`): each is written after the feeds, only
+    when its bytes changed, and the index links them.
     Returns the written paths (relative to `out_dir`) and the updated feed state.
     `progress`, if given, is called with (feeds written, feeds in all) after each feed.
     `written_at` is the real time of the run (default: the schedule's `now`): no stamp
@@ -976,6 +986,7 @@ def write_feeds(
         base_url=base_url,
         progress=progress,
         written_at=written_at,
+        pages=pages,
     )
     return written, stamped.state
 
@@ -988,6 +999,7 @@ def _write_feeds(
     base_url: str | None,
     progress: Callable[[int, int], None] | None,
     written_at: dt.datetime | None,
+    pages: Mapping[str, bytes] | None = None,
 ) -> tuple[list[str], _Stamped]:
     """:func:`write_feeds`, also returning every stamped event (what the feeds hold)."""
     base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
@@ -1004,8 +1016,12 @@ def _write_feeds(
         written.append(path)
         if progress is not None:
             progress(len(written), len(paths))
+    if pages:
+        from contentcal.publishing.site import write_pages  # noqa: PLC0415 - pages are optional
+
+        written.extend(write_pages(pages, out_dir).rewritten)
     index = os.path.join(os.fspath(out_dir), "index.html")
-    write_atomic(index, _index_html(schedule.plan, calendars, base_url).encode())
+    write_atomic(index, _index_html(schedule.plan, calendars, base_url, pages or ()).encode())
     written.append("index.html")
     return written, stamped
 
@@ -1019,8 +1035,30 @@ def subscribe_links(base_url: str, path: str) -> tuple[str, str, str]:
     return link.url, link.webcal, link.google
 
 
+def _pages_html(pages: Iterable[str]) -> str:
+    """The index's links to the month and week pages ('' when the site has none)."""
+    from contentcal.views.site import index_links  # noqa: PLC0415 - only when there are pages
+
+    escape = html.escape
+    links = index_links(pages)
+    if not links["months"] and not links["weeks"]:
+        return ""
+    parts = ["<h2>The calendar</h2>\n"]
+    for kind, title in (("review", "Review"), ("months", "Months"), ("weeks", "Weeks")):
+        if links[kind]:
+            items = "".join(
+                f'<li><a href="{escape(path)}">{escape(text)}</a></li>'
+                for path, text in links[kind]
+            )
+            parts.append(f'<h3>{title}</h3>\n<ul class="pages">{items}</ul>\n')
+    return "".join(parts) + "<h2>Subscribe</h2>\n"
+
+
 def _index_html(
-    plan: Plan, calendars: Sequence[tuple[str, FeedCalendar]], base_url: str | None
+    plan: Plan,
+    calendars: Sequence[tuple[str, FeedCalendar]],
+    base_url: str | None,
+    pages: Iterable[str] = (),
 ) -> str:
     escape = html.escape
     rows = []
@@ -1050,9 +1088,12 @@ def _index_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n"
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
+        "overflow-wrap:anywhere;"
         "padding:0 1rem}td,th{padding:.3rem .6rem;text-align:left;vertical-align:top}"
+        "ul.pages{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem}"
         "</style>\n</head>\n<body>\n"
         f"<h1>{title}</h1>\n"
+        f"{_pages_html(pages)}"
         "<p>Subscribe to a feed in your calendar app; it updates itself. Google Calendar "
         "refreshes subscriptions every few hours and cannot be made faster.</p>\n"
         f"{note}"

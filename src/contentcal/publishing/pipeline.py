@@ -19,6 +19,7 @@ from pathlib import Path
 
 import attrs
 
+from contentcal.errors import InvalidOptionError, PlanError
 from contentcal.files.load import load
 from contentcal.model import Plan
 from contentcal.model.moments import check_window
@@ -35,9 +36,11 @@ from contentcal.publishing.feeds import (
 )
 from contentcal.publishing.feeds import save_state as write_state
 from contentcal.publishing.ics import ics_bytes
-from contentcal.scheduling.place import schedule
+from contentcal.publishing.site import build_pages, review_parts
+from contentcal.scheduling.place import Schedule, schedule
+from contentcal.views.site import site_schedule
 
-__all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds"]
+__all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds", "site_pages"]
 
 logger = logging.getLogger("contentcal.publish")
 
@@ -47,7 +50,8 @@ class Published:
     """What a publishing run produced."""
 
     files: tuple[str, ...]
-    """Paths written (relative to the output folder), or ``()`` for stdout."""
+    """Every file of the published site (relative to the output folder): feeds, pages and
+    ``index.html``, whether rewritten or unchanged; ``()`` for stdout."""
 
     body: bytes = b""
     """The feed's bytes, for a single feed."""
@@ -57,6 +61,12 @@ class Published:
 
     events: int = 0
     """Number of events in the feed(s) written."""
+
+    pages: tuple[str, ...] = ()
+    """The site's month, week and post pages among `files` (relative paths)."""
+
+    rewritten: tuple[str, ...] = ()
+    """The pages whose bytes changed and were written; the others were left untouched."""
 
 
 def _window_settings(
@@ -157,18 +167,22 @@ def publish_feeds(
     save_state: bool = False,
     written_at: dt.datetime | None = None,
 ) -> Published:
-    """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics`` and ``index.html``.
+    """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics``, the site's pages
+    (``month/*.html``, ``week/*.html``, ``post/*.html``) and ``index.html``.
 
-    `progress` is passed on to :func:`~contentcal.publishing.feeds.write_feeds`;
-    `save_state` and `written_at` are as in :func:`publish_feed`. `events` counts the
-    events in the feeds (all of them are in ``all.ics``).
+    Pages are written only when their bytes changed. `progress` is passed on to
+    :func:`~contentcal.publishing.feeds.write_feeds`; `save_state` and `written_at` are as
+    in :func:`publish_feed`. `events` counts the events in the feeds (all of them are in
+    ``all.ics``).
 
     Raises :class:`~contentcal.errors.OutputError` when the folder cannot be written.
     """
     now = _aware(plan, now)
     path = state_path(plan)
     state, warning = load_state(path)
-    placed = schedule(plan, now=now)
+    # One placement for feeds and pages: the site's window only widens what is shown.
+    placed = site_schedule(plan, now=now)
+    pages = site_pages(placed)
     written, stamped = _write_feeds(
         placed,
         out_dir,
@@ -176,6 +190,7 @@ def publish_feeds(
         base_url=base_url,
         progress=progress,
         written_at=_written_at(now, written_at, save_state),
+        pages=pages,
     )
     if save_state:
         _save_if_changed(path, state, stamped.state)
@@ -185,11 +200,36 @@ def publish_feeds(
             "index.html has relative links only; for subscribe links pass --base-url URL "
             "(the address the folder is published at) or set base_url under [feeds]"
         )
+    feeds = [path for path in written if path not in pages]  # the feeds, then index.html
     return Published(
-        files=tuple(written),
+        files=(*feeds[:-1], *pages, *feeds[-1:]),
         warnings=tuple(warnings),
         events=len(stamped.events),
+        pages=tuple(pages),
+        rewritten=tuple(path for path in written if path in pages),
     )
+
+
+def site_pages(placed: Schedule) -> dict[str, bytes]:
+    """The site's pages, with the plan's ``check`` findings on each post page and, for a
+    plan that measures, the review page and the review's dates on the calendar.
+
+    A broken ``[check]`` table (an unknown rule, a bad threshold) does not stop publishing:
+    the pages then show the findings of every rule at its default settings, and
+    ``contentcal check`` reports the table's problem.
+    """
+    from contentcal.checking.engine import CheckConfig, check  # noqa: PLC0415 - rules load only to publish
+
+    plan = placed.plan
+    try:
+        config = CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
+    except (PlanError, InvalidOptionError):
+        config = CheckConfig()
+    findings = check(plan, now=placed.now, config=config)
+    notes, review_page = review_parts(placed)
+    links = [(path, "Review") for path in review_page]
+    pages = build_pages(placed, findings=findings, notes=notes, links=links)
+    return {**pages, **review_page}
 
 
 class SiteBuilder:
@@ -230,11 +270,13 @@ class SiteBuilder:
         else:
             state = self._state
         now = _aware(plan, self.clock())
+        placed = site_schedule(plan, now=now)
         site = build_site(
-            schedule(plan, now=now),
+            placed,
             state=state,
             base_url=self.base_url,
             written_at=now if self.save_state else None,
+            pages=site_pages(placed),
         )
         if self.save_state:
             _save_if_changed(path, state, site.state)

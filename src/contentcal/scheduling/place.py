@@ -52,6 +52,7 @@ __all__ = [
     "ScheduleProblem",
     "UnplacedItem",
     "UnplacedReason",
+    "narrow",
     "next_change",
     "schedule",
     "story_versions",
@@ -384,6 +385,52 @@ def schedule(
         slots=slot_counts,
         holidays=tuple(h for h in holidays if first_day <= h.day <= last_day),
         all_entries=tuple(entries),
+    )
+
+
+def narrow(
+    placed: Schedule, *, start: dt.datetime | dt.date, end: dt.datetime | dt.date
+) -> Schedule:
+    """`placed` seen through the window ``[start, end)``: nothing moves, nothing is re-placed.
+
+    The result equals ``schedule(placed.plan, now=placed.now, start=start, end=end)`` when
+    the new window lies inside `placed`'s (public holidays are only known there), at the
+    cost of counting slots instead of placing every item again: the site's week pages use
+    it once per week. Dates are midnight in the brand's zone.
+    """
+    plan = placed.plan
+    brand_zone = get_zone(plan.brand.timezone)
+    window_start, window_end = aware(start, brand_zone), aware(end, brand_zone)
+    start_utc, end_utc = window_start.astimezone(UTC), window_end.astimezone(UTC)
+    first_day, last_day = window_start.date(), (window_end - dt.timedelta(microseconds=1)).date()
+    holidays = tuple(h for h in placed.holidays if first_day <= h.day <= last_day)
+    blocking = (
+        frozenset(holiday.day for holiday in holidays)
+        if plan.schedule_settings.holiday_mode is HolidayMode.BLOCK
+        else frozenset()
+    )
+    slot_counts = {
+        platform.id: len(
+            _free_days(
+                _slot_times(platform, window_start, window_end),
+                get_zone(platform.timezone),
+                plan.brand.blackout + platform.blackout,
+                blocking,
+            )
+        )
+        for platform in plan.platforms
+    }
+    return attrs.evolve(
+        placed,
+        start=window_start,
+        end=window_end,
+        entries=tuple(
+            entry
+            for entry in placed.all_entries
+            if start_utc <= _instant(entry.start, entry.platform.timezone) < end_utc
+        ),
+        slots=slot_counts,
+        holidays=holidays,
     )
 
 

@@ -396,6 +396,8 @@ _CSS = (
     ".plan-key{border-top:1px dashed #8c959f}.forecast-key{border-top:2px dotted #0969da}"
     "table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.25rem .6rem;text-align:left;"
     "border-bottom:1px solid #eaeef2}.overdue{color:#cf222e;font-weight:600}"
+    # Narrower cells on a phone, so the page fits 390 pixels (the published site links it).
+    "body{overflow-wrap:break-word}@media (max-width:40rem){td,th{padding:.25rem .3rem}}"
 )
 
 

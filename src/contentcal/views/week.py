@@ -31,6 +31,7 @@ __all__ = [
     "WeekView",
     "agenda",
     "entry_label",
+    "footer",
     "iso_week_start",
     "render_week",
     "select",
@@ -517,6 +518,12 @@ def _table(view: WeekView) -> str:
     for line in _footer(view):
         lines.extend(_wrap(line))
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def footer(view: WeekView) -> list[str]:
+    """The lines under a week as ``week`` prints them: pillar mix against targets, holidays,
+    backlog, unplaced items and problems (the site's week pages show the same facts)."""
+    return _footer(view)
 
 
 def _footer(view: WeekView) -> list[str]:
