@@ -559,8 +559,11 @@ def test_review_events_false_keeps_the_dates_off_the_pages_too(example: Path) ->
         assert 'class="note ' not in (Path("site") / page).read_text(encoding="utf-8"), page
 
 
-def test_a_broken_check_table_does_not_stop_publishing(write_files: WriteFiles) -> None:
-    """An unknown rule in [check] is check's error to report; the pages still get written."""
+def test_a_broken_check_table_stops_publishing_with_a_located_error(
+    write_files: WriteFiles,
+) -> None:
+    """An unknown rule in [check] is a load error (one validation pass, issue #16): the site
+    is not written half-checked, and the message names the file, line and the fix."""
     plan_path = write_files({"plan.toml": MINIMAL_PLAN + '\n[check]\nignore = ["no-such-rule"]\n'})
     result = CliRunner().invoke(
         cli,
@@ -569,5 +572,8 @@ def test_a_broken_check_table_does_not_stop_publishing(write_files: WriteFiles) 
             *("--base-url", "https://example.com/cal/"),
         ],
     )
-    assert (result.exit_code, result.stderr) == (0, "")
-    assert "site/month/*.html (8 pages, 8 written)" in result.stdout
+    assert result.exit_code == 1
+    assert "plan.toml:" in result.stderr
+    assert "no-such-rule" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not Path("site").exists()

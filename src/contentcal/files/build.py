@@ -9,6 +9,8 @@ recorded with its file, line, key path and a hint; nothing stops at the first on
 from __future__ import annotations
 
 import datetime as dt
+import enum
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -33,8 +35,29 @@ from contentcal.model import (
     Story,
     StoryStep,
 )
+from contentcal.model.settings import CheckSettings, Thresholds
 
 _SettingsT = TypeVar("_SettingsT", ScheduleSettings, FeedSettings)
+
+
+_VALID: dict[int, weakref.ref[Plan]] = {}
+"""Plans known to be valid (built here from checked values), by identity.
+
+A plan is immutable, so once valid it stays valid; ``attrs.evolve`` makes a new plan, which
+is validated again. Held weakly: a plan that is gone leaves the registry.
+"""
+
+
+def mark_valid(plan: Plan) -> None:
+    """Remember that `plan` passed validation, so later stages need not repeat it."""
+    key = id(plan)
+    _VALID[key] = weakref.ref(plan, lambda _ref: _VALID.pop(key, None))
+
+
+def known_valid(plan: Plan) -> bool:
+    """Whether `plan` itself (not an equal copy) is known to be valid."""
+    ref = _VALID.get(id(plan))
+    return ref is not None and ref() is plan
 
 
 @attrs.define
@@ -56,8 +79,14 @@ class RawItem:
 class PlanBuilder:
     """Converts the tables of one plan file; problems go to `problems`."""
 
-    def __init__(self, problems: Problems) -> None:
+    def __init__(
+        self, problems: Problems, *, strict: bool = False, base_dir: str | None = None
+    ) -> None:
         self.problems = problems
+        self.strict = strict
+        """Whether values must already be model values (a plan built in code, validated)."""
+        self.base_dir = base_dir
+        """Where files the plan names are found; the plan file's folder when ``None``."""
 
     def build(
         self, data: dict[str, Any], items: Iterable[RawTable], *, file: str, lines: TomlLines
@@ -75,6 +104,7 @@ class PlanBuilder:
         stories = self.stories(data, file, lines, goals, pillars, platforms)
         raw_items = [item for item in map(self.item_of, items) if item is not None]
 
+        check_settings = self.check_settings(data, file, lines)
         settings: dict[str, Mapping[str, Any]] = {}
         for name in fields.SETTINGS_TABLES:
             if name in data:
@@ -109,7 +139,7 @@ class PlanBuilder:
         )
         if self.problems or brand is None:
             return None
-        return Plan(
+        plan = Plan(
             brand=brand,
             goals=tuple(goals.values()),
             pillars=tuple(pillars.values()),
@@ -118,6 +148,7 @@ class PlanBuilder:
             stories=tuple(stories.values()),
             schedule_settings=schedule_settings,
             feed_settings=feed_settings,
+            check_settings=check_settings,
             settings=settings,
             source=file,
             results=measured.results,
@@ -125,6 +156,8 @@ class PlanBuilder:
             review=measured.review,
             warnings=measured.warnings,
         )
+        mark_valid(plan)
+        return plan
 
     def top_level(self, data: dict[str, Any], file: str, lines: TomlLines) -> None:
         """Report top-level keys the plan file may not have."""
@@ -173,13 +206,29 @@ class PlanBuilder:
                     code="unknown-key",
                 )
                 continue
-            if raw == "" and not field.required:
-                continue  # an empty spreadsheet cell means "not set"
+            if raw == "" and not field.required and not self.strict:
+                continue  # an empty spreadsheet cell means "not set" (in files, not code)
             try:
                 values[key] = field.convert(raw)
             except fields.ConversionError as exc:
+                located = (
+                    exc.errors if isinstance(exc, fields.ManyConversionsError) else [("", exc)]
+                )
+                for subkey, error in located:
+                    self.problems.add(
+                        error.message,
+                        file=file,
+                        line=line_of(key_path),
+                        path=f"{key_path}.{subkey}" if subkey else key_path,
+                        hint=error.hint,
+                        code=error.code,
+                    )
+                continue
+            # A value passed through unchanged (times, slots) is checked where it is resolved.
+            if self.strict and values[key] is not raw and not same_kind(raw, values[key]):
+                message, hint = type_problem(raw, values[key])
                 self.problems.add(
-                    exc.message, file=file, line=line_of(key_path), path=key_path, hint=exc.hint
+                    message, file=file, line=line_of(key_path), path=key_path, hint=hint
                 )
         for key, field in spec.items():
             if field.required and key not in table:
@@ -208,7 +257,59 @@ class PlanBuilder:
         values = self.convert_table(
             data[name], spec, file=file, path=name, line_of=lines.line, what=f"[{name}]"
         )
+        if values and values.get("holidays") is not None:
+            self.holidays(values, file, lines)
         return settings_type(**values) if values else settings_type()
+
+    def holidays(self, values: dict[str, Any], file: str, lines: TomlLines) -> None:
+        """Report an unknown holiday country or subdivision now, not when scheduling."""
+        from contentcal.scheduling.holidays import subdivisions  # noqa: PLC0415 - optional extra
+
+        country, subdivision = values["holidays"], values.get("subdivision")
+        known = subdivisions(country)
+        if known is None:  # the `holidays` extra is missing: scheduling will say so
+            return
+        if not known[0]:
+            self.problems.add(
+                f"no public holidays known for country {country!r}",
+                file=file,
+                line=lines.line("schedule.holidays"),
+                path="schedule.holidays",
+                hint=hints.did_you_mean(country.upper(), known[1])
+                or "use an ISO 3166 country code such as 'ID', 'DE' or 'US'",
+            )
+        elif subdivision is not None and subdivision not in known[1]:
+            self.problems.add(
+                f"no public holidays known for subdivision {subdivision!r} of {country!r}",
+                file=file,
+                line=lines.line("schedule.subdivision"),
+                path="schedule.subdivision",
+                hint=fields.did_you_mean(subdivision, known[1])
+                if known[1]
+                else f"the holidays data has no subdivisions of {country!r}; remove subdivision",
+            )
+
+    def check_settings(self, data: dict[str, Any], file: str, lines: TomlLines) -> CheckSettings:
+        """The ``[check]`` table, converted like every other table; defaults when absent."""
+        if "check" not in data:
+            return CheckSettings()
+        values = self.convert_table(
+            data["check"],
+            fields.CHECK_FIELDS,
+            file=file,
+            path="check",
+            line_of=lines.line,
+            what="[check]",
+        )
+        if not values:
+            return CheckSettings()
+        values = {key.replace("-", "_"): value for key, value in values.items()}
+        return CheckSettings(
+            select=values.pop("select", ()),
+            ignore=values.pop("ignore", ()),
+            severity=values.pop("severity", {}),
+            thresholds=Thresholds(**values),
+        )
 
     def brand(self, data: dict[str, Any], file: str, lines: TomlLines) -> Brand | None:
         if "brand" not in data:
@@ -335,7 +436,7 @@ class PlanBuilder:
         from contentcal.scheduling.cadence import CadenceError, parse_slot  # noqa: PLC0415 - keep start-up light
 
         entries = [raw] if isinstance(raw, str) else raw
-        if not isinstance(entries, list):
+        if not isinstance(entries, list | tuple):
             self.problems.add(
                 f"slots must be a list of texts, got {fields.kind(raw)}",
                 file=file,
@@ -372,7 +473,7 @@ class PlanBuilder:
         return tuple(result)
 
     def limits(self, raw: object, file: str, path: str, lines: TomlLines) -> dict[str, int]:
-        if not isinstance(raw, dict):
+        if not isinstance(raw, Mapping):
             self.problems.add(
                 f"limits must be a table of whole numbers, got {fields.kind(raw)}",
                 file=file,
@@ -615,6 +716,10 @@ class PlanBuilder:
                 except fields.ConversionError as exc:
                     report(key, exc.message, exc.hint, "plan-invalid")
                     ok = False
+                    continue
+                if self.strict and not same_kind(raw_value, values[key]):
+                    report(key, *type_problem(raw_value, values[key]), "plan-invalid")
+                    ok = False
             if raw.raw_repeat_at is not None and raw.raw_repeat_at != "":
                 try:
                     values["repeat_at"] = fields.moments(raw.raw_repeat_at, zone_name)
@@ -632,6 +737,8 @@ class PlanBuilder:
                         values[key] = getattr(story, key)
             if ok:
                 if "owner" not in values and platform is not None and platform.owner:
+                    # The model's default (Plan gives an item its platform's owner), applied
+                    # here too so that a large plan is not rebuilt item by item.
                     values["owner"] = platform.owner
                 items.append(ContentItem(**values, source=raw.source))
         return tuple(items)
@@ -639,6 +746,49 @@ class PlanBuilder:
     def item_of(self, raw: RawTable) -> RawItem | None:
         """Convert one item table a reader found."""
         return self.item(raw.table, raw.file, raw.path, raw.line, raw.line_of)
+
+
+def same_kind(raw: object, converted: object) -> bool:
+    """Whether a value given in code already has the type its field converts to.
+
+    Containers are checked element by element by their converters; a whole number stands
+    for a float; ``None`` means "not set".
+    """
+    if converted is None or isinstance(raw, list | tuple | set | frozenset | Mapping):
+        return True
+    if isinstance(converted, float) and isinstance(raw, int) and not isinstance(raw, bool):
+        return True
+    if isinstance(converted, dt.datetime) and isinstance(raw, dt.datetime):
+        return raw.tzinfo is not None
+    return type(raw) is type(converted)
+
+
+def type_problem(raw: object, converted: object) -> tuple[str, str]:
+    """Message and hint for a value of the wrong type in a plan built in code."""
+    if isinstance(raw, dt.datetime) and raw.tzinfo is None:
+        return (
+            "a date-time without a time zone",
+            "give it the platform's zone, e.g. tzinfo=zoneinfo.ZoneInfo('Asia/Jakarta')",
+        )
+    expected = fields.kind(converted)
+    if isinstance(converted, enum.Enum):
+        expected = f"a {type(converted).__name__}"
+    return (
+        f"expected {expected}, got {fields.kind(raw)} {raw!r}",
+        f"use {_example(converted)}",
+    )
+
+
+def _example(value: object) -> str:
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    if isinstance(value, dt.datetime):
+        return "an aware datetime.datetime"
+    if isinstance(value, dt.date):
+        return "a datetime.date"
+    if isinstance(value, dt.timedelta):
+        return "a datetime.timedelta"
+    return f"{type(value).__name__} values"
 
 
 def evergreen_problems(

@@ -9,14 +9,16 @@ value, or raises :class:`ConversionError` with a hint that shows the expected fo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from contentcal import hints
-from contentcal.errors import Problem
+from contentcal.errors import Problem, Severity
 from contentcal.model import (
     Account,
     Blackout,
@@ -26,16 +28,26 @@ from contentcal.model import (
     Network,
     Status,
 )
+from contentcal.model.settings import MAX_THRESHOLD_DAYS, Thresholds
 from contentcal.model.zones import aware, get_zone, suggest_zone
 
 
 class ConversionError(ValueError):
     """A value could not be converted; carries the message and a fix hint."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, code: str = "plan-invalid") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.code = code
+
+
+class ManyConversionsError(ConversionError):
+    """Several keys of one table-valued field failed; each is reported at its own path."""
+
+    def __init__(self, errors: list[tuple[str, ConversionError]]) -> None:
+        super().__init__(errors[0][1].message, errors[0][1].hint, errors[0][1].code)
+        self.errors = errors
 
 
 # --- value converters -------------------------------------------------------------------------
@@ -99,7 +111,7 @@ def share(raw: object) -> float:
 def text_list(raw: object) -> tuple[str, ...]:
     if isinstance(raw, str):
         return tuple(part.strip() for part in raw.split(",") if part.strip())
-    if isinstance(raw, list):
+    if isinstance(raw, list | tuple):
         return tuple(text(value).strip() for value in raw if text(value).strip())
     raise ConversionError(f"expected a list, got {kind(raw)}", 'e.g. ["promo", "batik"]')
 
@@ -157,6 +169,8 @@ def parse_duration(text: str) -> dt.timedelta:
 
 
 def duration(raw: object) -> dt.timedelta:
+    if isinstance(raw, dt.timedelta):
+        return raw  # a plan built in code
     if isinstance(raw, str):
         try:
             return parse_duration(raw)
@@ -197,9 +211,13 @@ NETWORK_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "gmb": "
 
 
 def blackouts(raw: object) -> tuple[Blackout, ...]:
-    entries = raw if isinstance(raw, list) else [raw]
+    entries = raw if isinstance(raw, list | tuple) else [raw]
     result = []
     for entry in entries:
+        if isinstance(entry, Blackout):  # a plan built in code
+            entry = {"dates": f"{entry.first}..{entry.last}", "reason": entry.reason}
+            if entry["reason"] is None:
+                del entry["reason"]
         reason = None
         dates: object = entry
         if isinstance(entry, dict):
@@ -238,6 +256,8 @@ def kind(raw: object) -> str:
         return "a date-time"
     if isinstance(raw, dt.date):
         return "a date"
+    if isinstance(raw, dt.timedelta):
+        return "a duration"
     return names.get(type(raw), type(raw).__name__)
 
 
@@ -354,10 +374,17 @@ def alarm(raw: object) -> dt.timedelta | None:
 
 
 def url(raw: object) -> str:
+    """An absolute http(s) URL without white space, ending in ``/`` (feeds land inside it)."""
     value = identifier(raw)
-    if not re.match(r"https?://[^/\s]+", value):
+    parts = urllib.parse.urlsplit(value)
+    if (
+        parts.scheme.lower() not in {"http", "https"}
+        or not parts.netloc
+        or re.search(r"[\s\x00-\x1f\x7f]", value)
+    ):
         raise ConversionError(
-            f"expected an http(s) URL, got {value!r}", 'e.g. base_url = "https://example.com/cal/"'
+            f"expected an absolute http(s) URL without spaces, got {value!r}",
+            'e.g. base_url = "https://example.com/cal/"',
         )
     return value if value.endswith("/") else value + "/"
 
@@ -421,7 +448,7 @@ ITEM_SPEC = {
     "notes": Field(text),
     "updated": Field(lambda raw: raw),  # needs a zone, like `at`
     "priority": Field(integer),
-    "ignore": Field(text_list),
+    "ignore": Field(lambda raw: rule_names(raw)),
     "ignore_reason": Field(text),
     "evergreen": Field(flag),
     "repeat_after": Field(positive_duration),
@@ -446,7 +473,106 @@ TOP_LEVEL = (
     "actions",
     "review",
 )
-SETTINGS_TABLES = ("check",)
+SETTINGS_TABLES: tuple[str, ...] = ()
+"""Tables kept raw in ``Plan.settings`` for parts that convert their own (none today)."""
+
+
+# --- the [check] table ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _known_rules() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Every rule name and code, and the names alone (for hints)."""
+    # Rule names are data of the check part; imported on first use, so loading a plan
+    # without [check] or `ignore` does not pay for the rules module.
+    from contentcal.checking.rules import RULES  # noqa: PLC0415
+
+    names = tuple(sorted(rule.name for rule in RULES))
+    return frozenset(names) | {rule.code for rule in RULES}, names
+
+
+def rule_hint(value: str) -> str:
+    """A hint for an unknown rule: the closest name, or where every rule is listed."""
+    otherwise = "see docs/rules.md for every rule's name and code"
+    return hints.did_you_mean(value, _known_rules()[1], otherwise=otherwise) or otherwise
+
+
+def rule_names(raw: object) -> tuple[str, ...]:
+    """Rule names or codes, as a list or comma-separated text; unknown ones are refused."""
+    names = text_list(raw)
+    known, _ = _known_rules()
+    for name in names:
+        if name not in known:
+            raise ConversionError(f"unknown rule {name!r}", rule_hint(name), "unknown-key")
+    return names
+
+
+def severities(raw: object) -> dict[str, Severity]:
+    """A table of rule name or code → ``error``, ``warning`` or ``info``."""
+    if not isinstance(raw, Mapping):
+        raise ConversionError(
+            f"expected a table of rule = severity, got {kind(raw)}",
+            'e.g. severity = { "posting-gap" = "info" }',
+        )
+    known, _ = _known_rules()
+    result = {}
+    errors = []
+    for name, level in raw.items():
+        if name not in known:
+            errors.append(
+                (name, ConversionError(f"unknown rule {name!r}", rule_hint(name), "unknown-key"))
+            )
+        elif level not in Severity._value2member_map_:
+            errors.append(
+                (name, ConversionError(f"unknown severity {level!r}", "use error, warning or info"))
+            )
+        else:
+            result[str(name)] = Severity(level)
+    if errors:
+        raise ManyConversionsError(errors)
+    return result
+
+
+def _threshold(name: str, default: Any) -> Callable[[object], Any]:
+    """The converter of one threshold: a share from 0 to 1, a day count or a count."""
+    # Shares are fractions; day counts stay within what dates can hold (and what a schedule
+    # can compute quickly); other counts are whole numbers. The schedule rules' window cannot
+    # be empty (an empty window is refused like a reversed one), so it starts at one day.
+    minimum = 1 if name == "window_days" else 0
+    if isinstance(default, float):
+        expected, maximum = "a number from 0 to 1", 1.0
+    elif name.endswith("_days"):
+        expected = f"a whole number of days from {minimum} to {MAX_THRESHOLD_DAYS}"
+        maximum = MAX_THRESHOLD_DAYS
+    else:
+        expected, maximum = "a whole number, 0 or more", float("inf")
+
+    def convert(raw: object) -> Any:
+        if (
+            isinstance(raw, bool)
+            or not isinstance(raw, int | float)
+            or not minimum <= raw <= maximum
+            or (isinstance(default, int) and isinstance(raw, float) and not raw.is_integer())
+        ):
+            raise ConversionError(
+                f"check.{name} must be {expected}, got {raw!r}", f"the default is {default}"
+            )
+        return type(default)(raw)
+
+    return convert
+
+
+THRESHOLD_FIELDS = {
+    field.name: Field(_threshold(field.name, field.default)) for field in attrs.fields(Thresholds)
+}
+CHECK_FIELDS = {
+    "select": Field(rule_names),
+    "ignore": Field(rule_names),
+    "severity": Field(severities),
+    **THRESHOLD_FIELDS,
+    # Thresholds may be spelt with dashes, like rule names (near-duplicate = 0.9).
+    **{name.replace("_", "-"): field for name, field in THRESHOLD_FIELDS.items() if "_" in name},
+}
 
 
 MOMENT_PATTERN = re.compile(
@@ -491,7 +617,7 @@ def moments(raw: object, zone_name: str) -> tuple[dt.datetime, ...]:
         entries: object = [part for part in raw.split(",") if part.strip()]
     else:
         entries = raw
-    if not isinstance(entries, list):
+    if not isinstance(entries, list | tuple):  # a tuple: a plan built in code
         raise ConversionError(
             f"expected a list of date-times, got {kind(raw)}",
             "e.g. repeat_at = [2027-01-15T19:00, 2027-03-01T19:00]",

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from contentcal.errors import Problem, Severity
+from contentcal.files.build import same_kind, type_problem
 from contentcal.files.build import unknown_reference_hint as _unknown_reference_hint
 from contentcal.files.fields import ConversionError as _ConversionError
 from contentcal.files.fields import Field as _Field
@@ -125,6 +126,8 @@ class _Loader:
         self.problem = builder.problems.add
         self.fields = builder.convert_table
         self.read_text = Readers(builder.problems).read_text
+        self.base_dir = builder.base_dir
+        self.strict = builder.strict
 
 
 @attrs.define
@@ -185,7 +188,7 @@ def load_measured(
                 code="unknown-key",
             )
         if not unknown:
-            result = _result(context, table, plan_path, line or 1, path, inline=True)
+            result = _result(context, table, plan_path, line, path, inline=True)
             if result is not None:
                 results.append(result)
     for file in files:
@@ -225,7 +228,9 @@ def _result_files(
             hint=example,
         )
         return []
-    base = os.path.dirname(plan_path)
+    base = context.loader.base_dir
+    if base is None:
+        base = os.path.dirname(plan_path)
     files: list[str] = []
     for index, pattern in enumerate(patterns):
         path = f"results[{index}]"
@@ -426,7 +431,7 @@ def _result(
     context: _Context,
     row: dict[str, Any],
     file: str,
-    line: int,
+    line: int | None,
     label: str,
     *,
     inline: bool = False,
@@ -515,6 +520,10 @@ def _result(
                 f"goal {goal.id!r} is measured in {expected!r}, not {values['metric']!r}",
                 f"did you mean {expected!r}?",
             )
+    if loader.strict:  # a plan built in code: values must already be model values
+        for key, value in values.items():
+            if not same_kind(row[key], value):
+                report(key, *type_problem(row[key], value))
     if not ok:
         return None
     return Result(**values, source=Source(file=file, line=line))

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,11 @@ class TomlLines:
             if key:
                 path = key.group(1).strip('"')
                 self._lines.setdefault(f"{table}.{path}" if table else path, number)
+
+    @property
+    def lines(self) -> Mapping[str, int]:
+        """The line of each table header and key found, by key path."""
+        return self._lines
 
     def line(self, path: str) -> int | None:
         """Line of `path` or of its closest enclosing table; ``None`` when unknown."""
@@ -195,8 +200,13 @@ class Readers:
             )
             return None
 
-    def includes(self, data: dict[str, Any], plan_path: str, lines: TomlLines) -> list[str]:
-        """The item files the plan's ``include`` names, in order, each once."""
+    def includes(
+        self, data: dict[str, Any], plan_path: str, lines: TomlLines, *, base: str | None = None
+    ) -> list[str]:
+        """The item files the plan's ``include`` names, in order, each once.
+
+        Patterns are relative to `base`, by default the plan file's folder.
+        """
         raw = data.get("include", [])
         patterns = [raw] if isinstance(raw, str) else raw
         if not isinstance(patterns, list):
@@ -208,7 +218,7 @@ class Readers:
                 hint='e.g. include = ["items/*.csv"]',
             )
             return []
-        base = os.path.dirname(plan_path)
+        base = os.path.dirname(plan_path) if base is None else base
         files: list[str] = []
         for index, pattern in enumerate(patterns):
             path = f"include[{index}]"

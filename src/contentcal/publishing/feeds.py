@@ -27,9 +27,9 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
+import icalendar
 
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
@@ -744,7 +744,7 @@ def feed(
     pillar: str | None = None,
     state: FeedState | None = None,
     base_url: str | None = None,
-) -> Any:
+) -> icalendar.Calendar:
     """The feed as an :class:`icalendar.Calendar` (the reference object model).
 
     Filters by `platform` id, `owner` name or `pillar` id. `state` keeps stamps stable
@@ -882,7 +882,9 @@ def build_site(
     index.
     Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
-    base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
+    # The plan's base_url was checked when the plan was loaded or validated; only an
+    # explicit `base_url` argument needs checking here.
+    base_url = _base_url(base_url) or schedule.plan.feed_settings.base_url
     stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
     files: dict[str, bytes] = {}
     calendars = []
@@ -1002,7 +1004,9 @@ def _write_feeds(
     pages: Mapping[str, bytes] | None = None,
 ) -> tuple[list[str], _Stamped]:
     """:func:`write_feeds`, also returning every stamped event (what the feeds hold)."""
-    base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
+    # The plan's base_url was checked when the plan was loaded or validated; only an
+    # explicit `base_url` argument needs checking here.
+    base_url = _base_url(base_url) or schedule.plan.feed_settings.base_url
     stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
     written = []
     calendars = []

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import attrs
 
-from contentcal.errors import InvalidOptionError, PlanError
+from contentcal.files.build import known_valid, mark_valid
 from contentcal.files.load import load
 from contentcal.model import Plan
 from contentcal.model.moments import check_window
@@ -90,7 +90,12 @@ def _window_settings(
         settings = attrs.evolve(settings, past=now - first)
     if last is not None:
         settings = attrs.evolve(settings, ahead=last - now)
-    return attrs.evolve(plan, feed_settings=settings)
+    windowed = attrs.evolve(plan, feed_settings=settings)
+    if known_valid(plan):
+        # Only the feed window changed (durations computed here): no need to check the
+        # whole plan again when it is scheduled.
+        mark_valid(windowed)
+    return windowed
 
 
 def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
@@ -214,18 +219,12 @@ def site_pages(placed: Schedule) -> dict[str, bytes]:
     """The site's pages, with the plan's ``check`` findings on each post page and, for a
     plan that measures, the review page and the review's dates on the calendar.
 
-    A broken ``[check]`` table (an unknown rule, a bad threshold) does not stop publishing:
-    the pages then show the findings of every rule at its default settings, and
-    ``contentcal check`` reports the table's problem.
+    The findings follow the plan's ``[check]`` table, which was validated with the plan.
     """
-    from contentcal.checking.engine import CheckConfig, check  # noqa: PLC0415 - rules load only to publish
+    from contentcal.checking.engine import check  # noqa: PLC0415 - rules load only to publish
 
     plan = placed.plan
-    try:
-        config = CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
-    except (PlanError, InvalidOptionError):
-        config = CheckConfig()
-    findings = check(plan, now=placed.now, config=config)
+    findings = check(plan, now=placed.now)
     notes, review_page = review_parts(placed)
     links = [(path, "Review") for path in review_page]
     pages = build_pages(placed, findings=findings, notes=notes, links=links)

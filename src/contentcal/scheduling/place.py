@@ -264,11 +264,16 @@ def schedule(
     dates (midnight in the brand's zone) or date-times; they default to `now`'s day and
     eight weeks after it.
 
-    Raises :class:`~contentcal.errors.OptionalDependencyError` when the plan asks for
-    public holidays and the ``holidays`` extra is not installed, and
-    :class:`~contentcal.errors.InvalidOptionError` when the window is reversed or empty, or
-    reaches past the calendar's range.
+    Raises :class:`~contentcal.errors.PlanError` with every problem of an invalid plan (see
+    :func:`contentcal.validate`), :class:`~contentcal.errors.OptionalDependencyError`
+    when the plan asks for public holidays and the ``holidays`` extra is not installed, and
+    :class:`~contentcal.errors.InvalidOptionError` when the window is reversed, empty,
+    longer than ten years, or reaches past the calendar's range.
     """
+    # The validation pass lives with the loader's field specs; a loaded plan skips it.
+    from contentcal.files.validate import require_valid  # noqa: PLC0415
+
+    require_valid(plan)
     brand_zone = get_zone(plan.brand.timezone)
     settings = plan.schedule_settings
     try:
