@@ -32,6 +32,10 @@ LIBRARY_CALLS = {
     "serve": "contentcal.publishing.serve.SiteCache("
     "SiteBuilder(path, clock=..., save_state=True).build, ...), "
     "make_server(cache), serve_forever(server)",
+    "init": "contentcal.starting.init.start_plan(directory, answers) → Started; "
+    "default_answers(today=...), copy_example(directory)",
+    "rules": "contentcal.checking.listing.rules_table() → list[dict]; "
+    "render_rules_text(), render_rules_json()",
 }
 
 INTRO = """# Command line
@@ -45,6 +49,69 @@ the tests run every example on it, so it always matches the installed program.
 """
 
 
+OUTRO = """## Dates and times
+
+Every date or time option (`--now`, `--start`, `--end`, `--week`, `init --due`) takes
+ISO 8601, read the same way everywhere:
+
+| you type | it means |
+|---|---|
+| `2026-12-01` | that day (for `--now`: its midnight) in the brand's time zone |
+| `2026-12-01T08:00`, `2026-12-01 08:00`, `2026-12-01T08:00:30` | that wall-clock time in the brand's time zone |
+| `2026-12-01T01:00Z`, `2026-12-01T08:00+07:00` | that instant, converted to the brand's time zone |
+| `2026-W50` (`--week`) | the Monday to Sunday of that ISO week |
+
+A mistake is a usage error (exit code 2) that says what was wrong and shows one example:
+
+```console
+$ contentcal week batik/plan.toml --now 01/12/2026
+error: --now: '01/12/2026' is not an ISO 8601 date or date-time (e.g. 2026-12-01, 2026-12-01T08:00 or 2026-12-01T01:00Z)
+```
+
+A window's end is exclusive and must come after its start, and a window is at most ten
+years (3660 days: every slot in it is placed); dates must lie between 1900-01-01 and
+8999-12-31 (schedules and feeds reach months past the dates you give):
+
+```console
+$ contentcal schedule batik/plan.toml --start 2026-12-20 --end 2026-12-10
+error: the end (2026-12-10) must be after the start (2026-12-20)
+```
+
+```console
+$ contentcal week batik/plan.toml --week 9999-W52
+error: '9999-W52' is outside the dates contentcal plans for (1900-01-01 to 8999-12-31)
+```
+
+## Which plan
+
+Every command that reads a plan takes its path as PLAN. Without it, a command uses the
+file named by the environment variable `CONTENTCAL_PLAN`, or else `plan.toml` in the
+current folder, and says which on stderr (`using plan.toml (no PLAN given)`). With
+neither, it stops with exit code 2 and tells you how to give or start a plan.
+
+## Output formats
+
+`--format` uses one vocabulary in every command: `text` is the output for people (the
+default), `json` the stable one for scripts; `week` and `schedule` also offer `markdown`
+and `csv`. (`table`, the old word for `text` in `week` and `schedule`, still works.)
+
+## Shell completion
+
+contentcal completes commands and options in bash, zsh and fish, and completes
+`--platform` with the platform ids and `--owner` with the owners of the plan on the
+command line (or of `$CONTENTCAL_PLAN`, or of `./plan.toml`). Turn it on once per shell:
+
+| shell | add this line to |
+|---|---|
+| bash | `eval "$(_CONTENTCAL_COMPLETE=bash_source contentcal)"` in `~/.bashrc` |
+| zsh | `eval "$(_CONTENTCAL_COMPLETE=zsh_source contentcal)"` in `~/.zshrc` |
+| fish | `_CONTENTCAL_COMPLETE=fish_source contentcal \\| source` in `~/.config/fish/completions/contentcal.fish` |
+
+Then `contentcal week plan.toml --platform <Tab>` offers `instagram`, `facebook`, ... and
+`--owner <Tab>` the names of the people who own platforms or items.
+"""
+
+
 def main() -> None:
     runner = CliRunner()
     parts = [INTRO]
@@ -55,6 +122,7 @@ def main() -> None:
         parts.append(f"## `contentcal {name}`\n")
         parts.append(f"Library: `{LIBRARY_CALLS[name]}`\n")
         parts.append(f"```console\n$ contentcal {name} --help\n{result.output}```\n")
+    parts.append(OUTRO)
     target = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
     target.write_text("\n".join(parts), encoding="utf-8")
 

@@ -25,14 +25,21 @@ CONSOLE = re.compile(r"```console\n(\$ contentcal [^\n]*)\n.*?```", re.DOTALL)
 def run(command: str) -> str:
     """Output (stdout then stderr) of one command, run like the docs test runs it."""
     with tempfile.TemporaryDirectory() as scratch:
-        shutil.copytree(REPO / "examples", Path(scratch) / "examples")
-        shutil.copytree(REPO / "docs" / "examples", Path(scratch) / "docs" / "examples")
+        # The same folder tests/test_docs.py lays out: empty for `init`, otherwise the
+        # tutorial's `batik/` beside copies of examples/ and docs/examples/.
+        if not command.startswith("contentcal init"):
+            shutil.copytree(REPO / "examples", Path(scratch) / "examples")
+            shutil.copytree(REPO / "examples" / "batik-cikarang", Path(scratch) / "batik")
+            shutil.copytree(REPO / "docs" / "examples", Path(scratch) / "docs" / "examples")
         here = Path.cwd()
         os.chdir(scratch)
+        saved = os.environ.pop("CONTENTCAL_PLAN", None)
         try:
             result = CliRunner().invoke(cli, shlex.split(command)[1:], prog_name="contentcal")
         finally:
             os.chdir(here)
+            if saved is not None:
+                os.environ["CONTENTCAL_PLAN"] = saved
     return result.stdout + result.stderr
 
 

@@ -269,7 +269,11 @@ def test_check_table_problems_have_load_codes(write_files: WriteFiles) -> None:
     [
         (
             "window_days = -1",
-            "check.window_days must be a whole number of days from 0 to 3660, got -1",
+            "check.window_days must be a whole number of days from 1 to 3660, got -1",
+        ),
+        (
+            "window_days = 0",
+            "check.window_days must be a whole number of days from 1 to 3660, got 0",
         ),
         (
             "repeat_days = 7.5",

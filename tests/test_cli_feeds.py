@@ -237,13 +237,14 @@ def test_ics_bad_options_are_one_line_usage_errors(
     assert not STATE.exists()
 
 
-def test_ics_bad_date_is_clicks_usage_error(runner: CliRunner, example: Path) -> None:
-    """A date that is not YYYY-MM-DD: click's own message, exit 2."""
+def test_ics_bad_date_is_a_usage_error_with_an_example(runner: CliRunner, example: Path) -> None:
+    """A date that is not a real date: what was wrong and one example, exit 2."""
     result = run(runner, "ics", PLAN, "--start", "2026-13-01", *AT_NOW)
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert result.stderr.splitlines()[-1] == (
-        "Error: Invalid value for '--start': '2026-13-01' does not match the format '%Y-%m-%d'."
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "error: --start: '2026-13-01' is not a real date: month must be in 1..12 "
+        "(e.g. 2026-12-01, 2026-12-01T08:00 or 2026-12-01T01:00Z)\n",
     )
 
 

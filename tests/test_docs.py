@@ -44,12 +44,17 @@ def test_console_example(
 ) -> None:
     """Each ``$ contentcal ...`` block in the docs prints exactly what the page shows.
 
-    Commands run in a scratch folder holding copies of examples/ and docs/examples/, so
-    they may write files.
+    Commands run in a scratch folder, never in the repository. ``contentcal init`` starts
+    from an empty one, as the reader does; every other command finds what the reader has
+    after the tutorial's first step (``batik/``, from ``contentcal init --example batik``)
+    and copies of examples/ and docs/examples/, so they may write files.
     """
-    shutil.copytree(REPO / "examples", tmp_path / "examples")
-    shutil.copytree(REPO / "docs" / "examples", tmp_path / "docs" / "examples")
+    if not command.startswith("contentcal init"):
+        shutil.copytree(REPO / "examples", tmp_path / "examples")
+        shutil.copytree(REPO / "examples" / "batik-cikarang", tmp_path / "batik")
+        shutil.copytree(REPO / "docs" / "examples", tmp_path / "docs" / "examples")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CONTENTCAL_PLAN", raising=False)
     result = CliRunner().invoke(
         cli, shlex.split(command)[1:], prog_name="contentcal", catch_exceptions=False
     )
@@ -77,15 +82,44 @@ def test_every_docs_page_is_in_the_nav() -> None:
         assert f": {page.name}" in nav, page.name
 
 
-def test_readme_main_job_runs() -> None:
-    """The README's first command ends in the main job; that job runs on the example."""
+def test_readme_main_job_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README installs, moves to an empty folder outside the clone, and runs the main
+    job there from `init --example`, never writing into the repository."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```sh\n(.*?)```", readme, re.DOTALL)
     install, tests = blocks[0].strip(), blocks[1].strip()
     assert "pip install -e ." in install
+    assert install.endswith("cd ~/plans")
     assert tests.endswith("python -m pytest")
-    job = install.split("&& ")[-1]
-    assert job.startswith(".venv/bin/contentcal week examples/batik-cikarang/plan.toml")
-    result = CliRunner().invoke(cli, shlex.split(job)[1:], prog_name="contentcal")
-    assert result.exit_code == 0, result.output
+    commands = [block.split("\n")[0] for block in CONSOLE.findall(readme)]
+    assert commands[:2] == [
+        "$ contentcal init --example batik",
+        "$ contentcal week batik/plan.toml --week 2026-W50 --now 2026-11-30T08:00 "
+        "--platform whatsapp",
+    ]
+    monkeypatch.chdir(tmp_path)
+    for command in commands[:2]:
+        result = CliRunner().invoke(cli, shlex.split(command)[2:], prog_name="contentcal")
+        assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Batik Cikarang — week 2026-W50, Mon 07 Dec 2026")
+
+
+def test_readme_plan_works_when_pasted_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's "plan in one page", saved alone as plan.toml, checks without errors, and
+    its comment on pillars says what the loader does: declaring any replaces the four."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    (excerpt,) = re.findall(r"```toml\n(.*?)```", readme, re.DOTALL)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CONTENTCAL_PLAN", raising=False)
+    (tmp_path / "plan.toml").write_text(excerpt, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["check", "--now", "2026-11-30T08:00"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("plan.toml: 0 errors, ")
+    assert "Declaring any\n# pillar replaces all four" in excerpt
+    from contentcal import load
+
+    one_pillar = excerpt.replace("communication = { share = 0.3 }\n", "")
+    (tmp_path / "plan.toml").write_text(one_pillar, encoding="utf-8")
+    assert "communication" not in [pillar.id for pillar in load("plan.toml").pillars]

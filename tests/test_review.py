@@ -348,11 +348,14 @@ def test_review_without_as_of_reviews_today(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_review_of_a_bad_as_of_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A date click cannot read: exit 2, no traceback."""
+    """A date that is not ISO 8601: exit 2, what was wrong and an example, no traceback."""
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(cli, ["review", EXAMPLE_ARG, "--as-of", "1 Feb"])
     assert result.exit_code == 2
-    assert "Invalid value for '--as-of'" in result.stderr
+    assert result.stderr == (
+        "error: --as-of: '1 Feb' is not an ISO 8601 date or date-time "
+        "(e.g. 2026-12-01, 2026-12-01T08:00 or 2026-12-01T01:00Z)\n"
+    )
 
 
 def test_a_plan_without_anything_to_review(write_files: WriteFiles) -> None:

@@ -603,34 +603,39 @@ def test_a_state_file_that_is_a_fifo_does_not_hang(tmp_path: Path) -> None:
     [
         (
             ["week", "--now", "9999-12-31T23:00"],
-            "error: now 9999-12-31 is out of range; use a date from 1900-01-01 to 2999-12-31\n",
+            "error: --now: '9999-12-31T23:00' is outside the dates contentcal plans for "
+            "(1900-01-01 to 2999-12-31)\n",
         ),
         (
             ["week", "--now", "0001-01-01T00:00"],
-            "error: now 0001-01-01 is out of range; use a date from 1900-01-01 to 2999-12-31\n",
+            "error: --now: '0001-01-01T00:00' is outside the dates contentcal plans for "
+            "(1900-01-01 to 2999-12-31)\n",
         ),
         (
             ["check", "--now", "9999-12-31T23:00"],
-            "error: now 9999-12-31 is out of range; use a date from 1900-01-01 to 2999-12-31\n",
+            "error: --now: '9999-12-31T23:00' is outside the dates contentcal plans for "
+            "(1900-01-01 to 2999-12-31)\n",
         ),
         (
             ["ics", "--now", "0001-01-01T00:00"],
-            "error: now 0001-01-01 is out of range; use a date from 1900-01-01 to 2999-12-31\n",
+            "error: --now: '0001-01-01T00:00' is outside the dates contentcal plans for "
+            "(1900-01-01 to 2999-12-31)\n",
         ),
         (["week", "--days", "999999999"], "error: days must be from 1 to 3660, got 999999999\n"),
         (
             ["review", "--as-of", "9999-12-31"],
-            "error: the review day 9999-12-31 is out of range; use a date from 1900-01-01 to "
-            "2999-12-31\n",
+            "error: --as-of: '9999-12-31' is outside the dates contentcal plans for "
+            "(1900-01-01 to 2999-12-31)\n",
         ),
         (
             ["week", "--week", "9999-W52"],
-            "error: the week 9999-12-27 is out of range; use a date from 1900-01-01 to "
-            "2999-12-31\n",
+            "error: '9999-W52' is outside the dates contentcal plans for "
+            "(1900-01-01 to 2999-12-31)\n",
         ),
         (
             ["schedule", "--end", "9999-12-31"],
-            "error: the end 9999-12-31 is out of range; use a date from 1900-01-01 to 2999-12-31\n",
+            "error: --end: '9999-12-31' is outside the dates contentcal plans for "
+            "(1900-01-01 to 2999-12-31)\n",
         ),
     ],
 )

@@ -12,7 +12,9 @@ committing.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -98,16 +100,22 @@ def test_week_matches_golden(runner: CliRunner, fmt: str) -> None:
 
 
 def test_golden_csv_has_crlf_rows_and_one_row_per_entry() -> None:
-    """CSV is what spreadsheets expect: CRLF line ends, a header, one row per entry."""
+    """CSV is what spreadsheets expect: CRLF line ends, a header, one row per entry.
+
+    The copy keeps its own line breaks inside quoted cells, so rows are read as CSV.
+    """
     data = (GOLDEN / "csv.csv").read_bytes()
-    rows = data.split(b"\r\n")
-    assert rows[0] == (
-        b"date,time,timezone,platform,network,item,title,pillar,goal,status,owner,story,start,end,"
-        b"occurrence"
+    assert data.startswith(
+        b"date,time,timezone,platform,network,item,title,pillar,goal,status,owner,story,"
+        b"start,end,occurrence,copy,media,link\r\n"
     )
-    assert rows[-1] == b""
-    assert len(rows) == 1 + 8 + 1
-    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert data.endswith(b"\r\n")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"), newline="")))
+    assert len(rows) == 1 + 8
+    assert {len(row) for row in rows} == {18}
+    item = load(EXAMPLE).item(rows[1][5])
+    assert rows[1][14:] == ["1", item.copy, str(item.media or ""), item.link or ""]
+    assert "\n" in item.copy
 
 
 def test_the_docs_show_the_golden_table() -> None:
@@ -206,7 +214,10 @@ TOP_KEYS = {
 }
 ENTRY_KEYS = {
     "all_day",
+    "copy",
     "end",
+    "link",
+    "media",
     "goal",
     "item",
     "network",
@@ -259,6 +270,7 @@ def test_json_values_for_a_week_with_everything(runner: CliRunner, write_files: 
     """The whole object for a plan with each kind of entry, problem and list."""
     entry = {"goal": None, "network": "instagram", "owner": "Dewi", "platform": "instagram"}
     entry |= {"status": "approved", "story": None, "occurrence": 1, "label": None}
+    entry |= {"copy": "", "media": None, "link": None}
     assert contract_json(runner, write_files) == {
         "start": "2026-12-21T00:00:00+07:00",
         "end": "2026-12-28T00:00:00+07:00",
@@ -904,8 +916,9 @@ def test_schedule_command_json_defaults_to_eight_weeks(runner: CliRunner) -> Non
     [
         (["--dry-run"], "Error: --dry-run only makes sense with --pin\n"),
         (
-            ["--format", "csv"],
-            "Error: Invalid value for '--format': 'csv' is not one of 'table', 'json'.\n",
+            ["--format", "yaml"],
+            "Error: Invalid value for '--format': 'yaml' is not one of "
+            "'text', 'markdown', 'csv', 'json'.\n",
         ),
     ],
 )

@@ -646,11 +646,13 @@ def severities(raw: object) -> dict[str, Severity]:
 def _threshold(name: str, default: Any) -> Callable[[object], Any]:
     """The converter of one threshold: a share from 0 to 1, a day count or a count."""
     # Shares are fractions; day counts stay within what dates can hold (and what a schedule
-    # can compute quickly); other counts are whole numbers.
+    # can compute quickly); other counts are whole numbers. The schedule rules' window cannot
+    # be empty (an empty window is refused like a reversed one), so it starts at one day.
+    minimum = 1 if name == "window_days" else 0
     if isinstance(default, float):
         expected, maximum = "a number from 0 to 1", 1.0
     elif name.endswith("_days"):
-        expected = f"a whole number of days from 0 to {MAX_THRESHOLD_DAYS}"
+        expected = f"a whole number of days from {minimum} to {MAX_THRESHOLD_DAYS}"
         maximum = MAX_THRESHOLD_DAYS
     else:
         expected, maximum = "a whole number, 0 or more", float("inf")
@@ -659,7 +661,7 @@ def _threshold(name: str, default: Any) -> Callable[[object], Any]:
         if (
             isinstance(raw, bool)
             or not isinstance(raw, int | float)
-            or not 0 <= raw <= maximum
+            or not minimum <= raw <= maximum
             or (isinstance(default, int) and isinstance(raw, float) and not raw.is_integer())
         ):
             raise ConversionError(

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import attrs
 
-from contentcal.errors import InvalidOptionError
 from contentcal.files.build import known_valid, mark_valid
 from contentcal.files.load import load
 from contentcal.files.site import manifest_for
 from contentcal.model import Plan
-from contentcal.model.bounds import check_date
+from contentcal.model.bounds import check_date, clamp_add
+from contentcal.model.moments import check_window
 from contentcal.model.zones import UTC, aware, get_zone
 from contentcal.publishing.feeds import (
     FeedState,
@@ -72,22 +72,30 @@ class Published:
 
 
 def _window_settings(
-    plan: Plan, now: dt.datetime, start: dt.date | None, end: dt.date | None
+    plan: Plan,
+    now: dt.datetime,
+    start: dt.date | dt.datetime | None,
+    end: dt.date | dt.datetime | None,
 ) -> Plan:
     settings = plan.feed_settings
     zone = get_zone(plan.brand.timezone)
     for what, day in (("the start", start), ("the end", end)):
         if day is not None:
             check_date(day, what)
-    if start is not None and end is not None and end <= start:
-        raise InvalidOptionError(f"the end ({end}) must be after the start ({start})")
+    first = aware(start, zone) if start is not None else None
+    last = aware(end, zone) if end is not None else None
+    if first is not None or last is not None:
+        # The window asked for, as the feed will have it: a given end against the plan's
+        # start too. The plan's own window was checked with the plan.
+        check_window(
+            first if first is not None else clamp_add(now, -settings.past),
+            last if last is not None else clamp_add(now, settings.ahead),
+        )
     # `past` and `ahead` are offsets from `now`; they go negative when the whole window
     # lies in the future (start after now) or in the past (end before now).
-    if start is not None:
-        first = aware(start, zone)
+    if first is not None:
         settings = attrs.evolve(settings, past=now - first)
-    if end is not None:
-        last = aware(end, zone)
+    if last is not None:
         settings = attrs.evolve(settings, ahead=last - now)
     windowed = attrs.evolve(plan, feed_settings=settings)
     if known_valid(plan):
@@ -119,8 +127,8 @@ def publish_feed(
     *,
     now: dt.datetime,
     window: FeedWindow | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
+    start: dt.date | dt.datetime | None = None,
+    end: dt.date | dt.datetime | None = None,
     base_url: str | None = None,
     use_state: bool = True,
     save_state: bool = False,

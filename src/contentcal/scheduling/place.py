@@ -41,7 +41,8 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
-from contentcal.model.bounds import check_date, clamp_add
+from contentcal.model.bounds import EARLIEST, LATEST, check_date, clamp_add
+from contentcal.model.moments import check_window
 from contentcal.model.zones import UTC, aware, get_zone, localize, offset_text
 
 __all__ = [
@@ -268,7 +269,8 @@ def schedule(
     :func:`contentcal.validate`), :class:`~contentcal.errors.OptionalDependencyError`
     when the plan asks for public holidays and the ``holidays`` extra is not installed, and
     :class:`~contentcal.errors.InvalidOptionError` when `now`, `start` or `end` lies outside
-    the years contentcal works in (see :mod:`contentcal.model.bounds`).
+    the years contentcal works in (see :mod:`contentcal.model.bounds`), or when the window is
+    reversed, empty or longer than ten years.
     """
     # The validation pass lives with the loader's field specs; a loaded plan skips it.
     from contentcal.files.validate import require_valid  # noqa: PLC0415
@@ -278,17 +280,29 @@ def schedule(
         if moment is not None:
             check_date(moment, what)
     brand_zone = get_zone(plan.brand.timezone)
-    now = aware(now, brand_zone)
-    window_start = (
-        aware(start, brand_zone)
-        if start is not None
-        else aware(now.astimezone(brand_zone).date(), brand_zone)
-    )
-    window_end = aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
     settings = plan.schedule_settings
     # The plan's cap applies to plans built in code too; clamp_add never overflows.
     horizon = min(settings.horizon, dt.timedelta(days=plan.limits.horizon_days))
-    horizon_end = clamp_add(now, horizon)
+    try:
+        now = aware(now, brand_zone)
+        window_start = (
+            aware(start, brand_zone)
+            if start is not None
+            else aware(now.astimezone(brand_zone).date(), brand_zone)
+        )
+        window_end = (
+            aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
+        )
+        horizon_end = clamp_add(now, horizon)
+        # Slots are expanded in UTC; a window at the calendar's edge must survive that too.
+        (max(window_end, horizon_end) + dt.timedelta(days=2)).astimezone(UTC)
+        (min(window_start, now) - dt.timedelta(days=2)).astimezone(UTC)
+    except OverflowError:
+        raise InvalidOptionError(
+            f"the dates asked for (now {now}, start {start}, end {end}) reach past the "
+            f"calendar's range; use dates between {EARLIEST.year} and {LATEST.year}"
+        ) from None
+    check_window(window_start, window_end)
     holidays = _holidays(plan, min(window_start, now), max(window_end, horizon_end))
     blocking = (
         frozenset(holiday.day for holiday in holidays)

@@ -20,6 +20,7 @@ import attrs
 from contentcal.errors import InvalidOptionError
 from contentcal.model import ContentItem, Plan
 from contentcal.model.bounds import check_date, check_days
+from contentcal.model.moments import parse_iso_week
 from contentcal.model.zones import aware, day_text, get_zone, suggest_zone
 from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
 from contentcal.views.escaping import csv_text, md_link, md_text, one_line
@@ -59,12 +60,7 @@ def iso_week_start(week: str) -> dt.date:
     >>> iso_week_start("2026-W50")
     datetime.date(2026, 12, 7)
     """
-    text = week.strip().upper()
-    try:
-        year_text, week_text = text.split("-W")
-        return dt.date.fromisocalendar(int(year_text), int(week_text), 1)
-    except ValueError:
-        raise InvalidOptionError(f"{week!r} is not an ISO week; write it like 2026-W50") from None
+    return parse_iso_week(week)
 
 
 @attrs.frozen
@@ -141,7 +137,7 @@ def week(
     *,
     now: dt.datetime,
     iso_week: str | None = None,
-    start: dt.date | None = None,
+    start: dt.date | dt.datetime | None = None,
     days: int = 7,
     platforms: Sequence[str] = (),
     owner: str | None = None,
@@ -165,6 +161,9 @@ def week(
     if iso_week is not None:
         first = iso_week_start(iso_week)
         check_date(first, "the week")
+    elif isinstance(start, dt.datetime):
+        # An instant (with an offset) is a day in the brand's zone; a wall time is its day.
+        first = (start.astimezone(brand_zone) if start.tzinfo else start).date()
     elif start is not None:
         first = start
         check_date(first, "the start")
@@ -344,6 +343,9 @@ def to_json(view: WeekView) -> dict[str, Any]:
                 "story": entry.item.story,
                 "occurrence": entry.occurrence,
                 "label": entry_label(entry, view.schedule.plan),
+                "copy": entry.item.copy,
+                "media": str(entry.item.media) if entry.item.media else None,
+                "link": entry.item.link,
             }
             for entry in view.entries
         ],
@@ -624,8 +626,12 @@ CSV_COLUMNS = (
     "start",
     "end",
     "occurrence",
+    "copy",
+    "media",
+    "link",
 )
-"""Header of the CSV format, one row per entry."""
+"""Header of the CSV format, one row per entry; `copy`, `media` and `link` come last so a
+spreadsheet export carries the whole post."""
 
 
 def _csv(view: WeekView, *, raw: bool = False) -> str:
@@ -652,4 +658,7 @@ def _csv_rows(entries: Iterable[Entry], zone: str) -> Iterable[list[str]]:
             _iso(entry.start, zone),
             _iso(entry.end, zone),
             str(entry.occurrence),
+            item.copy,
+            str(item.media) if item.media else "",
+            item.link or "",
         ]

@@ -1,0 +1,1 @@
+"""Starting a plan: the answers `contentcal init` collects, turned into plan files."""
