@@ -1,6 +1,7 @@
 """Speed work changes nothing a user sees: the same bytes out of every command.
 
-The SHA-256 of what `check`, `schedule`, `week`, `ics` and `feeds` print or write, for the
+The SHA-256 of what `check`, `schedule`, `week`, `ics` and `feeds` print or write (the
+feed state included), for the
 bundled example and for two plans from ``benchmarks/generate.py``, is compared with
 ``tests/golden/output-hashes.json``. Those hashes were computed by the code *before* the
 optimisations of issue 14 (building each feed event once, the bounded duplicate search,
@@ -84,6 +85,8 @@ def _outputs(plan_dir: Path, now: str, start: str, end: str, work: Path) -> dict
         )
         assert result.exit_code in (0, 1), result.output
         hashes[command] = _sha(result.stdout_bytes.replace(str(copy).encode(), b"PLAN"))
+        for path in sorted((copy / ".contentcal").glob("*")):
+            hashes[f"{command}:state:{path.name}"] = _sha(path.read_bytes())
         if command == "feeds":
             for path in sorted(out.rglob("*")):
                 if path.is_file():
