@@ -25,7 +25,7 @@ import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -37,6 +37,7 @@ from contentcal.publishing.ics import (
     EventStatus,
     FeedCalendar,
     FeedEvent,
+    _to_int,
     ics_bytes,
     to_icalendar,
     write_ics,
@@ -333,9 +334,45 @@ def _duration_words(value: dt.timedelta) -> str:
     return f"{minutes} minutes"
 
 
+_UNSTAMPED: Final = dt.datetime(2000, 1, 1, tzinfo=UTC)
+_EVENT_FIELDS: Final = tuple(sorted(field.name for field in attrs.fields(FeedEvent)))
+
+
 def _fingerprint(event: FeedEvent) -> str:
-    shown = attrs.asdict(attrs.evolve(event, stamp=dt.datetime(2000, 1, 1, tzinfo=UTC), sequence=0))
-    return hashlib.sha256(repr(sorted(shown.items())).encode()).hexdigest()[:32]
+    """A digest of what the event shows, whatever its stamp and sequence.
+
+    The same digest as ``attrs.asdict`` of the event with a fixed stamp and sequence 0,
+    fields sorted by name, which is what the feed-state files hold; but read straight from
+    the fields instead of building and validating a copy.
+    """
+    shown = [
+        (name, _UNSTAMPED if name == "stamp" else 0 if name == "sequence" else getattr(event, name))
+        for name in _EVENT_FIELDS
+    ]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+
+
+_STAMP_FIELD: Final = attrs.fields(FeedEvent).stamp
+_SEQUENCE_FIELD: Final = attrs.fields(FeedEvent).sequence
+
+
+def _stamped(event: FeedEvent, stamp: dt.datetime, sequence: int) -> FeedEvent:
+    """``attrs.evolve(event, stamp=stamp, sequence=sequence)`` without re-validating the rest.
+
+    Every other field was converted and validated when `event` was made; only the two new
+    values are checked, with the event's own converter and validators.
+    """
+    sequence = _to_int(sequence)  # the converter of FeedEvent.sequence
+    if _STAMP_FIELD.validator is not None:
+        _STAMP_FIELD.validator(event, _STAMP_FIELD, stamp)
+    if _SEQUENCE_FIELD.validator is not None:
+        _SEQUENCE_FIELD.validator(event, _SEQUENCE_FIELD, sequence)
+    copy = object.__new__(FeedEvent)
+    for name in _EVENT_FIELDS:
+        object.__setattr__(copy, name, getattr(event, name))
+    object.__setattr__(copy, "stamp", stamp)
+    object.__setattr__(copy, "sequence", sequence)
+    return copy
 
 
 def _iso(value: dt.datetime | dt.date) -> str:
@@ -379,7 +416,7 @@ def stamp_events(
         entries[draft.uid] = StateEntry(
             fingerprint=fingerprint, sequence=sequence, modified=modified, start=start, end=end
         )
-        events.append(attrs.evolve(draft, stamp=modified, sequence=sequence))
+        events.append(_stamped(draft, modified, sequence))
     return events, FeedState(entries=entries)
 
 
