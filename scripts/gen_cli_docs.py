@@ -23,6 +23,8 @@ LIBRARY_CALLS = {
     "or contentcal.feed(schedule, platform=...) → icalendar.Calendar",
     "feeds": "contentcal.publishing.pipeline.publish_feeds(plan, now=..., out_dir=...); "
     "or contentcal.write_feeds(schedule, out_dir)",
+    "stories": "contentcal.scheduling.stories.spirals(plan, now=...) → tuple[Spiral, ...]; "
+    "contentcal.views.stories.render_stories(spirals, plan=plan, fmt=...) → str",
     "review": "contentcal.review(plan, as_of=...) → Review; "
     "contentcal.render_review(review, fmt=...) → str",
     "serve": "contentcal.publishing.serve.SiteCache(SiteBuilder(path, clock=...).build, ...), "

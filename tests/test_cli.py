@@ -36,7 +36,7 @@ def test_check_on_a_clean_plan(runner: CliRunner) -> None:
     """The bundled example has no errors: exit 0 and a summary line on stdout."""
     result = runner.invoke(cli, ["check", str(EXAMPLE), "--now", "2026-11-30T08:00"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.endswith(" in 41 items on 3 platforms\n")
+    assert result.stdout.endswith(" in 43 items on 3 platforms\n")
     assert result.stdout.splitlines()[-1].startswith(f"{EXAMPLE}: 0 errors, ")
     assert result.stderr == ""
 

@@ -77,7 +77,7 @@ def test_ics_prints_the_feed_on_stdout(runner: CliRunner, example: Path) -> None
     result = run(runner, "ics", PLAN, *AT_NOW)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout_bytes == expected_feed()
-    assert result.stdout_bytes.count(b"\r\nBEGIN:VEVENT\r\n") == 83
+    assert result.stdout_bytes.count(b"\r\nBEGIN:VEVENT\r\n") == 99
     assert lint(result.stdout_bytes) == []
     assert STATE.is_file()
 
@@ -121,7 +121,7 @@ def test_ics_writes_a_file_with_o(runner: CliRunner, example: Path) -> None:
     assert (result.exit_code, result.stdout, result.stderr) == (
         0,
         "",
-        "wrote feed.ics (83 events)\n",
+        "wrote feed.ics (99 events)\n",
     )
     assert Path("feed.ics").read_bytes() == expected_feed()
     assert sorted(os.listdir(".")) == ["batik", "feed.ics"]
@@ -150,9 +150,9 @@ def test_ics_into_a_missing_folder_fails_cleanly(runner: CliRunner, example: Pat
     ("option", "name", "count"),
     [
         (("--platform", "whatsapp"), "NAME:Batik Cikarang — WhatsApp", 8),
-        (("--owner", "Budi"), "NAME:Batik Cikarang — Budi", 31),
-        (("--owner", "budi"), "NAME:Batik Cikarang — Budi", 31),
-        (("--pillar", "education"), "NAME:Batik Cikarang — education", 18),
+        (("--owner", "Budi"), "NAME:Batik Cikarang — Budi", 41),
+        (("--owner", "budi"), "NAME:Batik Cikarang — Budi", 41),
+        (("--pillar", "education"), "NAME:Batik Cikarang — education", 24),
     ],
 )
 def test_ics_filters(
@@ -250,7 +250,7 @@ def test_ics_of_a_broken_plan_says_where(runner: CliRunner, example: Path) -> No
     assert (result.exit_code, result.stdout, result.stderr) == (
         1,
         "",
-        "error: batik/plan.toml:310: items[10].pillar: item 'batik-care-ig': unknown pillar "
+        "error: batik/plan.toml:363: items[10].pillar: item 'batik-care-ig': unknown pillar "
         "'edu' (did you mean 'education'?)\n",
     )
     assert not STATE.exists()
@@ -429,6 +429,7 @@ DOC_PAGES = {
     "plan-file.md",
     "rules.md",
     "scheduling.md",
+    "stories.md",
     "cadence.md",
     "networks.md",
     "similarity.md",

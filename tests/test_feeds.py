@@ -138,9 +138,15 @@ def header(data: bytes) -> str:
     return text.split("BEGIN:VEVENT\r\n")[0].split("END:VCALENDAR\r\n")[0]
 
 
-def uid_of(brand: str, platform: str, item: str, kind: str = "post") -> str:
-    """The UID contentcal gives an item's post (or reply) event, computed independently."""
+def uid_of(brand: str, platform: str, item: str, kind: str = "post", occurrence: int = 1) -> str:
+    """The UID contentcal gives an item's post (or reply) event, computed independently.
+
+    An evergreen item's repeats (occurrence 2, 3, ...) add their number; the first post
+    keeps the UID an item always had.
+    """
     name = f"{brand}\x1f{platform}\x1f{item}\x1f{kind}"
+    if occurrence != 1:
+        name += f"\x1f{occurrence}"
     return f"{uuid.uuid5(feeds.NAMESPACE, name)}@contentcal"
 
 
@@ -258,10 +264,11 @@ def test_the_uid_scheme_is_pinned(example: Plan) -> None:
         "df703e49-1b15-56ef-9b67-421ac78a5cad@contentcal"
     )
     assert set(events) == {
-        uid_of("Batik Cikarang", entry.platform.id, entry.item.id, kind)
+        uid_of("Batik Cikarang", entry.platform.id, entry.item.id, kind, entry.occurrence)
         for entry in schedule(example, now=NOW).all_entries
         for kind in ("post", "reply")
     }
+    assert uid_of("Batik Cikarang", "instagram", "size-guide-ig", "post", 2) in events
 
 
 def test_uids_do_not_depend_on_time_or_order(example: Plan) -> None:
@@ -381,7 +388,7 @@ def test_timed_events_are_utc_and_the_brand_zone_is_only_a_hint(example: Plan) -
     data = build(example).files["all.ics"]
     lines = unfold(data)
     times = [line for line in lines if line.startswith(("DTSTART", "DTEND"))]
-    assert len(times) == 2 * 72
+    assert len(times) == 2 * 88
     assert all(re.fullmatch(r"DT(START|END):\d{8}T\d{6}Z", line) for line in times)
     assert "X-WR-TIMEZONE:Asia/Jakarta" in lines
     assert b"TZID" not in data
@@ -449,7 +456,13 @@ def test_a_cancelled_item_leaves_the_feed_without_a_trace(example: Plan) -> None
     old, new = vevents(before.files["all.ics"]), vevents(after.files["all.ics"])
     assert set(old) - set(new) == gone
     assert set(new) < set(old)
-    assert_others_kept_or_moved(old, new)
+    # The story's other version lists its steps: its Facebook step now has no item yet.
+    story = {uid_of("Batik Cikarang", "instagram", "hari-ibu-ig", k) for k in ("post", "reply")}
+    for uid in story:
+        assert b"no item yet" in new[uid].replace(b"\r\n ", b""), uid
+    assert_others_kept_or_moved(
+        {uid: old[uid] for uid in set(old) - story}, {uid: new[uid] for uid in set(new) - story}
+    )
     assert b"CANCELLED" not in after.files["all.ics"]
 
 
@@ -503,7 +516,9 @@ def test_reply_event_waits_respond_within_in_the_example(example: Plan) -> None:
     data = build(example).files["all.ics"]
     for entry in schedule(example, now=NOW).all_entries:
         assert isinstance(entry.start, dt.datetime)
-        reply = uid_of("Batik Cikarang", entry.platform.id, entry.item.id, "reply")
+        reply = uid_of(
+            "Batik Cikarang", entry.platform.id, entry.item.id, "reply", entry.occurrence
+        )
         start = (entry.start + entry.platform.respond_within).astimezone(dt.UTC)  # type: ignore[operator]
         assert event_lines(data, reply)[2:4] == [
             f"DTSTART:{start:%Y%m%dT%H%M%SZ}",
@@ -699,7 +714,8 @@ def test_removing_an_item_removes_its_uids(example: Plan) -> None:
     assert set(new) < set(old)
     # The Instagram posts placed after it move up a slot; the rest stay byte-identical.
     moved = assert_others_kept_or_moved(old, new)
-    assert len(moved) == 20
+    # Ten posts and the size guide's two repeats, each with its reply event.
+    assert len(moved) == 24
 
 
 def test_an_items_own_updated_time_wins_as_the_stamp(example: Plan) -> None:
@@ -860,12 +876,12 @@ def test_the_example_has_a_feed_per_platform_and_per_owner(example: Plan) -> Non
     ]
     counts = {path: data.count(b"BEGIN:VEVENT") for path, data in site.files.items()}
     assert counts == {
-        "all.ics": 72,
-        "platform/instagram.ics": 36,
-        "platform/facebook.ics": 28,
+        "all.ics": 88,
+        "platform/instagram.ics": 42,
+        "platform/facebook.ics": 38,
         "platform/whatsapp.ics": 8,
-        "owner/budi.ics": 30,
-        "owner/sari.ics": 42,
+        "owner/budi.ics": 40,
+        "owner/sari.ics": 48,
         "index.html": 0,
     }
     budi = vevents(site.files["owner/budi.ics"])
@@ -967,7 +983,7 @@ def test_owner_filter_ignores_case(example: Plan) -> None:
     """--owner sari is Sari's feed."""
     placed = schedule(example, now=NOW)
     lower, _ = build_calendar(placed, window=FeedWindow(owner="sari"))
-    assert len(lower.events) == 42
+    assert len(lower.events) == 48
     assert {event.uid for event in lower.events} == set(
         vevents(build(example).files["owner/sari.ics"])
     )
@@ -977,7 +993,7 @@ def test_pillar_feed_has_only_that_pillar(example: Plan) -> None:
     """A pillar window: every event carries that pillar's category."""
     calendar, _ = build_calendar(schedule(example, now=NOW), window=FeedWindow(pillar="education"))
     assert calendar.name == "Batik Cikarang — education"
-    assert len(calendar.events) == 18  # nine posts and their reply events
+    assert len(calendar.events) == 24  # nine posts, the size guide 3 times, their replies
     assert all(event.categories[1] == "education" for event in calendar.events)
 
 
@@ -1010,7 +1026,7 @@ def test_index_links_every_feed_three_ways(example: Plan) -> None:
 def test_index_without_a_base_url_links_relatively(example: Plan) -> None:
     """Relative links and a note on how to get subscribe links."""
     page = build(example).files["index.html"].decode()
-    assert '<tr><td>Batik Cikarang — Sari</td><td>42</td><td><a href="owner/sari.ics">' in page
+    assert '<tr><td>Batik Cikarang — Sari</td><td>48</td><td><a href="owner/sari.ics">' in page
     assert "webcal:" not in page
     assert "calendar.google.com" not in page
     assert (
@@ -1134,27 +1150,27 @@ def expected_events(placed: Schedule) -> Expected:
     settings = plan.feed_settings
     default = plan.schedule_settings.duration
     first, last = placed.now - settings.past, placed.now + settings.ahead
-    moments: list[tuple[ContentItem, dt.datetime | dt.date, dt.timedelta]] = []
+    moments: list[tuple[ContentItem, dt.datetime | dt.date, dt.timedelta, int]] = []
     for entry in placed.all_entries:
         if isinstance(entry.start, dt.datetime):
             assert isinstance(entry.end, dt.datetime)
             elapsed = entry.end.astimezone(dt.UTC) - entry.start.astimezone(dt.UTC)
-            moments.append((entry.item, entry.start, elapsed))
+            moments.append((entry.item, entry.start, elapsed, entry.occurrence))
         else:
             assert entry.end == entry.start + dt.timedelta(days=1)
-            moments.append((entry.item, entry.start, dt.timedelta(days=1)))
+            moments.append((entry.item, entry.start, dt.timedelta(days=1), entry.occurrence))
     if settings.include_backlog:
         for item in placed.backlog:
             if isinstance(item.at, dt.datetime):
-                moments.append((item, item.at, item.duration or default))
+                moments.append((item, item.at, item.duration or default, 1))
             elif isinstance(item.at, dt.date):
-                moments.append((item, item.at, dt.timedelta(days=1)))
+                moments.append((item, item.at, dt.timedelta(days=1), 1))
 
     def utc(value: dt.datetime) -> dt.datetime:
         return value.astimezone(dt.UTC).replace(microsecond=0)
 
     result: Expected = {}
-    for item, start, duration in moments:
+    for item, start, duration, occurrence in moments:
         platform = plan.platform(item.platform)
         if isinstance(start, dt.datetime):
             instant = start
@@ -1168,7 +1184,7 @@ def expected_events(placed: Schedule) -> Expected:
             if name
         )
         summary = clean_text(f"[{platform.name}] {item.title}")
-        uid = uid_of(plan.brand.name, platform.id, item.id)
+        uid = uid_of(plan.brand.name, platform.id, item.id, "post", occurrence)
         if not isinstance(start, dt.datetime):
             event = ParsedEvent(uid, start, start + duration, summary, "", categories)
             result[uid] = (item, "post", event)
@@ -1178,7 +1194,7 @@ def expected_events(placed: Schedule) -> Expected:
         result[uid] = (item, "post", event)
         if settings.reply_events and platform.respond_within:
             reply_start = begin + platform.respond_within
-            uid = uid_of(plan.brand.name, platform.id, item.id, "reply")
+            uid = uid_of(plan.brand.name, platform.id, item.id, "reply", occurrence)
             result[uid] = (
                 item,
                 "reply",
@@ -1228,7 +1244,11 @@ def assert_reads_back(
                     else (copy + "\n\n" if item.copy.strip() else "")
                 )
                 assert event.description.startswith(opening), (path, parser)
-                assert event.description.endswith(f"\nItem: {item.id}"), (path, parser)
+                # The details end with the item's id; a story's steps or an evergreen's
+                # showing may follow in paragraphs of their own.
+                details = event.description.split("\n\n")
+                assert f"\nItem: {item.id}" in event.description, (path, parser)
+                assert any(part.endswith(f"\nItem: {item.id}") for part in details), path
             uids = {event.uid for event in events}
             if path == "all.ics":
                 assert uids == set(expected), parser
@@ -1247,7 +1267,7 @@ def test_every_example_feed_reads_back_in_every_parser(example: Plan) -> None:
     paths = [path for path in site.files if path.endswith(".ics")]
     icaljs = dict(zip(paths, parse_many_with_icaljs([site.files[p] for p in paths]), strict=True))
     expected = expected_events(placed)
-    assert len(expected) == 72
+    assert len(expected) == 88
     assert_reads_back(site, expected, icaljs)
 
 

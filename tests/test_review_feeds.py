@@ -102,10 +102,10 @@ def test_every_feed_with_measuring_events_passes_the_lint(example: Plan) -> None
             assert lint(data) == [], path
 
 
-def test_seven_reviews_one_goal_and_three_actions_join_the_72_posts(example: Plan) -> None:
+def test_seven_reviews_one_goal_and_three_actions_join_the_88_posts(example: Plan) -> None:
     """Window 31 Oct 2026 - 29 May 2027: reviews Nov to May; Q1 goal due; all three actions."""
     data = site(example).files["all.ics"]
-    assert unfold(data).count("BEGIN:VEVENT") == 72 + 7 + 1 + 3
+    assert unfold(data).count("BEGIN:VEVENT") == 88 + 7 + 1 + 3
     assert unfold(data).count("SUMMARY:Review: Batik Cikarang social media") == 7
 
 
@@ -162,7 +162,7 @@ def test_review_events_can_be_turned_off(example: Plan) -> None:
         example, feed_settings=attrs.evolve(example.feed_settings, review_events=False)
     )
     data = site(quiet).files["all.ics"]
-    assert unfold(data).count("BEGIN:VEVENT") == 72
+    assert unfold(data).count("BEGIN:VEVENT") == 88  # posts, evergreen repeats included
 
 
 def test_the_week_shows_the_review_and_the_actions_due(example: Plan) -> None:

@@ -553,6 +553,94 @@ FAILING: dict[str, list[Finding]] = {
             platform="instagram",
         )
     ],
+    # --- stories -------------------------------------------------------------------------
+    "unknown-story": [
+        Finding(
+            code="CC601",
+            rule="unknown-story",
+            severity=WARNING,
+            message="item 'gayo-ig' is in story 'gayo-lauch', which the plan does not define",
+            hint="did you mean 'gayo-launch'?",
+            file="plan.toml",
+            line=39,
+            path="items[1]",
+            item="gayo-ig",
+            platform="instagram",
+        )
+    ],
+    "story-step-without-item": [
+        Finding(
+            code="CC602",
+            rule="story-step-without-item",
+            severity=WARNING,
+            message="step 2 of story 'gayo-launch' (instagram) has no item",
+            hint='add an item with story = "gayo-launch" and platform = "instagram", or '
+            "remove the step",
+            file="plan.toml",
+            line=32,
+            path="stories.gayo-launch.steps[1]",
+        )
+    ],
+    "story-item-not-in-steps": [
+        Finding(
+            code="CC603",
+            rule="story-item-not-in-steps",
+            severity=WARNING,
+            message="item 'gayo-fb' is in story 'gayo-launch', but the story's steps do not go "
+            "to 'facebook'",
+            hint='add { platform = "facebook", after = "1d" } to the steps of '
+            "[stories.gayo-launch], or remove story from the item",
+            file="plan.toml",
+            line=53,
+            path="items[2]",
+            item="gayo-fb",
+            platform="facebook",
+        ),
+        Finding(
+            code="CC603",
+            rule="story-item-not-in-steps",
+            severity=WARNING,
+            message="item 'gayo-reel-ig' is a second version of story 'gayo-launch' on "
+            "'instagram'; 'gayo-ig' is its step there",
+            hint="a story has one version per platform: give this item its own story, or "
+            "remove story from it",
+            file="plan.toml",
+            line=61,
+            path="items[3]",
+            item="gayo-reel-ig",
+            platform="instagram",
+        ),
+    ],
+    "spiral-out-of-order": [
+        Finding(
+            code="CC604",
+            rule="spiral-out-of-order",
+            severity=WARNING,
+            message="step 2 of story 'gayo-launch' (instagram, 'gayo-ig') goes out at "
+            "2026-12-02 19:00, before step 1 (whatsapp, 'gayo-wa') at 2026-12-04 16:00",
+            hint="move it to 2026-12-06 16:00 or later, or remove its at = ... so it follows "
+            "the story",
+            file="plan.toml",
+            line=40,
+            path="items[1]",
+            item="gayo-ig",
+            platform="instagram",
+        )
+    ],
+    "too-many-stories-at-once": [
+        Finding(
+            code="CC605",
+            rule="too-many-stories-at-once",
+            severity=Severity.INFO,
+            message="5 stories are active in the four weeks from 2026-11-30: advent, gayo, "
+            "toraja, kintamani, flores",
+            hint="the method runs three or four spirals at a time; start story 'flores' later "
+            "so each story gets its audience's attention",
+            file="plan.toml",
+            line=50,
+            path="stories.flores",
+        )
+    ],
     # --- measuring and reviewing -------------------------------------------------------
     "goal-off-track": [
         Finding(
@@ -855,6 +943,38 @@ QUIET: list[tuple[str, str, tuple[tuple[str, str], ...]]] = [
         "repeated-copy-on-platform",
         "31 days later is no longer a repeat",
         (("at = 2027-01-01T19:00:00", "at = 2027-01-02T19:00:00"),),
+    ),
+    ("unknown-story", "the typo is fixed", (('story = "gayo-lauch"', 'story = "gayo-launch"'),)),
+    (
+        "story-step-without-item",
+        "the step without an item is removed",
+        (('  { platform = "instagram", after = "1d" },\n', ""),),
+    ),
+    (
+        "story-item-not-in-steps",
+        "Facebook joins the steps; the reel tells its own story",
+        (
+            (
+                '{ platform = "instagram", after = "1d" }]',
+                '{ platform = "instagram", after = "1d" }, { platform = "facebook" }]',
+            ),
+            ('story = "gayo-launch"\ncopy = "Thirty', 'copy = "Thirty'),
+        ),
+    ),
+    (
+        "spiral-out-of-order",
+        "Instagram is pinned two days after WhatsApp",
+        (("at = 2026-12-02T19:00:00", "at = 2026-12-07T19:00:00"),),
+    ),
+    (
+        "spiral-out-of-order",
+        "Instagram is not pinned and follows the story",
+        (("at = 2026-12-02T19:00:00\n", ""),),
+    ),
+    (
+        "too-many-stories-at-once",
+        "one of the five stories starts after the other four's four weeks",
+        (('story = "flores"\n', 'story = "flores"\nat = 2027-01-04T19:00:00\n'),),
     ),
     (
         "goal-off-track",

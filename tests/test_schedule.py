@@ -464,9 +464,22 @@ def test_slot_counts_are_per_platform_inside_the_window_after_blackouts() -> Non
 
 
 def test_the_example_places_every_approved_item() -> None:
-    """The bundled example: 36 entries, nothing unplaced, no conflicts, 4 in the backlog."""
+    """The bundled example: 38 first posts and 6 evergreen repeats, nothing unplaced.
+
+    36 items go out from `now`; the two evergreen items went out in November and come
+    back: the Instagram size guide twice more (times = 3), the Facebook group-order post
+    every four weeks until 31 March (four more).
+    """
     result = schedule(load(EXAMPLE), now=NOW)
-    assert len(result.all_entries) == 36
+    assert len(result.all_entries) == 44
+    assert [entry.key for entry in result.all_entries if entry.occurrence > 1] == [
+        "group-order-steps-fb#2",
+        "size-guide-ig#2",
+        "group-order-steps-fb#3",
+        "size-guide-ig#3",
+        "group-order-steps-fb#4",
+        "group-order-steps-fb#5",
+    ]
     assert (result.unplaced, result.problems) == ((), ())
     assert [item.id for item in result.backlog] == [
         "batik-care-wa",
@@ -474,8 +487,10 @@ def test_the_example_places_every_approved_item() -> None:
         "live-qna-fb",
         "jababeka-motif-ig",
     ]
-    assert starts(result)[:3] == [
-        ("year-end-sale-ig", "2026-11-30T19:00:00+07:00"),
+    assert starts(result)[:5] == [
+        ("size-guide-ig", "2026-11-18T19:00:00+07:00"),
+        ("group-order-steps-fb", "2026-11-22T09:00:00+07:00"),
+        ("uniform-showcase-ig", "2026-11-30T19:00:00+07:00"),
         ("december-hours-fb", "2026-12-01T12:00:00+07:00"),
         ("december-collection-ig", "2026-12-02T19:00:00+07:00"),
     ]
@@ -487,13 +502,18 @@ def test_appending_an_item_to_the_example_moves_nobody() -> None:
     before = schedule(plan, now=NOW)
     extra = make_item("extra", title="Late addition", platform="instagram")
     after = schedule(attrs.evolve(plan, items=(*plan.items, extra)), now=NOW)
-    assert [entry for entry in after.all_entries if entry.item.id != "extra"] == list(
-        before.all_entries
-    )
+    # Evergreen repeats take what is left after every item is placed, so only they may
+    # make way; every item's own post stays where it was.
+    assert [
+        entry for entry in after.all_entries if entry.item.id != "extra" and entry.occurrence == 1
+    ] == [entry for entry in before.all_entries if entry.occurrence == 1]
     (added,) = [entry for entry in after.all_entries if entry.item.id == "extra"]
     # The last placed Instagram post is on Wed 30 Dec; 1 and 2 Jan are a brand blackout
-    # and Mon 4 Jan belongs to new-year-ig, so the new item gets Wed 6 Jan.
+    # and Mon 4 Jan belongs to new-year-ig, so the new item gets Wed 6 Jan ...
     assert added.start == jakarta(2027, 1, 6, 19)
+    # ... which the size guide's second showing had; it moves to the next free slot.
+    (repeat,) = [entry for entry in after.all_entries if entry.key == "size-guide-ig#2"]
+    assert repeat.start == jakarta(2027, 1, 8, 19)
 
 
 def test_appending_an_item_with_at_can_displace_an_unpinned_one() -> None:

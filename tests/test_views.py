@@ -101,7 +101,8 @@ def test_golden_csv_has_crlf_rows_and_one_row_per_entry() -> None:
     data = (GOLDEN / "csv.csv").read_bytes()
     rows = data.split(b"\r\n")
     assert rows[0] == (
-        b"date,time,timezone,platform,network,item,title,pillar,goal,status,owner,story,start,end"
+        b"date,time,timezone,platform,network,item,title,pillar,goal,status,owner,story,start,end,"
+        b"occurrence"
     )
     assert rows[-1] == b""
     assert len(rows) == 1 + 8 + 1
@@ -216,6 +217,8 @@ ENTRY_KEYS = {
     "status",
     "story",
     "title",
+    "occurrence",
+    "label",
 }
 BACKLOG_KEYS = {"goal", "item", "owner", "pillar", "platform", "status", "title"}
 UNPLACED_KEYS = BACKLOG_KEYS | {"reason", "message"}
@@ -254,7 +257,7 @@ def test_json_keys_are_exactly_the_documented_ones(
 def test_json_values_for_a_week_with_everything(runner: CliRunner, write_files: WriteFiles) -> None:
     """The whole object for a plan with each kind of entry, problem and list."""
     entry = {"goal": None, "network": "instagram", "owner": "Dewi", "platform": "instagram"}
-    entry |= {"status": "approved", "story": None}
+    entry |= {"status": "approved", "story": None, "occurrence": 1, "label": None}
     assert contract_json(runner, write_files) == {
         "start": "2026-12-21T00:00:00+07:00",
         "end": "2026-12-28T00:00:00+07:00",
@@ -365,7 +368,7 @@ def test_json_values_for_a_week_with_everything(runner: CliRunner, write_files: 
 def test_json_is_sorted_and_indented(runner: CliRunner) -> None:
     """Keys sorted at every level, two-space indent, a final newline."""
     text = ok(runner, *WEEK_50, "--format", "json")
-    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n"
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def test_json_writes_non_ascii_as_is(runner: CliRunner, write_files: WriteFiles) -> None:
@@ -412,12 +415,13 @@ def test_platform_filter_keeps_plan_order_and_narrows_the_footer(runner: CliRunn
         "Instagram (@batikcikarang · Sari) — 4 of 4 slots filled",
         row(
             "Mon 07 Dec 19:00",
-            "3 cara mencuci batik supaya w…",
-            "education",
+            "Diskon Akhir Tahun: 5 kemeja…",
+            "communication",
             "followers-q1",
             "approved",
             "Sari",
         ),
+        " " * 21 + "step 2 of 3 · Diskon Akhir Tahun",
         row(
             "Wed 09 Dec 19:00",
             "Kuis: tebak motif dari close-…",
@@ -452,8 +456,9 @@ def test_platform_filter_keeps_plan_order_and_narrows_the_footer(runner: CliRunn
             "approved",
             "Sari",
         ),
+        " " * 21 + "step 3 of 3 · Seragam batik",
         "",
-        "Pillar mix: communication 2 (40%, target 30%), education 1 (20%, target 30%), "
+        "Pillar mix: communication 3 (60%, target 30%), education 0 (0%, target 30%), "
         "entertainment 1 (20%,",
         "  target 20%), collaboration 1 (20%, target 20%)",
         "Review: Mon 07 Dec 09:00 Batik Cikarang social media (Sari)",
@@ -471,10 +476,10 @@ def test_owner_filter_narrows_entries_and_footer(runner: CliRunner) -> None:
         ok(runner, *WEEK_50[:3], "2026-W49", *WEEK_50[4:], "--owner", "budi", "--format", "json")
     )
     assert [(e["item"], e["owner"]) for e in data["entries"]] == [
-        ("december-hours-fb", "Budi"),
-        ("year-end-sale-fb", "Budi"),
         ("uniform-showcase-ig", "Budi"),
+        ("december-hours-fb", "Budi"),
         ("uniform-showcase-fb", "Budi"),
+        ("cap-vs-tulis-fb", "Budi"),
     ]
     assert [item["item"] for item in data["backlog"]] == ["live-qna-fb"]
     assert data["slots"] == [
@@ -537,7 +542,8 @@ def test_start_and_days_choose_the_window(runner: CliRunner) -> None:
         "\n"
         "| When | Title | Pillar | Goal | Status | Owner |\n"
         "|---|---|---|---|---|---|\n"
-        "| Sat 26 Dec 10:00 | Teaser kelas membatik cap 16 Januari | collaboration "
+        "| Sat 26 Dec 10:00 | Teaser kelas membatik cap 16 Januari (step 1 of 3 · Workshop "
+        "batik Januari) | collaboration "
         "| followers-q1 | approved | Sari |\n"
         "\n"
         "## Facebook — 1 of 1 slots filled\n"
@@ -838,7 +844,7 @@ def test_schedule_command_table_is_the_week_renderer(runner: CliRunner) -> None:
     )
     weekly = ok(runner, "week", EXAMPLE_ARG, "--now", "2026-11-30T08:00", "--week", "2026-W52")
     assert scheduled == weekly
-    assert scheduled.splitlines()[2:5] == [
+    assert [line for line in scheduled.splitlines() if "step" not in line][2:5] == [
         "Instagram (@batikcikarang · Sari) — 3 of 3 slots filled",
         row(
             "Mon 21 Dec 19:00",
@@ -869,12 +875,12 @@ def test_schedule_command_json_defaults_to_eight_weeks(runner: CliRunner) -> Non
         "2026-11-30T00:00:00+07:00",
         "2027-01-25T00:00:00+07:00",
     )
-    assert len(data["entries"]) == 36
+    assert len(data["entries"]) == 38  # 36 items + 2 evergreen repeats in January
     assert {key for entry in data["entries"] for key in entry} == ENTRY_KEYS
-    assert data["entries"][0]["item"] == "year-end-sale-ig"
+    assert data["entries"][0]["item"] == "uniform-showcase-ig"
     assert data["slots"] == [
-        {"platform": "instagram", "filled": 18, "available": 29},
-        {"platform": "facebook", "filled": 14, "available": 23},
+        {"platform": "instagram", "filled": 19, "available": 29},
+        {"platform": "facebook", "filled": 15, "available": 23},
         {"platform": "whatsapp", "filled": 4, "available": 6},
     ]
 

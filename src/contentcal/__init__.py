@@ -40,6 +40,8 @@ if TYPE_CHECKING:
         Platform,
         Source,
         Status,
+        Story,
+        StoryStep,
     )
     from contentcal.model.results import Action, Result, ReviewSettings
     from contentcal.publishing.feeds import feed, write_feeds
@@ -74,6 +76,8 @@ __all__ = [
     "Severity",
     "Source",
     "Status",
+    "Story",
+    "StoryStep",
     "__version__",
     "check",
     "feed",
@@ -118,6 +122,8 @@ _HOMES = {
             "Platform",
             "Source",
             "Status",
+            "Story",
+            "StoryStep",
         ),
         "model",
     ),

@@ -310,6 +310,33 @@ def week(
 @cli.command()
 @_plan_argument
 @click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, markdown for a wiki or chat, json for scripts.",
+)
+@_now_option
+def stories(plan: str, output_format: str, now: dt.datetime | None) -> None:
+    """Show each story of PLAN as a spiral: where it enters, how it moves on, and when.
+
+    Every step shows its platform, its version (media and title) and its time, placed
+    from --now or pinned, with the time since the step before and the least time the
+    story asks for. Stories are defined in [stories.<id>] tables (see docs/stories.md).
+    """
+    from contentcal.files.load import load  # noqa: PLC0415
+    from contentcal.scheduling.stories import spirals  # noqa: PLC0415 - lazy: pulls dateutil
+    from contentcal.views.stories import render_stories  # noqa: PLC0415
+
+    loaded = load(plan)
+    found = spirals(loaded, now=_aware_now(now))
+    click.echo(render_stories(found, plan=loaded, fmt=output_format), nl=False)
+
+
+@cli.command()
+@_plan_argument
+@click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, writable=True, path_type=str),

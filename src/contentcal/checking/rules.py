@@ -7,6 +7,7 @@ code, a kebab-case name and a default severity. Its docstring's first line is it
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import itertools
@@ -783,7 +784,8 @@ def same_copy_across_platforms(context: Context) -> Iterator[RawFinding]:
         if len(platforms) < 2:
             continue
         yield RawFinding(
-            f"the same copy is planned on {len(platforms)} platforms: {_names(group, context)}",
+            f"the same copy is planned on {len(platforms)} platforms: {_names(group, context)}"
+            + _in_story(group, context),
             hint="write each platform its own version: its audience, its length, its call "
             "to action",
             item=group[0],
@@ -798,7 +800,7 @@ def near_duplicate_across_platforms(context: Context) -> Iterator[RawFinding]:
     for first, second, score in _copies(context).near:
         yield RawFinding(
             f"item {second!r} ({plan.item(second).platform}) is {score:.0%} the same as "
-            f"{first!r} ({plan.item(first).platform})",
+            f"{first!r} ({plan.item(first).platform})" + _in_story((first, second), context),
             hint="rewrite it for its platform, or add ignore = "
             '["near-duplicate-across-platforms"] with a reason',
             item=second,
@@ -839,28 +841,250 @@ def repeated_copy_on_platform(context: Context) -> Iterator[RawFinding]:
     """The same text again on the same platform within a few weeks."""
     plan = context.plan
     days = context.thresholds.repeat_days
-    when: dict[str, dt.datetime] = {}
+    # Every occurrence counts: an evergreen item's own repeats are spaced by its
+    # repeat_after on purpose and are never compared with each other, but another item
+    # with the same copy is compared with each of them.
+    when: dict[str, list[dt.datetime]] = defaultdict(list)
     for entry in context.schedule.all_entries:
         if isinstance(entry.start, dt.datetime):
-            when[entry.item.id] = entry.start
+            when[entry.item.id].append(entry.start)
     for group in _copies(context).exact:
-        by_platform: dict[str, list[str]] = defaultdict(list)
+        by_platform: dict[str, list[tuple[dt.datetime, str]]] = defaultdict(list)
         for item_id in group:
-            if item_id in when:
-                by_platform[plan.item(item_id).platform].append(item_id)
-        for platform_id, item_ids in sorted(by_platform.items()):
-            ordered = sorted(item_ids, key=when.__getitem__)
-            for earlier, later in itertools.pairwise(ordered):
-                gap = when[later] - when[earlier]
+            for start in when.get(item_id, ()):
+                by_platform[plan.item(item_id).platform].append((start, item_id))
+        for platform_id, posts in sorted(by_platform.items()):
+            reported: set[tuple[str, str]] = set()
+            for (first, earlier), (second, later) in itertools.pairwise(sorted(posts)):
+                gap = second - first
+                if earlier == later or (earlier, later) in reported:
+                    continue
                 if gap <= dt.timedelta(days=days):
+                    reported.add((earlier, later))
                     yield RawFinding(
                         f"item {later!r} repeats the copy of {earlier!r} on {platform_id!r} "
-                        f"{gap.days} days later",
+                        f"{gap.days} days later" + _in_story((earlier, later), context),
                         hint=f"space repeats more than {days} days apart, or change the text "
                         "(X rejects duplicate posts)",
                         item=later,
                         platform=platform_id,
                     )
+
+
+def _in_story(item_ids: Iterable[str], context: Context) -> str:
+    """``; all are versions of story 'x'`` when the items share a story, else nothing."""
+    stories = {context.plan.item(item_id).story for item_id in item_ids}
+    if len(stories) != 1 or None in stories:
+        return ""
+    (story,) = stories
+    return f"; they are versions of story {story!r}, which should tell one idea in different words"
+
+
+# --- stories (Social Viral Spirals) ---------------------------------------------------------------
+
+
+def _story_finding(context: Context, path: str, message: str, hint: str) -> RawFinding:
+    file, line = context.plan_line(path)
+    return RawFinding(message, hint=hint, file=file, line=line, path=path)
+
+
+@rule("CC601", "unknown-story", Severity.WARNING)
+def unknown_story(context: Context) -> Iterator[RawFinding]:
+    """An item names a story the plan does not define, so it has no steps to follow."""
+    known = [story.id for story in context.plan.stories]
+    for item in context.live_items:
+        if item.story is None or item.story in known:
+            continue
+        hint = did_you_mean(
+            item.story,
+            known,
+            otherwise=f'define [stories.{item.story}] with title = "..." and its steps',
+        )
+        yield RawFinding(
+            f"item {item.id!r} is in story {item.story!r}, which the plan does not define",
+            hint=hint,
+            item=item.id,
+            platform=item.platform,
+        )
+
+
+@rule("CC602", "story-step-without-item", Severity.WARNING)
+def story_step_without_item(context: Context) -> Iterator[RawFinding]:
+    """A story's step on a platform that has no version of the story."""
+    from contentcal.scheduling.place import story_versions  # noqa: PLC0415
+
+    versions = story_versions(context.plan)
+    for story in context.plan.stories:
+        for index, step in enumerate(story.steps):
+            if (story.id, step.platform) not in versions:
+                yield _story_finding(
+                    context,
+                    f"stories.{story.id}.steps[{index}]",
+                    f"step {index + 1} of story {story.id!r} ({step.platform}) has no item",
+                    f'add an item with story = "{story.id}" and platform = '
+                    f'"{step.platform}", or remove the step',
+                )
+
+
+@rule("CC603", "story-item-not-in-steps", Severity.WARNING)
+def story_item_not_in_steps(context: Context) -> Iterator[RawFinding]:
+    """An item in a story on a platform the story's steps do not visit (or visit already)."""
+    from contentcal.scheduling.place import story_versions  # noqa: PLC0415
+
+    versions = story_versions(context.plan)
+    for item in context.live_items:
+        if item.story is None:
+            continue
+        try:
+            story = context.plan.story(item.story)
+        except KeyError:
+            continue  # unknown-story says so
+        if not story.steps:
+            continue  # a story without steps only groups its versions: no spiral to join
+        if story.step_of(item.platform) is None:
+            yield RawFinding(
+                f"item {item.id!r} is in story {story.id!r}, but the story's steps do not "
+                f"go to {item.platform!r}",
+                hint=f'add {{ platform = "{item.platform}", after = "1d" }} to the steps of '
+                f"[stories.{story.id}], or remove story from the item",
+                item=item.id,
+                platform=item.platform,
+            )
+        elif versions[(story.id, item.platform)] is not item:
+            first = versions[(story.id, item.platform)]
+            yield RawFinding(
+                f"item {item.id!r} is a second version of story {story.id!r} on "
+                f"{item.platform!r}; {first.id!r} is its step there",
+                hint="a story has one version per platform: give this item its own story, "
+                "or remove story from it",
+                item=item.id,
+                platform=item.platform,
+            )
+
+
+def _story_times(context: Context) -> dict[str, list[tuple[int, str, dt.datetime]]]:
+    """Per story: (step index, item id, UTC instant) of each step whose version has a time."""
+    from contentcal.scheduling.place import story_versions  # noqa: PLC0415
+
+    versions = story_versions(context.plan)
+    first_posts: dict[str, dt.datetime] = {}
+    for entry in context.schedule.all_entries:
+        if entry.occurrence == 1:
+            first_posts[entry.item.id] = _utc(entry.start, entry.platform.timezone)
+    result: dict[str, list[tuple[int, str, dt.datetime]]] = {}
+    for story in context.plan.stories:
+        steps = []
+        for index, step in enumerate(story.steps):
+            version = versions.get((story.id, step.platform))
+            if version is not None and version.id in first_posts:
+                steps.append((index, version.id, first_posts[version.id]))
+        result[story.id] = steps
+    return result
+
+
+def _utc(value: dt.datetime | dt.date, zone_name: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC)
+    return localize(dt.datetime.combine(value, dt.time()), get_zone(zone_name)).astimezone(dt.UTC)
+
+
+def _local_text(context: Context, instant: dt.datetime) -> str:
+    return f"{instant.astimezone(get_zone(context.plan.brand.timezone)):%Y-%m-%d %H:%M}"
+
+
+@rule("CC604", "spiral-out-of-order", Severity.WARNING)
+def spiral_out_of_order(context: Context) -> Iterator[RawFinding]:
+    """A story's step goes out before the previous step, or sooner after it than its offset."""
+    story_times = _story_times(context)
+    for story in context.plan.stories:
+        for (before_index, before_id, before), (index, item_id, when) in itertools.pairwise(
+            story_times[story.id]
+        ):
+            # Steps without a time in between add their offsets, as in placement.
+            offset = sum(
+                (step.after for step in story.steps[before_index + 1 : index + 1]),
+                dt.timedelta(0),
+            )
+            if when >= before + offset:
+                continue
+            platform = story.steps[index].platform
+            if when < before:
+                message = (
+                    f"step {index + 1} of story {story.id!r} ({platform}, {item_id!r}) goes out "
+                    f"at {_local_text(context, when)}, before step {before_index + 1} "
+                    f"({story.steps[before_index].platform}, {before_id!r}) at "
+                    f"{_local_text(context, before)}"
+                )
+            else:
+                message = (
+                    f"step {index + 1} of story {story.id!r} ({platform}, {item_id!r}) goes out "
+                    f"at {_local_text(context, when)}, sooner than {_duration_text(offset)} "
+                    f"after step {before_index + 1} ({story.steps[before_index].platform}, "
+                    f"{before_id!r}) at {_local_text(context, before)}"
+                )
+            yield RawFinding(
+                message,
+                hint=f"move it to {_local_text(context, before + offset)} or later, or remove "
+                "its at = ... so it follows the story",
+                item=item_id,
+                platform=platform,
+            )
+
+
+def _duration_text(value: dt.timedelta) -> str:
+    minutes = int(value.total_seconds() // 60)
+    days, minutes = divmod(minutes, 1440)
+    hours, minutes = divmod(minutes, 60)
+    parts = (
+        f"{days}d" if days else "",
+        f"{hours}h" if hours else "",
+        f"{minutes}m" * bool(minutes),
+    )
+    return "".join(parts) or "0m"
+
+
+_STORY_WINDOW = dt.timedelta(weeks=4)
+_STORIES_AT_ONCE = 4
+
+
+@rule("CC605", "too-many-stories-at-once", Severity.INFO)
+def too_many_stories_at_once(context: Context) -> Iterator[RawFinding]:
+    """More than four spirals running in the same four weeks: each gets too little attention.
+
+    A story is active from its first step's post to its last step's; stories without steps
+    only group versions and are not counted.
+    """
+    spans = sorted(
+        (min(when for *_, when in times), max(when for *_, when in times), story_id)
+        for story_id, times in _story_times(context).items()
+        if times
+    )
+    firsts = [first for first, _, _ in spans]
+    earlier_ends: list[dt.datetime] = []  # sorted ends of the spans before the current one
+    reported_until: dt.datetime | None = None
+    for index, (start, last, _) in enumerate(spans):
+        end = start + _STORY_WINDOW
+        # Active in [start, end): earlier spans still running at `start`, and the spans
+        # that begin before `end`. Counting with bisect keeps the rule near-linear.
+        count = index - bisect.bisect_left(earlier_ends, start)
+        count += bisect.bisect_left(firsts, end) - index
+        bisect.insort(earlier_ends, last)
+        if count <= _STORIES_AT_ONCE or (reported_until is not None and start < reported_until):
+            continue
+        active = [
+            (first, story_id) for first, last, story_id in spans if first < end and last >= start
+        ]
+        reported_until = end
+        latest = max(active)[1]
+        names = ", ".join(story_id for _, story_id in sorted(active))
+        yield _story_finding(
+            context,
+            f"stories.{latest}",
+            f"{len(active)} stories are active in the four weeks from "
+            f"{_local_text(context, start)[:10]}: {names}",
+            f"the method runs three or four spirals at a time; start story {latest!r} later "
+            "so each story gets its audience's attention",
+        )
 
 
 # The review family lives in its own module; importing it registers its rules here.

@@ -8,6 +8,7 @@ recorded with its file, line, key path and a hint; nothing stops at the first on
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -29,6 +30,8 @@ from contentcal.model import (
     Platform,
     ScheduleSettings,
     Source,
+    Story,
+    StoryStep,
 )
 
 _SettingsT = TypeVar("_SettingsT", ScheduleSettings, FeedSettings)
@@ -41,6 +44,10 @@ class RawItem:
     values: dict[str, Any]
     raw_at: object
     raw_updated: object
+    raw_repeat_at: object
+    given: frozenset[str]
+    """The keys the table had, also those whose value could not be converted."""
+
     source: Source
     path: str
     line_of: Callable[[str], int | None]
@@ -65,6 +72,7 @@ class PlanBuilder:
         goals = self.goals(data, file, lines)
         pillars = self.pillars(data, file, lines)
         platforms = self.platforms(data, file, lines, brand)
+        stories = self.stories(data, file, lines, goals, pillars, platforms)
         raw_items = [item for item in map(self.item_of, items) if item is not None]
 
         settings: dict[str, Mapping[str, Any]] = {}
@@ -86,7 +94,7 @@ class PlanBuilder:
         feed_settings = self.settings_table(
             data, "feeds", fields.FEED_FIELDS, FeedSettings, file, lines
         )
-        resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms)
+        resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms, stories)
         from contentcal.files.measured import load_measured  # noqa: PLC0415 - avoids a cycle
 
         measured = load_measured(
@@ -107,6 +115,7 @@ class PlanBuilder:
             pillars=tuple(pillars.values()),
             platforms=tuple(platforms.values()),
             items=resolved,
+            stories=tuple(stories.values()),
             schedule_settings=schedule_settings,
             feed_settings=feed_settings,
             settings=settings,
@@ -398,6 +407,120 @@ class PlanBuilder:
             result[key] = value
         return result
 
+    def stories(
+        self,
+        data: dict[str, Any],
+        file: str,
+        lines: TomlLines,
+        goals: Mapping[str, Goal],
+        pillars: Mapping[str, Pillar],
+        platforms: Mapping[str, Platform],
+    ) -> dict[str, Story]:
+        stories = {}
+        for key, table in self.keyed(data, "stories", file, lines):
+            path = f"stories.{key}"
+            values = self.convert_table(
+                table,
+                fields.STORY_FIELDS,
+                file=file,
+                path=path,
+                line_of=lines.line,
+                what=f"story {key!r}",
+            )
+            if values is None or "title" not in values:
+                continue
+            ok = True
+            references = (("goal", goals, "goals"), ("pillar", pillars, "pillars"))
+            for name, known, table_name in references:
+                if name in values and values[name] not in known:
+                    self.problems.add(
+                        f"story {key!r}: unknown {name} {values[name]!r}",
+                        file=file,
+                        line=lines.line(f"{path}.{name}"),
+                        path=f"{path}.{name}",
+                        hint=unknown_reference_hint(values[name], known, table_name),
+                        code="unknown-reference",
+                    )
+                    ok = False
+            steps = self.steps(values.pop("steps", []), file, path, lines, platforms)
+            if steps is None:
+                ok = False
+            if ok:
+                stories[key] = Story(id=key, steps=steps or (), **values)
+        return stories
+
+    def steps(
+        self,
+        raw: object,
+        file: str,
+        path: str,
+        lines: TomlLines,
+        platforms: Mapping[str, Platform],
+    ) -> tuple[StoryStep, ...] | None:
+        """A story's steps in order; ``None`` when any step is wrong (each one reported)."""
+        steps_path = f"{path}.steps"
+        if not isinstance(raw, list):
+            self.problems.add(
+                f"steps must be a list of steps, got {fields.kind(raw)}",
+                file=file,
+                line=lines.line(steps_path),
+                path=steps_path,
+                hint='e.g. steps = [{ platform = "whatsapp" }, { platform = "instagram", '
+                'after = "2d" }]',
+            )
+            return None
+        steps: list[StoryStep] = []
+        seen: dict[str, int] = {}
+        ok = True
+        for index, entry in enumerate(raw):
+            step_path = f"{steps_path}[{index}]"
+            values = self.convert_table(
+                entry,
+                fields.STEP_FIELDS,
+                file=file,
+                path=step_path,
+                line_of=lines.line,
+                what=f"step {index + 1}",
+            )
+            if values is None or "platform" not in values:
+                ok = False
+                continue
+            platform_id = values["platform"]
+            if platform_id not in platforms:
+                self.problems.add(
+                    f"step {index + 1}: unknown platform {platform_id!r}",
+                    file=file,
+                    line=lines.line(f"{step_path}.platform"),
+                    path=f"{step_path}.platform",
+                    hint=unknown_reference_hint(platform_id, platforms, "platforms"),
+                    code="unknown-reference",
+                )
+                ok = False
+            elif platform_id in seen:
+                self.problems.add(
+                    f"step {index + 1}: platform {platform_id!r} is already step "
+                    f"{seen[platform_id] + 1}",
+                    file=file,
+                    line=lines.line(f"{step_path}.platform"),
+                    path=f"{step_path}.platform",
+                    hint="a story visits each platform once; remove one of the two steps",
+                )
+                ok = False
+            elif index == 0 and values.get("after"):
+                self.problems.add(
+                    "the first step has no step before it to wait for",
+                    file=file,
+                    line=lines.line(f"{step_path}.after"),
+                    path=f"{step_path}.after",
+                    hint="remove after from the first step; give the first item at = ... "
+                    "to choose when the story starts",
+                )
+                ok = False
+            else:
+                seen[platform_id] = index
+                steps.append(StoryStep(**values))
+        return tuple(steps) if ok else None
+
     def item(
         self,
         table: object,
@@ -419,6 +542,8 @@ class PlanBuilder:
             values=values,
             raw_at=values.pop("at", None),
             raw_updated=values.pop("updated", None),
+            raw_repeat_at=values.pop("repeat_at", None),
+            given=frozenset(table),
             source=Source(file=file, line=line, path=path),
             path=path,
             line_of=line_of,
@@ -431,6 +556,7 @@ class PlanBuilder:
         goals: Mapping[str, Goal],
         pillars: Mapping[str, Pillar],
         platforms: Mapping[str, Platform],
+        stories: Mapping[str, Story],
     ) -> tuple[ContentItem, ...]:
         seen: dict[str, Source] = {}
         items = []
@@ -489,6 +615,21 @@ class PlanBuilder:
                 except fields.ConversionError as exc:
                     report(key, exc.message, exc.hint, "plan-invalid")
                     ok = False
+            if raw.raw_repeat_at is not None and raw.raw_repeat_at != "":
+                try:
+                    values["repeat_at"] = fields.moments(raw.raw_repeat_at, zone_name)
+                except fields.ConversionError as exc:
+                    report("repeat_at", exc.message, exc.hint, "plan-invalid")
+                    ok = False
+            for problem in evergreen_problems(values, raw.given):
+                report(*problem)
+                ok = False
+            story = stories.get(values.get("story", ""))
+            if story is not None:
+                # A story's goal and pillar are its versions' unless a version sets its own.
+                for key in ("goal", "pillar"):
+                    if key not in values and getattr(story, key) is not None:
+                        values[key] = getattr(story, key)
             if ok:
                 if "owner" not in values and platform is not None and platform.owner:
                     values["owner"] = platform.owner
@@ -498,6 +639,41 @@ class PlanBuilder:
     def item_of(self, raw: RawTable) -> RawItem | None:
         """Convert one item table a reader found."""
         return self.item(raw.table, raw.file, raw.path, raw.line, raw.line_of)
+
+
+def evergreen_problems(
+    values: Mapping[str, Any], given: frozenset[str]
+) -> Iterator[tuple[str, str, str, str]]:
+    """(key, message, hint, code) for evergreen fields that do not fit together.
+
+    A key in `given` whose value was wrong is already reported; it is not missing too.
+    """
+    if "evergreen" in given and "evergreen" not in values:
+        return
+    if values.get("evergreen"):
+        if "repeat_after" not in given:
+            yield (
+                "repeat_after",
+                "is evergreen but has no repeat_after",
+                'add repeat_after = "6w" (the least time between two of its posts)',
+                "missing-field",
+            )
+        if "at" in values and not isinstance(values["at"], dt.datetime):
+            yield (
+                "at",
+                "is evergreen, so its first post needs a time, not only a date",
+                "write at = 2026-12-02T19:00, or remove at to take a slot",
+                "plan-invalid",
+            )
+        return
+    for key in ("repeat_after", "times", "until", "repeat_at"):
+        if key in values:
+            yield (
+                key,
+                f"sets {key} but is not evergreen",
+                f"add evergreen = true, or remove {key}",
+                "plan-invalid",
+            )
 
 
 def unknown_reference_hint(value: str, known: Mapping[str, Any], table: str) -> str:

@@ -296,6 +296,17 @@ PLATFORM_FIELDS = {
     "limits": Field(lambda raw: raw),  # validated below: a table of whole numbers
 }
 
+STORY_FIELDS = {
+    "title": Field(text, required=True),
+    "goal": Field(identifier),
+    "pillar": Field(identifier),
+    "steps": Field(lambda raw: raw),  # validated step by step in build, to locate each step
+}
+STEP_FIELDS = {
+    "platform": Field(identifier, required=True),
+    "after": Field(duration),
+}
+
 SCHEDULE_FIELDS = {
     "duration": Field(duration),
     "horizon": Field(duration),
@@ -309,6 +320,30 @@ def boolean(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
     raise ConversionError(f"expected true or false, got {raw!r}", "write true or false, unquoted")
+
+
+def flag(raw: object) -> bool:
+    """A yes/no value; spreadsheets and JSON scripts write it as text too."""
+    if isinstance(raw, str) and raw.strip().lower() in _FLAG_WORDS:
+        return _FLAG_WORDS[raw.strip().lower()]
+    return boolean(raw)
+
+
+_FLAG_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def positive_duration(raw: object) -> dt.timedelta:
+    value = duration(raw)
+    if value <= dt.timedelta(0):
+        raise ConversionError(f"expected a duration above zero, got {raw!r}", 'e.g. "6w"')
+    return value
+
+
+def count(raw: object) -> int:
+    value = integer(raw)
+    if value < 1:
+        raise ConversionError(f"expected a count of 1 or more, got {value}", "e.g. times = 3")
+    return value
 
 
 def alarm(raw: object) -> dt.timedelta | None:
@@ -358,6 +393,11 @@ ITEM_FIELDS: tuple[str, ...] = (
     "priority",
     "ignore",
     "ignore_reason",
+    "evergreen",
+    "repeat_after",
+    "times",
+    "until",
+    "repeat_at",
 )
 """Every field an item may have, in the order documented (and used for CSV headers)."""
 
@@ -381,6 +421,11 @@ ITEM_SPEC = {
     "priority": Field(integer),
     "ignore": Field(text_list),
     "ignore_reason": Field(text),
+    "evergreen": Field(flag),
+    "repeat_after": Field(positive_duration),
+    "times": Field(count),
+    "until": Field(date),
+    "repeat_at": Field(lambda raw: raw),  # needs the platform's zone, like `at`
 }
 assert tuple(ITEM_SPEC) == ITEM_FIELDS  # noqa: S101 - one list of names, checked at import
 
@@ -394,6 +439,7 @@ TOP_LEVEL = (
     "check",
     "feeds",
     "schedule",
+    "stories",
     "results",
     "actions",
     "review",
@@ -437,6 +483,31 @@ def moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | dt
     if isinstance(raw, dt.time):
         raise ConversionError("expected a date and a time, got only a time", hint)
     raise ConversionError(f"expected a date-time, got {kind(raw)}", hint)
+
+
+def moments(raw: object, zone_name: str) -> tuple[dt.datetime, ...]:
+    """Pinned repeat times: a list of date-times, or text with commas (a CSV cell)."""
+    if isinstance(raw, str):
+        entries: object = [part for part in raw.split(",") if part.strip()]
+    else:
+        entries = raw
+    if not isinstance(entries, list):
+        raise ConversionError(
+            f"expected a list of date-times, got {kind(raw)}",
+            "e.g. repeat_at = [2027-01-15T19:00, 2027-03-01T19:00]",
+        )
+    result: list[dt.datetime] = []
+    for entry in entries:
+        value = moment(entry, zone_name, allow_date=False)
+        assert isinstance(value, dt.datetime)  # noqa: S101 - allow_date=False gives date-times
+        if result and value <= result[-1]:
+            raise ConversionError(
+                f"repeat times must be in order, but {value:%Y-%m-%d %H:%M} comes after "
+                f"{result[-1]:%Y-%m-%d %H:%M}",
+                "list the repeats from the first to the last",
+            )
+        result.append(value)
+    return tuple(result)
 
 
 class Problems:

@@ -87,12 +87,27 @@ def pin(schedule: Schedule) -> PinResult:
     in a way that hides an item.
     """
     by_file: dict[str, list[Entry]] = defaultdict(list)
+    repeats: dict[str, list[Entry]] = defaultdict(list)
     for entry in schedule.all_entries:
         if entry.placed and entry.item.source is not None:
-            by_file[entry.item.source.file].append(entry)
+            if entry.occurrence == 1:
+                by_file[entry.item.source.file].append(entry)
+            else:
+                repeats[entry.item.id].append(entry)
+    # An evergreen item's repeats are pinned together in `repeat_at`: the ones pinned
+    # before, then the placed ones (which always come after them), in order.
+    repeat_values: dict[str, dict[str, list[dt.datetime]]] = defaultdict(dict)
+    for item_id, entries in repeats.items():
+        item = entries[0].item
+        assert item.source is not None  # noqa: S101 - only entries with a source are kept
+        zone = get_zone(entries[0].platform.timezone)
+        pinned = [moment.astimezone(zone).replace(tzinfo=None) for moment in item.repeat_at]
+        placed = [_local(entry) for entry in sorted(entries, key=lambda e: e.occurrence)]
+        repeat_values[item.source.file][item_id] = pinned + placed
     changes = []
-    for file in sorted(by_file):
-        entries = by_file[file]
+    for file in sorted(set(by_file) | set(repeat_values)):
+        entries = by_file.get(file, [])
+        repeat_times = repeat_values.get(file, {})
         raw = Path(file).read_bytes()
         encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
         before = raw.decode(encoding)
@@ -100,16 +115,38 @@ def pin(schedule: Schedule) -> PinResult:
         suffix = Path(file).suffix.lower()
         if suffix == ".csv":
             after = _pin_csv(before, values, file)
+            if repeat_times:
+                after = _pin_csv(
+                    after,
+                    {
+                        item_id: ",".join(f"{moment:%Y-%m-%dT%H:%M}" for moment in times)
+                        for item_id, times in repeat_times.items()
+                    },
+                    file,
+                    column="repeat_at",
+                )
         elif suffix in (".jsonl", ".ndjson"):
             after = _pin_jsonl(before, values, file)
+            if repeat_times:
+                after = _pin_jsonl(
+                    after,
+                    {
+                        item_id: [f"{moment:%Y-%m-%dT%H:%M}" for moment in times]
+                        for item_id, times in repeat_times.items()
+                    },
+                    file,
+                    key="repeat_at",
+                )
         else:
-            after = _pin_toml(before, entries, file)
+            after = _pin_toml(before, entries, file, repeat_times)
+        item_ids = [entry.item.id for entry in entries]
+        item_ids += [item_id for item_id in repeat_times if item_id not in item_ids]
         changes.append(
             FileChange(
                 file=file,
                 before=before,
                 after=after,
-                items=tuple(entry.item.id for entry in entries),
+                items=tuple(item_ids),
                 encoding=encoding,
             )
         )
@@ -147,23 +184,34 @@ def _missing(file: str, item_ids: Iterable[str]) -> PlanError:
 # --- TOML ----------------------------------------------------------------------------------------
 
 
-def _pin_toml(text: str, entries: Sequence[Entry], file: str) -> str:
+def _pin_toml(
+    text: str,
+    entries: Sequence[Entry],
+    file: str,
+    repeats: Mapping[str, list[dt.datetime]] | None = None,
+) -> str:
     import tomlkit  # noqa: PLC0415 - only pinning needs it
 
+    repeats = repeats or {}
     document = tomlkit.parse(text)
     items = document.get("items", [])
     by_id = {str(table.get("id", "")).strip(): table for table in items if hasattr(table, "get")}
     missing = [entry.item.id for entry in entries if entry.item.id not in by_id]
+    missing += [item_id for item_id in repeats if item_id not in by_id and item_id not in missing]
     if missing:
         raise _missing(file, missing)
     for entry in entries:
         _set_at(tomlkit, by_id[entry.item.id], _local(entry))
+    for item_id, times in repeats.items():
+        _set_at(tomlkit, by_id[item_id], times, key="repeat_at")
     result: str = tomlkit.dumps(document)
     return result
 
 
-def _set_at(tomlkit: Any, table: Any, value: dt.datetime) -> None:
-    """Add ``at = value`` right after the table's last key, indented like that key.
+def _set_at(
+    tomlkit: Any, table: Any, value: dt.datetime | list[dt.datetime], key: str = "at"
+) -> None:
+    """Add ``at = value`` (or another `key`) right after the table's last key, indented like it.
 
     Plain assignment appends below the comments and blank lines that end the table, and
     those usually introduce the *next* item; the new line would sit under them.
@@ -173,13 +221,13 @@ def _set_at(tomlkit: Any, table: Any, value: dt.datetime) -> None:
     insert_after = getattr(container, "_insert_after", None)
     body: list[tuple[Any, Any]] = list(container.body) if container is not None else []
     keyed = [index for index, (key, _) in enumerate(body) if key is not None]
-    if insert_after is None or "at" in table or not keyed or keyed[-1] == len(body) - 1:
-        table["at"] = value
+    if insert_after is None or key in table or not keyed or keyed[-1] == len(body) - 1:
+        table[key] = value
         return
     last_key, last_item = body[keyed[-1]]
     item = tomlkit.item(value)
     item.trivia.indent = last_item.trivia.indent.rsplit("\n", 1)[-1]
-    insert_after(last_key, "at", item)
+    insert_after(last_key, key, item)
 
 
 # --- CSV -----------------------------------------------------------------------------------------
@@ -233,16 +281,21 @@ def _cell_text(text: str, span: tuple[int, int]) -> str:
     return raw
 
 
-def _pin_csv(text: str, values: Mapping[str, str], file: str) -> str:
+def _pin_csv(text: str, values: Mapping[str, str], file: str, column: str = "at") -> str:
     delimiter = delimiter_of(text)
+    values = {
+        item_id: f'"{value}"' if delimiter in value else value for item_id, value in values.items()
+    }
     records = _scan_csv(text, delimiter)
     header = [column_key(_cell_text(text, span)) for span in records[0].cells]
     id_column = header.index("id")
-    at_column = header.index("at") if "at" in header else None
+    at_column = header.index(column) if column in header else None
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
     found = set()
     if at_column is None:
-        edits.append((records[0].end, records[0].end, f"{delimiter}at"))
+        if not values:
+            return text
+        edits.append((records[0].end, records[0].end, f"{delimiter}{column}"))
     for record in records[1:]:
         if len(record.cells) <= id_column:
             continue
@@ -276,7 +329,7 @@ def _pin_csv(text: str, values: Mapping[str, str], file: str) -> str:
 _LINE_BREAKS = {ord(char): f"\\u{ord(char):04x}" for char in "\x85\u2028\u2029"}
 
 
-def _pin_jsonl(text: str, values: Mapping[str, str], file: str) -> str:
+def _pin_jsonl(text: str, values: Mapping[str, str | list[str]], file: str, key: str = "at") -> str:
     lines = text.splitlines(keepends=True)
     found = set()
     for index, line in enumerate(lines):
@@ -286,7 +339,7 @@ def _pin_jsonl(text: str, values: Mapping[str, str], file: str) -> str:
         item_id = str(data.get("id", "")).strip()
         if item_id in values:
             found.add(item_id)
-            data["at"] = values[item_id]
+            data[key] = values[item_id]
             ending = re.search(r"\r?\n$", line)
             dumped = json.dumps(data, ensure_ascii=False).translate(_LINE_BREAKS)
             lines[index] = dumped + (ending.group() if ending else "")

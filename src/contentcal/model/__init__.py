@@ -22,6 +22,8 @@ from contentcal.model.plan import (
     ScheduleSettings,
     Source,
     Status,
+    Story,
+    StoryStep,
 )
 from contentcal.model.results import Action, Result, ReviewSettings
 
@@ -46,4 +48,6 @@ __all__ = [
     "ScheduleSettings",
     "Source",
     "Status",
+    "Story",
+    "StoryStep",
 ]

@@ -367,6 +367,59 @@ class ContentItem:
     source: Source | None = attrs.field(default=None, eq=False)
     """Where the item was defined; not part of equality."""
 
+    evergreen: bool = False
+    """Posted again and again: each repeat fills a free slot `repeat_after` the one before."""
+
+    repeat_after: dt.timedelta | None = None
+    """Least time between two occurrences of an evergreen item on its platform."""
+
+    times: int | None = None
+    """How often an evergreen item goes out in all, the first time included; ``None``: no limit."""
+
+    until: dt.date | None = None
+    """Last day (the platform's local date) an evergreen occurrence may fall on."""
+
+    repeat_at: tuple[dt.datetime, ...] = ()
+    """Pinned times of the repeats (occurrences 2, 3, ...), aware, in order."""
+
+
+@attrs.frozen
+class StoryStep:
+    """One step of a story's spiral: the platform it moves to, and how long after."""
+
+    platform: str
+    """Id of the platform of this step."""
+
+    after: dt.timedelta = dt.timedelta(0)
+    """Least time after the previous step's post (zero for the first step)."""
+
+
+@attrs.frozen
+class Story:
+    """One idea told on several platforms in order: a Social Viral Spiral."""
+
+    id: str
+    """Key of the story in the plan (``[stories.<id>]``)."""
+
+    title: str
+    """What the story is about, shown in schedules and feeds (e.g. ``Year-end sale``)."""
+
+    goal: str | None = None
+    """Goal its items serve when they set none."""
+
+    pillar: str | None = None
+    """Pillar its items belong to when they set none."""
+
+    steps: tuple[StoryStep, ...] = ()
+    """Where the story enters first, then where it moves, in order."""
+
+    def step_of(self, platform_id: str) -> int | None:
+        """The 0-based index of the step on `platform_id`, or ``None`` when it has none."""
+        for index, step in enumerate(self.steps):
+            if step.platform == platform_id:
+                return index
+        return None
+
 
 class HolidayMode(enum.StrEnum):
     """What public holidays do to the schedule."""
@@ -453,6 +506,9 @@ class Plan:
     items: tuple[ContentItem, ...] = ()
     """Content items in plan order: the plan's own ``[[items]]`` first, then each include."""
 
+    stories: tuple[Story, ...] = ()
+    """Stories (spirals), in file order."""
+
     schedule_settings: ScheduleSettings = attrs.field(factory=ScheduleSettings)
     """Placement settings from the ``[schedule]`` table."""
 
@@ -481,6 +537,7 @@ class Plan:
     _pillars: Mapping[str, Pillar] = attrs.field(init=False, eq=False, repr=False)
     _platforms: Mapping[str, Platform] = attrs.field(init=False, eq=False, repr=False)
     _items: Mapping[str, ContentItem] = attrs.field(init=False, eq=False, repr=False)
+    _stories: Mapping[str, Story] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         # Lookups are derived once; the plan is immutable so they never go stale.
@@ -488,6 +545,7 @@ class Plan:
         object.__setattr__(self, "_pillars", _index(self.pillars))
         object.__setattr__(self, "_platforms", _index(self.platforms))
         object.__setattr__(self, "_items", _index(self.items))
+        object.__setattr__(self, "_stories", _index(self.stories))
 
     def goal(self, goal_id: str) -> Goal:
         """Return the goal with this id; raise ``KeyError`` when there is none."""
@@ -504,6 +562,10 @@ class Plan:
     def item(self, item_id: str) -> ContentItem:
         """Return the item with this id; raise ``KeyError`` when there is none."""
         return self._items[item_id]
+
+    def story(self, story_id: str) -> Story:
+        """Return the story with this id; raise ``KeyError`` when there is none."""
+        return self._stories[story_id]
 
     def items_on(self, platform_id: str) -> tuple[ContentItem, ...]:
         """Items of one platform, in plan order."""

@@ -208,8 +208,14 @@ class _Draft:
     updated: dt.datetime | None
 
 
-def _uid(plan: Plan, platform_id: str, item_id: str, kind: str = "post") -> str:
+def _uid(
+    plan: Plan, platform_id: str, item_id: str, kind: str = "post", occurrence: int = 1
+) -> str:
     name = f"{plan.brand.name}\x1f{platform_id}\x1f{item_id}\x1f{kind}"
+    if occurrence != 1:
+        # An evergreen item's repeats are events of their own; the first keeps the UID it
+        # had before the item became evergreen.
+        name += f"\x1f{occurrence}"
     return f"{uuid.uuid5(NAMESPACE, name)}@contentcal"
 
 
@@ -217,7 +223,13 @@ def _summary(platform: Platform, title: str) -> str:
     return f"[{platform.name}] {title}"
 
 
-def _description(plan: Plan, item: ContentItem, platform: Platform) -> str:
+def _description(
+    plan: Plan,
+    item: ContentItem,
+    platform: Platform,
+    versions: Mapping[tuple[str, str], ContentItem] | None = None,
+    occurrence: int = 1,
+) -> str:
     parts = []
     if item.copy.strip():
         parts.append(item.copy.strip())
@@ -241,7 +253,43 @@ def _description(plan: Plan, item: ContentItem, platform: Platform) -> str:
         details.append(f"Link: {item.link}")
     details.append(f"Item: {item.id}")
     parts.append("\n".join(details))
+    if item.evergreen and item.repeat_after is not None:
+        limit = f" of {item.times}" if item.times is not None else ""
+        parts.append(
+            f"Evergreen: showing {occurrence}{limit}, at least "
+            f"{_duration_words(item.repeat_after)} after the one before"
+        )
+    story = _story_text(plan, item, versions)
+    if story:
+        parts.append(story)
     return "\n\n".join(parts)
+
+
+def _story_text(
+    plan: Plan, item: ContentItem, versions: Mapping[tuple[str, str], ContentItem] | None = None
+) -> str | None:
+    """The story an item belongs to and its other steps, e.g. for a feed description."""
+    from contentcal.scheduling.place import story_versions  # noqa: PLC0415
+
+    if item.story is None:
+        return None
+    try:
+        story = plan.story(item.story)
+    except KeyError:
+        return f"Story: {item.story}"
+    step = story.step_of(item.platform)
+    if not story.steps or step is None:
+        return f"Story: {story.title} ({story.id})"
+    versions = versions if versions is not None else story_versions(plan)
+    lines = [f"Story: {story.title} ({story.id}), step {step + 1} of {len(story.steps)}"]
+    for index, other in enumerate(story.steps):
+        version = versions.get((story.id, other.platform))
+        name = plan.platform(other.platform).name
+        after = f", at least {_duration_words(other.after)} after step {index}" if index else ""
+        what = f"{version.title} ({version.id})" if version is not None else "no item yet"
+        marker = "this post" if index == step else what
+        lines.append(f"{index + 1}. {name}{after}: {marker}")
+    return "\n".join(lines)
 
 
 def _color(plan: Plan, item: ContentItem) -> str | None:
@@ -259,9 +307,13 @@ def _color(plan: Plan, item: ContentItem) -> str | None:
 def _drafts(
     plan: Plan, entries: Iterable[Entry], settings: FeedSettings, default: dt.timedelta
 ) -> list[_Draft]:
+    from contentcal.scheduling.place import story_versions  # noqa: PLC0415
+
+    versions = story_versions(plan)
     drafts = []
     for entry in entries:
         item, platform = entry.item, entry.platform
+        description = _description(plan, item, platform, versions, entry.occurrence)
         status = EventStatus.CONFIRMED if item.status in _CONFIRMED else EventStatus.TENTATIVE
         categories = tuple(value for value in (platform.id, item.pillar, item.goal) if value)
         alarm_text = f"Post on {platform.name}: {item.title}"
@@ -272,12 +324,12 @@ def _drafts(
             assert isinstance(end, dt.datetime)  # noqa: S101 - timed entries end timed
             end = end.astimezone(UTC)
         post = FeedEvent(
-            uid=_uid(plan, platform.id, item.id),
+            uid=_uid(plan, platform.id, item.id, occurrence=entry.occurrence),
             start=start,
             end=end,
             summary=_summary(platform, item.title),
             stamp=dt.datetime(2000, 1, 1, tzinfo=UTC),  # replaced when stamped
-            description=_description(plan, item, platform),
+            description=description,
             categories=categories,
             color=_color(plan, item),
             status=status,
@@ -290,14 +342,13 @@ def _drafts(
             reply_start = start + platform.respond_within
             reply = attrs.evolve(
                 post,
-                uid=_uid(plan, platform.id, item.id, "reply"),
+                uid=_uid(plan, platform.id, item.id, "reply", entry.occurrence),
                 start=reply_start,
                 end=reply_start + default,
                 summary=f"Reply to comments on {_summary(platform, item.title)}",
                 description=(
                     f"Answer every comment and question on this post within "
-                    f"{_duration_words(platform.respond_within)} of posting.\n\n"
-                    + _description(plan, item, platform)
+                    f"{_duration_words(platform.respond_within)} of posting.\n\n" + description
                 ),
                 categories=(*categories, "reply"),
                 alarm_text=f"Reply to comments on {platform.name}: {item.title}",

@@ -9,6 +9,12 @@ Rules, in short:
   or after `now`, in plan order (higher ``priority`` first), honouring ``min_gap``,
   blackouts and (when they block) public holidays — so appending an item never moves one
   already placed;
+* a story's versions follow its steps: each step takes its platform's first free slot at
+  or after the previous step's post + the step's ``after`` (elapsed time); a pinned
+  version keeps its time and the later steps follow it (``docs/stories.md``);
+* evergreen items are posted again: once every other item is placed, each repeat takes the
+  first free slot at least ``repeat_after`` after the previous occurrence, until ``times``
+  or ``until`` or the horizon ends it (``docs/scheduling.md``, "Evergreen posts");
 * ideas, drafts and items in review are the backlog; cancelled items are left out;
 * placement looks `horizon` ahead of `now` (``[schedule] horizon``, default a year), and the
   window ``[start, end)`` only chooses which entries the schedule shows, so a weekly view
@@ -20,7 +26,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -44,6 +51,7 @@ __all__ = [
     "UnplacedItem",
     "UnplacedReason",
     "schedule",
+    "story_versions",
 ]
 
 
@@ -66,14 +74,27 @@ class Entry:
     placed: bool
     """True when contentcal chose the slot; False when the item's ``at`` set it."""
 
+    occurrence: int = 1
+    """Which time the item goes out: 1 for the first, 2, 3, ... for an evergreen's repeats."""
+
     @property
     def all_day(self) -> bool:
         """Whether the entry has a date but no time."""
         return not isinstance(self.start, dt.datetime)
 
-    def sort_key(self) -> tuple[dt.datetime, str, str]:
-        """Chronological, then platform and item id (all-day entries first on their day)."""
-        return (_instant(self.start, self.platform.timezone), self.platform.id, self.item.id)
+    @property
+    def key(self) -> str:
+        """Unique within a schedule: the item id, with ``#<n>`` for an evergreen's repeat n."""
+        return self.item.id if self.occurrence == 1 else f"{self.item.id}#{self.occurrence}"
+
+    def sort_key(self) -> tuple[dt.datetime, str, str, int]:
+        """Chronological, then platform, item id and occurrence (all-day entries first)."""
+        return (
+            _instant(self.start, self.platform.timezone),
+            self.platform.id,
+            self.item.id,
+            self.occurrence,
+        )
 
 
 class UnplacedReason(enum.StrEnum):
@@ -210,7 +231,7 @@ def schedule(
 
     backlog: list[ContentItem] = []
     fixed: dict[str, list[Entry]] = {platform.id: [] for platform in plan.platforms}
-    waiting: dict[str, list[ContentItem]] = {platform.id: [] for platform in plan.platforms}
+    waiting: list[ContentItem] = []
     unplaced: list[UnplacedItem] = []
     for item in plan.items:
         if item.status is Status.CANCELLED:
@@ -230,13 +251,18 @@ def schedule(
                     "with when it went out",
                 )
             )
+            continue
         else:
-            waiting[platform.id].append(item)
+            waiting.append(item)
+        for number, repeat in enumerate(item.repeat_at if item.evergreen else (), start=2):
+            fixed[platform.id].append(
+                _entry(item, platform, repeat, settings.duration, False, occurrence=number)
+            )
 
     entries: list[Entry] = []
     problems: list[ScheduleProblem] = []
     slot_counts: dict[str, int] = {}
-    placed_ids: dict[str, Entry] = {}
+    lanes: dict[str, _Lane] = {}
     for platform in plan.platforms:
         blackouts = plan.brand.blackout + platform.blackout
         platform_fixed = sorted(fixed[platform.id], key=Entry.sort_key)
@@ -247,16 +273,22 @@ def schedule(
             _slot_times(platform, window_start, window_end), zone, blackouts, blocking
         )
         slot_counts[platform.id] = len(window_slots)
-        queue = sorted(waiting[platform.id], key=lambda item: -item.priority)  # stable
-        if not queue:
-            continue
-        all_slots = _slot_times(platform, now, horizon_end)
-        free_slots = _free_days(all_slots, zone, blackouts, blocking)
-        placed, failed = _place(platform, queue, all_slots, free_slots, platform_fixed, settings)
-        for entry in placed:
-            placed_ids[entry.item.id] = entry
-        entries.extend(placed)
-        unplaced.extend(failed)
+        lanes[platform.id] = _Lane(
+            platform=platform,
+            slots=functools.partial(_lane_slots, platform, now, horizon_end, blackouts, blocking),
+            taken=sorted(
+                entry.start.astimezone(UTC)
+                for entry in platform_fixed
+                if isinstance(entry.start, dt.datetime)
+            ),
+        )
+
+    placer = _Placer(plan=plan, lanes=lanes, settings=settings, fixed=fixed)
+    queue = sorted(waiting, key=lambda item: -item.priority)  # stable: plan order within
+    placer.place_all(queue)
+    placer.repeat_evergreen()
+    entries.extend(placer.entries)
+    unplaced.extend(placer.unplaced)
 
     order = {item.id: index for index, item in enumerate(plan.items)}
     unplaced.sort(key=lambda unplaced_item: order[unplaced_item.item.id])
@@ -304,6 +336,8 @@ def _entry(
     at: dt.datetime | dt.date,
     default_duration: dt.timedelta,
     placed: bool,
+    *,
+    occurrence: int = 1,
 ) -> Entry:
     if isinstance(at, dt.datetime):
         zone = get_zone(platform.timezone)
@@ -313,10 +347,214 @@ def _entry(
         end: dt.datetime | dt.date = (
             start.astimezone(UTC) + (item.duration or default_duration)
         ).astimezone(zone)
-        return Entry(item=item, platform=platform, start=start, end=end, placed=placed)
+        return Entry(
+            item=item,
+            platform=platform,
+            start=start,
+            end=end,
+            placed=placed,
+            occurrence=occurrence,
+        )
     return Entry(
-        item=item, platform=platform, start=at, end=at + dt.timedelta(days=1), placed=placed
+        item=item,
+        platform=platform,
+        start=at,
+        end=at + dt.timedelta(days=1),
+        placed=placed,
+        occurrence=occurrence,
     )
+
+
+@attrs.define
+class _Lane:
+    """One platform's slots during placement: which are free, which instants are taken."""
+
+    platform: Platform
+    slots: Callable[[], tuple[list[dt.datetime], list[dt.datetime]]]
+    """Computes (all slots, free slots) from now to the horizon; called on first use."""
+
+    taken: list[dt.datetime]
+    """Sorted UTC instants of every timed entry on the platform so far."""
+
+    position: int = 0
+    """Slots before this index are of no use to any item without a 'not before' time."""
+
+    @functools.cached_property
+    def _expanded(self) -> tuple[list[dt.datetime], list[dt.datetime], list[dt.datetime]]:
+        all_slots, free_slots = self.slots()
+        return all_slots, free_slots, [slot.astimezone(UTC) for slot in free_slots]
+
+    @property
+    def all_slots(self) -> list[dt.datetime]:
+        return self._expanded[0]
+
+    @property
+    def free_slots(self) -> list[dt.datetime]:
+        return self._expanded[1]
+
+    def take(
+        self, not_before: dt.datetime | None = None, before: dt.datetime | None = None
+    ) -> dt.datetime | None:
+        """Take the earliest free slot at or after `not_before` (and before `before`).
+
+        Without `not_before`, the scan starts where the last such scan stopped: every
+        slot it passed is taken or too close to a taken one for good, since entries are
+        only ever added. So placing n items is linear in slots + n.
+        """
+        gap = self.platform.min_gap or dt.timedelta(0)
+        _, free_slots, free_utc = self._expanded
+        moving = not_before is None
+        index = self.position
+        if not_before is not None:
+            index = max(index, bisect.bisect_left(free_utc, not_before.astimezone(UTC)))
+        while index < len(free_slots):
+            instant = free_utc[index]
+            if before is not None and instant >= before:
+                break
+            index += 1
+            if moving:
+                self.position = index
+            if _clashes(instant, self.taken, gap):
+                continue
+            bisect.insort(self.taken, instant)
+            return free_slots[index - 1]
+        return None
+
+
+def _lane_slots(
+    platform: Platform,
+    now: dt.datetime,
+    horizon_end: dt.datetime,
+    blackouts: Sequence[Blackout],
+    blocking: frozenset[dt.date],
+) -> tuple[list[dt.datetime], list[dt.datetime]]:
+    all_slots = _slot_times(platform, now, horizon_end)
+    return all_slots, _free_days(all_slots, get_zone(platform.timezone), blackouts, blocking)
+
+
+@attrs.define
+class _Placer:
+    """Places the waiting items: in order, stories after their previous step, then repeats."""
+
+    plan: Plan
+    lanes: dict[str, _Lane]
+    settings: ScheduleSettings
+    fixed: Mapping[str, list[Entry]]
+    entries: list[Entry] = attrs.Factory(list)
+    unplaced: list[UnplacedItem] = attrs.Factory(list)
+    times: dict[str, dt.datetime] = attrs.Factory(dict)
+    """UTC instant of each item's first post, once known (pinned or placed)."""
+
+    pending: dict[str, list[ContentItem]] = attrs.Factory(dict)
+    """Story versions waiting for the version of an earlier step, by that version's id."""
+
+    queued: set[str] = attrs.Factory(set)
+    """Ids of items still to be placed."""
+
+    versions: Mapping[tuple[str, str], ContentItem] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.versions = story_versions(self.plan)
+        for platform_entries in self.fixed.values():
+            for entry in platform_entries:
+                if entry.occurrence == 1:
+                    self.times[entry.item.id] = _instant(entry.start, entry.platform.timezone)
+
+    def place_all(self, queue: Sequence[ContentItem]) -> None:
+        self.queued = {item.id for item in queue}
+        for item in queue:
+            self.place(item)
+
+    def place(self, item: ContentItem) -> None:
+        waits_for, not_before, why = _follows(
+            self.plan, self.versions, item, self.times, self.queued
+        )
+        if waits_for is not None:
+            self.pending.setdefault(waits_for, []).append(item)
+            return
+        self.queued.discard(item.id)
+        lane = self.lanes[item.platform]
+        slot = lane.take(not_before)
+        if slot is None:
+            failed = _why_unplaced(lane.platform, item, lane.all_slots, lane.free_slots)
+            if not_before is not None and lane.free_slots and why:
+                failed = attrs.evolve(
+                    failed,
+                    message=f"no free slot of {lane.platform.id!r} from "
+                    f"{_show(not_before.astimezone(get_zone(lane.platform.timezone)))} "
+                    f"to the horizon, {why}",
+                )
+            self.unplaced.append(failed)
+        else:
+            self.times[item.id] = slot.astimezone(UTC)
+            self.entries.append(_entry(item, lane.platform, slot, self.settings.duration, True))
+        for follower in self.pending.pop(item.id, []):
+            self.place(follower)
+
+    def repeat_evergreen(self) -> None:
+        """Give each evergreen item its repeats, in plan order, in the slots left free."""
+        for item in self.plan.items:
+            if not item.evergreen or item.repeat_after is None or item.id not in self.times:
+                continue
+            lane = self.lanes[item.platform]
+            zone = get_zone(lane.platform.timezone)
+            last = max([self.times[item.id], *(at.astimezone(UTC) for at in item.repeat_at)])
+            before = (
+                localize(dt.datetime.combine(item.until + dt.timedelta(days=1), dt.time()), zone)
+                if item.until is not None
+                else None
+            )
+            occurrence = 1 + len(item.repeat_at)
+            while item.times is None or occurrence < item.times:
+                slot = lane.take(last + item.repeat_after, before)
+                if slot is None:
+                    break
+                occurrence += 1
+                last = slot.astimezone(UTC)
+                self.entries.append(
+                    _entry(
+                        item,
+                        lane.platform,
+                        slot,
+                        self.settings.duration,
+                        True,
+                        occurrence=occurrence,
+                    )
+                )
+
+
+def _follows(
+    plan: Plan,
+    versions: Mapping[tuple[str, str], ContentItem],
+    item: ContentItem,
+    times: Mapping[str, dt.datetime],
+    queued: set[str],
+) -> tuple[str | None, dt.datetime | None, str]:
+    """What a story version waits for: (version still to place, not-before time, why).
+
+    The previous step is the nearest earlier step whose version has a time; steps without
+    a version (missing, in the backlog, unplaced) are skipped and their offsets add up.
+    """
+    if item.story is None:
+        return None, None, ""
+    try:
+        story = plan.story(item.story)
+    except KeyError:
+        return None, None, ""
+    step = story.step_of(item.platform)
+    if step is None or versions.get((story.id, item.platform)) is not item:
+        return None, None, ""
+    offset = story.steps[step].after
+    for earlier in range(step - 1, -1, -1):
+        version = versions.get((story.id, story.steps[earlier].platform))
+        if version is not None:
+            if version.id in times:
+                why = f"when step {step + 1} of story {story.id!r} may follow step {earlier + 1}"
+                return None, times[version.id] + offset, why
+            if version.id in queued:
+                return version.id, None, ""
+        offset += story.steps[earlier].after
+    return None, None, ""
 
 
 def _slot_times(platform: Platform, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
@@ -396,45 +634,13 @@ def _fixed_problems(
             previous = entry
 
 
-def _place(
-    platform: Platform,
-    queue: Sequence[ContentItem],
-    all_slots: Sequence[dt.datetime],
-    free_slots: Sequence[dt.datetime],
-    fixed: Sequence[Entry],
-    settings: ScheduleSettings,
-) -> tuple[list[Entry], list[UnplacedItem]]:
-    """Give each queued item the earliest free slot; one forward pass over the slots.
-
-    Each item takes the earliest slot that no earlier placement blocks, so later items can
-    only land later: a single pointer suffices and placement is linear in slots + items.
-    """
-    gap = platform.min_gap or dt.timedelta(0)
-    taken = sorted(
-        entry.start.astimezone(UTC) for entry in fixed if isinstance(entry.start, dt.datetime)
-    )
-    placed: list[Entry] = []
-    failed: list[UnplacedItem] = []
-    position = 0
-    last: dt.datetime | None = None
-    for item in queue:
-        slot = None
-        while position < len(free_slots):
-            candidate = free_slots[position]
-            position += 1
-            # In UTC: within one zone, subtraction ignores a DST change in between.
-            if last is not None and candidate.astimezone(UTC) - last.astimezone(UTC) < gap:
-                continue
-            if _clashes(candidate.astimezone(UTC), taken, gap):
-                continue
-            slot = candidate
-            break
-        if slot is None:
-            failed.append(_why_unplaced(platform, item, all_slots, free_slots))
-            continue
-        last = slot
-        placed.append(_entry(item, platform, slot, settings.duration, True))
-    return placed, failed
+def story_versions(plan: Plan) -> dict[tuple[str, str], ContentItem]:
+    """Each (story, platform)'s version: the story's first item there that is not cancelled."""
+    versions: dict[tuple[str, str], ContentItem] = {}
+    for item in plan.items:
+        if item.story is not None and item.status is not Status.CANCELLED:
+            versions.setdefault((item.story, item.platform), item)
+    return versions
 
 
 def _clashes(instant: dt.datetime, taken: Sequence[dt.datetime], gap: dt.timedelta) -> bool:

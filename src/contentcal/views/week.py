@@ -29,6 +29,7 @@ __all__ = [
     "Format",
     "WeekView",
     "agenda",
+    "entry_label",
     "iso_week_start",
     "render_week",
     "select",
@@ -198,6 +199,30 @@ def _iso(value: dt.datetime | dt.date, zone: str) -> str:
     return _local(value, zone).isoformat()
 
 
+def entry_label(entry: Entry, plan: Plan) -> str | None:
+    """Where an entry stands in its story or as a repeat, e.g. ``step 2 of 3 · Year-end sale``.
+
+    ``None`` for an entry that is neither a step of a story with steps nor an evergreen item.
+    """
+    parts = []
+    item = entry.item
+    if item.story is not None:
+        try:
+            story = plan.story(item.story)
+        except KeyError:
+            story = None
+        if story is not None:
+            step = story.step_of(item.platform)
+            if story.steps and step is not None:
+                parts.append(f"step {step + 1} of {len(story.steps)} · {story.title}")
+            else:
+                parts.append(f"story · {story.title}")
+    if item.evergreen:
+        of = f" of {item.times}" if item.times is not None else ""
+        parts.append(f"evergreen, showing {entry.occurrence}{of}")
+    return " · ".join(parts) or None
+
+
 def _pillar_mix(view: WeekView) -> list[tuple[str, int, float, float | None]]:
     """(pillar, count, actual share, target share) for every pillar of the plan."""
     counts = Counter(entry.item.pillar for entry in view.entries if entry.item.pillar)
@@ -305,6 +330,8 @@ def to_json(view: WeekView) -> dict[str, Any]:
                 "status": str(entry.item.status),
                 "owner": entry.item.owner,
                 "story": entry.item.story,
+                "occurrence": entry.occurrence,
+                "label": entry_label(entry, view.schedule.plan),
             }
             for entry in view.entries
         ],
@@ -471,6 +498,11 @@ def _table(view: WeekView) -> str:
                 _fit(cell, width) for cell, (_, width) in zip(cells, _COLUMNS, strict=True)
             )
             lines.append(row.rstrip())
+            label = entry_label(entry, plan)
+            if label:
+                # Under the title: which step of which story, or which showing of a repeat.
+                indent = " " * (2 + _COLUMNS[0][1] + 1)
+                lines.append(indent + _fit(label, TABLE_WIDTH - len(indent)).rstrip())
         lines.append("")
     for line in _footer(view):
         lines.extend(_wrap(line))
@@ -535,9 +567,10 @@ def _markdown(view: WeekView) -> str:
         lines.append("|---|---|---|---|---|---|")
         for entry in entries:
             item = entry.item
+            label = entry_label(entry, plan)
             cells = (
                 _when(entry, zone),
-                item.title,
+                item.title + (f" ({label})" if label else ""),
                 item.pillar or "",
                 item.goal or "",
                 str(item.status),
@@ -564,6 +597,7 @@ CSV_COLUMNS = (
     "story",
     "start",
     "end",
+    "occurrence",
 )
 """Header of the CSV format, one row per entry."""
 
@@ -596,4 +630,5 @@ def _csv_rows(entries: Iterable[Entry], zone: str) -> Iterable[list[str]]:
             item.story or "",
             _iso(entry.start, zone),
             _iso(entry.end, zone),
+            str(entry.occurrence),
         ]
