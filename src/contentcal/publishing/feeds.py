@@ -829,11 +829,22 @@ class Site:
     state: FeedState = attrs.field(repr=False, default=FeedState())
     """The feed state after this build (save it to keep stamps stable)."""
 
+    calendars: Mapping[str, FeedCalendar] = attrs.field(repr=False, eq=False, factory=dict)
+    """The feed values each ``.ics`` body was rendered from, so a later build can reuse it."""
+
 
 def build_site(
-    schedule: Schedule, *, state: FeedState | None = None, base_url: str | None = None
+    schedule: Schedule,
+    *,
+    state: FeedState | None = None,
+    base_url: str | None = None,
+    previous: Site | None = None,
 ) -> Site:
     """Render every feed and the index page in memory.
+
+    With `previous` (the last build, as ``serve`` keeps it), a feed whose calendar is equal
+    to the one `previous` rendered keeps its bytes instead of being rendered again: after an
+    edit only the feeds whose events changed are rendered. The result is the same bytes.
 
     Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
@@ -844,11 +855,14 @@ def build_site(
     for path, window in feed_paths(schedule.plan, stamped.entries):
         calendar = _calendar(schedule, stamped, window, path, base_url)
         calendars.append((path, calendar))
-        files[path] = ics_bytes(calendar)
+        if previous is not None and previous.calendars.get(path) == calendar:
+            files[path] = previous.files[path]
+        else:
+            files[path] = ics_bytes(calendar)
     files["index.html"] = _index_html(schedule.plan, calendars, base_url).encode()
     stamps = [event.stamp for event in stamped.events.values()]
     last = max(stamps, default=schedule.now.astimezone(UTC).replace(microsecond=0))
-    return Site(files=files, last_modified=last, state=stamped.state)
+    return Site(files=files, last_modified=last, state=stamped.state, calendars=dict(calendars))
 
 
 def write_feeds(

@@ -163,6 +163,7 @@ class SiteBuilder:
         self.clock = clock
         self.base_url = base_url
         self._watched: list[Path] = [Path(plan_path)]
+        self._last: Site | None = None
 
     def build(self) -> Site:
         """Load, schedule and render every feed; raises PlanError for a broken plan."""
@@ -180,8 +181,10 @@ class SiteBuilder:
             schedule(plan, now=_aware(plan, self.clock())),
             state=state,
             base_url=self.base_url,
+            previous=self._last,
         )
         _save_if_changed(path, state, site.state)
+        self._last = site  # unchanged feeds of the next build reuse these bytes
         return site
 
     def watched(self) -> list[Path]:
