@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -53,11 +53,22 @@ class RawItem:
     line_of: Callable[[str], int | None]
 
 
+_REPEATED_ITEM_KEYS: Final = frozenset(
+    {"platform", "pillar", "goal", "media", "status", "owner", "story", "duration", "priority"}
+)
+"""Item fields whose converters are pure and whose texts repeat across a plan's items."""
+_CONVERTED_LIMIT: Final = 4096
+_MISSING: Final = object()
+
+
 class PlanBuilder:
     """Converts the tables of one plan file; problems go to `problems`."""
 
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
+        # Item fields with few distinct values (platform, pillar, status...) convert each
+        # distinct text once: a plan has thousands of items and a handful of platforms.
+        self._converted: dict[tuple[str, str], Any] = {}
 
     def build(
         self, data: dict[str, Any], items: Iterable[RawTable], *, file: str, lines: TomlLines
@@ -160,10 +171,11 @@ class PlanBuilder:
             )
             return None
         values: dict[str, Any] = {}
+        converted = self._converted if spec is fields.ITEM_SPEC else None
         for key, raw in table.items():
-            key_path = f"{path}.{key}"
             field = spec.get(key)
             if field is None:
+                key_path = f"{path}.{key}"
                 self.problems.add(
                     f"unknown key {key!r} in {what}",
                     file=file,
@@ -175,12 +187,26 @@ class PlanBuilder:
                 continue
             if raw == "" and not field.required:
                 continue  # an empty spreadsheet cell means "not set"
+            if converted is not None and key in _REPEATED_ITEM_KEYS and type(raw) is str:
+                found = converted.get((key, raw), _MISSING)
+                if found is not _MISSING:
+                    values[key] = found
+                    continue
             try:
                 values[key] = field.convert(raw)
             except fields.ConversionError as exc:
+                key_path = f"{path}.{key}"
                 self.problems.add(
                     exc.message, file=file, line=line_of(key_path), path=key_path, hint=exc.hint
                 )
+                continue
+            if (
+                converted is not None
+                and key in _REPEATED_ITEM_KEYS
+                and type(raw) is str
+                and len(converted) < _CONVERTED_LIMIT
+            ):
+                converted[key, raw] = values[key]
         for key, field in spec.items():
             if field.required and key not in table:
                 self.problems.add(
