@@ -408,7 +408,8 @@ def _prepare(stage: str, plan_dir: Path, scratch: Path) -> tuple[Callable[[], An
         return run_writer, target
     plan = _load_plan(plan_dir)
     if stage == "check":
-        return lambda: contentcal.check(plan, now=now), plan
+        # Two workers, as `contentcal check` uses by default (the library's default is one).
+        return lambda: contentcal.check(plan, now=now, workers=2), plan
     if stage == "rules":
         return lambda: _time_rules(plan, now), plan
     if stage == "similarity":

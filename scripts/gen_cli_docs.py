@@ -13,21 +13,24 @@ from click.testing import CliRunner
 from contentcal.cli import cli
 
 LIBRARY_CALLS = {
-    "check": "contentcal.checking.engine.check_file(path, now=...) → CheckReport; "
+    "check": "contentcal.checking.engine.check_file(path, now=..., workers=...) → CheckReport; "
     "or contentcal.check(plan, now=...) → list[Finding]",
     "schedule": "contentcal.schedule(plan, now=..., start=..., end=...) → Schedule; "
     "pinning: contentcal.files.pin.pin(schedule) → PinResult, apply_pins(result)",
     "week": "contentcal.views.week.week(plan, now=..., iso_week=...) → WeekView; "
     "render_week(view, fmt=...) → str",
-    "ics": "contentcal.publishing.pipeline.publish_feed(plan, now=..., window=FeedWindow(...)); "
+    "ics": "contentcal.publishing.pipeline.publish_feed(plan, now=..., window=FeedWindow(...), "
+    "save_state=..., written_at=...); "
     "or contentcal.feed(schedule, platform=...) → icalendar.Calendar",
-    "feeds": "contentcal.publishing.pipeline.publish_feeds(plan, now=..., out_dir=...); "
+    "feeds": "contentcal.publishing.pipeline.publish_feeds(plan, now=..., out_dir=..., "
+    "save_state=..., written_at=...); "
     "or contentcal.write_feeds(schedule, out_dir)",
     "stories": "contentcal.scheduling.stories.spirals(plan, now=...) → tuple[Spiral, ...]; "
     "contentcal.views.stories.render_stories(spirals, plan=plan, fmt=...) → str",
     "review": "contentcal.review(plan, as_of=...) → Review; "
     "contentcal.render_review(review, fmt=...) → str",
-    "serve": "contentcal.publishing.serve.SiteCache(SiteBuilder(path, clock=...).build, ...), "
+    "serve": "contentcal.publishing.serve.SiteCache("
+    "SiteBuilder(path, clock=..., save_state=True).build, ...), "
     "make_server(cache), serve_forever(server)",
 }
 

@@ -673,3 +673,68 @@ def test_every_threshold_and_load_code_is_in_the_rules_page() -> None:
         assert f"| `{name}` | {code} |" in text, name
     assert "(errors.md)" in text
     assert f"`0` means the tuned default, {DEFAULT_THRESHOLD}" in text
+
+
+# --- processes: only when asked (issue #16) ---------------------------------------------------
+
+
+def _workers_used(plan_path: Path, **options: int) -> tuple[list[int], list[Finding]]:
+    """The `workers` the duplicate search got, on a plan counted as large."""
+    from contentcal.checking import rules, similarity
+
+    seen: list[int] = []
+    real = similarity.find_duplicates
+
+    def spy(*args: object, workers: int = 1, **kwargs: object) -> object:
+        seen.append(workers)
+        return real(*args, workers=1, **kwargs)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rules, "PARALLEL_FROM", 1)
+        patch.setattr(similarity, "find_duplicates", spy)
+        findings = check(load(plan_path), now=NOW, **options)  # type: ignore[arg-type]
+    return seen, findings
+
+
+def test_check_starts_no_process_unless_asked(write_files: WriteFiles) -> None:
+    """Regression: check() started a 2-process pool by itself on large plans.
+
+    On spawn platforms that re-imports the caller's script in each worker; the library now
+    uses one process unless `workers` says otherwise.
+    """
+    plan = demo(write_files)
+    default, findings = _workers_used(plan)
+    asked, same = _workers_used(plan, workers=3)
+    assert (default, asked) == ([1], [3])
+    assert findings == same
+
+
+def test_check_refuses_fewer_than_one_worker(write_files: WriteFiles) -> None:
+    """workers=0 is a usage error, not a silent fallback."""
+    from contentcal.errors import InvalidOptionError
+
+    with pytest.raises(InvalidOptionError, match=r"^workers must be at least 1, got 0$"):
+        check(load(demo(write_files)), now=NOW, workers=0)
+
+
+def test_cli_jobs_reaches_the_duplicate_search(
+    write_files: WriteFiles, monkeypatch: pytest.MonkeyPatch, runner: CliRunner
+) -> None:
+    """--jobs N is passed on; the CLI default is 2 (its own entry point is spawn-safe)."""
+    from contentcal.checking import engine
+
+    seen: list[int] = []
+    real = engine.check
+
+    def spy(*args: object, workers: int = 1, **kwargs: object) -> object:
+        seen.append(workers)
+        return real(*args, workers=workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "check", spy)
+    plan = str(demo(write_files))
+    runner.invoke(cli, ["check", plan, "--now", "2026-11-30T08:00"])
+    runner.invoke(cli, ["check", plan, "--jobs", "1", "--now", "2026-11-30T08:00"])
+    bad = runner.invoke(cli, ["check", plan, "--jobs", "0"])
+    assert seen == [2, 1]
+    assert bad.exit_code == 2
+    assert "Invalid value for '-j' / '--jobs': 0 is not in the range x>=1." in bad.stderr

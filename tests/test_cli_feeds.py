@@ -6,6 +6,7 @@ Exit code, stdout and stderr are pinned for good and bad input alike. Every run 
 
 from __future__ import annotations
 
+import datetime as dt
 import doctest
 import os
 import re
@@ -18,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from contentcal.cli import cli
 from contentcal.files.load import load
-from contentcal.publishing.feeds import build_calendar, build_site
+from contentcal.publishing.feeds import FeedState, build_calendar, build_site
 from contentcal.publishing.ics import ics_bytes
 from contentcal.scheduling.place import schedule
 from tests.feedlint import lint
@@ -73,20 +74,24 @@ def assert_usage_error(result: Result, message: str) -> None:
 
 
 def test_ics_prints_the_feed_on_stdout(runner: CliRunner, example: Path) -> None:
-    """The first run: the whole feed, bytes as built in memory, nothing on stderr."""
+    """The first run: the whole feed, bytes as built in memory, nothing on stderr.
+
+    With --now the state is not written (issue #16): a pretend time must not reach later
+    feeds.
+    """
     result = run(runner, "ics", PLAN, *AT_NOW)
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout_bytes == expected_feed()
     assert result.stdout_bytes.count(b"\r\nBEGIN:VEVENT\r\n") == 99
     assert lint(result.stdout_bytes) == []
-    assert STATE.is_file()
+    assert not STATE.parent.exists()
 
 
 def test_ics_twice_gives_the_same_bytes_and_leaves_the_state(
     runner: CliRunner, example: Path
 ) -> None:
     """Same plan, same --now: identical output; the state file is not rewritten."""
-    first = run(runner, "ics", PLAN, *AT_NOW)
+    first = run(runner, "ics", PLAN, *AT_NOW, "--save-state")
     os.utime(STATE, ns=(10**18, 10**18))
     second = run(runner, "ics", PLAN, *AT_NOW)
     later = run(runner, "ics", PLAN, *LATER)
@@ -97,7 +102,7 @@ def test_ics_twice_gives_the_same_bytes_and_leaves_the_state(
 
 def test_ics_shows_a_moved_post_with_a_new_sequence(runner: CliRunner, example: Path) -> None:
     """Edit the plan between runs: SEQUENCE:1 and the new time; other posts unchanged."""
-    first = run(runner, "ics", PLAN, *AT_NOW).stdout_bytes
+    first = run(runner, "ics", PLAN, *AT_NOW, "--save-state").stdout_bytes
     text = example.read_text(encoding="utf-8")
     old = 'at = 2026-12-22T12:00:00\nstory = "hari-ibu"'
     example.write_text(text.replace(old, old.replace("12:00", "15:00")), encoding="utf-8")
@@ -260,7 +265,7 @@ def test_ics_rebuilds_a_corrupt_state_with_a_warning(runner: CliRunner, example:
     """The warning on stderr, the feed of a first run on stdout, exit 0."""
     STATE.parent.mkdir()
     STATE.write_text("{ this is not json", encoding="utf-8")
-    result = run(runner, "ics", PLAN, *AT_NOW)
+    result = run(runner, "ics", PLAN, *AT_NOW, "--save-state")
     assert (result.exit_code, result.stderr) == (
         0,
         "warning: batik/.contentcal/feed-state.json: the feed state is corrupt; rebuilding it "
@@ -273,7 +278,7 @@ def test_ics_rebuilds_a_corrupt_state_with_a_warning(runner: CliRunner, example:
 def test_ics_when_the_state_folder_is_blocked(runner: CliRunner, example: Path) -> None:
     """Regression: a file named .contentcal gave a traceback; now a located error."""
     STATE.parent.write_text("not a folder", encoding="utf-8")
-    result = run(runner, "ics", PLAN, *AT_NOW)
+    result = run(runner, "ics", PLAN, *AT_NOW, "--save-state")
     assert (result.exit_code, result.stdout, result.stderr) == (
         1,
         "",
@@ -327,7 +332,7 @@ def test_feeds_writes_the_site_and_lists_it(runner: CliRunner, example: Path) ->
 
 def test_feeds_twice_is_byte_identical(runner: CliRunner, example: Path) -> None:
     """Same --now (or a later one that moves nothing): every file the same; state kept."""
-    run(runner, "feeds", PLAN, "--out", "one", *AT_NOW)
+    run(runner, "feeds", PLAN, "--out", "one", *AT_NOW, "--save-state")
     os.utime(STATE, ns=(10**18, 10**18))
     run(runner, "feeds", PLAN, "--out", "two", *AT_NOW)
     run(runner, "feeds", PLAN, "--out", "three", *LATER)
@@ -468,3 +473,65 @@ def test_the_subscribing_guide_links_to_pages_of_the_docs() -> None:
     links = re.findall(r"\]\(([^)]+)\)", GUIDE.read_text(encoding="utf-8"))
     assert links
     assert set(links) <= DOC_PAGES, set(links) - DOC_PAGES
+
+
+# --- the feed state and the clock (issue #16) ----------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["ics"], ["feeds", "--out", "site"]])
+def test_a_pretend_now_writes_no_state(
+    runner: CliRunner, example: Path, command: list[str]
+) -> None:
+    """--now is a preview: the state is read, never written (it would poison later feeds)."""
+    result = run(runner, command[0], PLAN, *command[1:], "--now", "2027-03-01")
+    assert result.exit_code == 0
+    assert not STATE.parent.exists()
+    result = run(runner, command[0], PLAN, *command[1:], *AT_NOW, "--save-state")
+    assert result.exit_code == 0
+    assert STATE.is_file()
+
+
+@pytest.mark.parametrize("command", [["ics"], ["feeds", "--out", "site"]])
+def test_the_real_clock_saves_the_state_with_no_stamp_after_it(
+    runner: CliRunner, example: Path, command: list[str]
+) -> None:
+    """Without --now the run is real: the state is saved, stamped no later than the run."""
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    assert run(runner, command[0], PLAN, *command[1:]).exit_code == 0
+    after = dt.datetime.now(dt.UTC)
+    state = FeedState.from_json(STATE.read_text(encoding="utf-8"))
+    assert state.entries
+    assert all(before <= entry.modified <= after for entry in state.entries.values())
+    assert state.brand == "Batik Cikarang"
+
+
+def test_no_save_state_keeps_a_real_run_from_writing(runner: CliRunner, example: Path) -> None:
+    """--no-save-state: a dry run at the real time."""
+    assert run(runner, "ics", PLAN, "--no-save-state").exit_code == 0
+    assert not STATE.parent.exists()
+
+
+def test_a_future_now_saved_on_purpose_is_capped_at_the_real_time(
+    runner: CliRunner, example: Path
+) -> None:
+    """--now 2027-03-01 --save-state: the feed and the state carry today's time, not March's."""
+    result = run(runner, "ics", PLAN, "--now", "2027-03-01", "--save-state")
+    after = dt.datetime.now(dt.UTC)
+    stamps = {line[8:] for line in unfold(result.stdout_bytes) if line.startswith("DTSTAMP:")}
+    assert stamps
+    assert max(stamps) <= after.strftime("%Y%m%dT%H%M%SZ")
+    state = FeedState.from_json(STATE.read_text(encoding="utf-8"))
+    assert max(entry.modified for entry in state.entries.values()) <= after
+
+
+def test_serve_with_a_bad_base_url_is_a_usage_error(runner: CliRunner, example: Path) -> None:
+    """The same check and message as feeds and ics: subscribe links have one home."""
+    result = run(runner, "serve", PLAN, "--port", "0", "--base-url", "https://a b/")
+    assert_usage_error(
+        result,
+        "base URL must be an absolute http(s) URL, got 'https://a b/' "
+        "(e.g. https://example.com/calendar/)",
+    )
+    feeds_result = run(runner, "feeds", PLAN, "--out", "site", "--base-url", "https://a b/")
+    assert feeds_result.stderr == result.stderr
+    assert not STATE.parent.exists()

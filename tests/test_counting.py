@@ -25,15 +25,9 @@ from contentcal.networks.counting import (
     x_weighted_length,
 )
 
-# In CI the repository is cloned into another folder with shared/ copied beside it, so the
-# data is found relative to the checkout, never copied into it.
-CONFORMANCE = (
-    Path(__file__).resolve().parents[1].parent
-    / "shared"
-    / "conformance"
-    / "twitter-text"
-    / "validate.yml"
-)
+# twitter-text's conformance data (Apache-2.0), vendored with its licence so that a fresh
+# clone runs these tests with nothing beside it (tests/data/twitter-text/README.md).
+CONFORMANCE = Path(__file__).resolve().parent / "data" / "twitter-text" / "validate.yml"
 MISSING = "missing"
 
 
@@ -57,7 +51,7 @@ def _check_conformance(case: Any) -> None:
     if case == MISSING:
         pytest.fail(
             f"twitter-text conformance data not found or empty: {CONFORMANCE} "
-            "(shared/ must sit beside the repository checkout)"
+            "(it is vendored in tests/data/twitter-text/)"
         )
     expected = case["expected"]
     actual = {

@@ -1378,3 +1378,114 @@ def test_the_hazards_are_the_shared_ones() -> None:
     """The plans above draw from the interop harness's hazard list (END:VEVENT and all)."""
     assert "\nEND:VEVENT\n" in HAZARDS
     assert "日本語のテキスト" in HAZARDS
+
+
+# --- one home for entries and links (issue #16) ----------------------------------------------
+
+
+def test_backlog_entries_keep_the_entry_zone_invariant(write_files: WriteFiles) -> None:
+    """Regression: the feeds built their own backlog entries, ending in UTC, not the zone.
+
+    Every entry is built by ``Entry.of``: start and end in the platform's zone.
+    """
+    plan = load(write_files({"plan.toml": DST_PLAN}))
+    placed = schedule(plan, now=NOW)
+    (draft,) = [
+        entry
+        for entry in feeds._entries_for_feeds(placed, plan.feed_settings)
+        if entry.item.id == "draft"
+    ]
+    new_york = get_zone("America/New_York")
+    assert isinstance(draft.start, dt.datetime)
+    assert isinstance(draft.end, dt.datetime)
+    assert (draft.start.tzinfo, draft.end.tzinfo) == (new_york, new_york)
+    assert draft.end.isoformat() == "2027-03-14T04:00:00-04:00"  # two real hours
+    assert draft.placed is False
+
+
+def test_index_links_and_serve_links_fail_alike() -> None:
+    """One implementation: the same error class and message from feeds and serve."""
+    with pytest.raises(InvalidOptionError) as from_feeds:
+        subscribe_links("https://a b/", "all.ics")
+    with pytest.raises(InvalidOptionError) as from_serve:
+        subscribe_urls("https://a b/", ["all.ics"])
+    assert (
+        str(from_feeds.value)
+        == str(from_serve.value)
+        == (
+            "base URL must be an absolute http(s) URL, got 'https://a b/' "
+            "(e.g. https://example.com/calendar/)"
+        )
+    )
+
+
+def test_subscribe_links_keep_an_upper_case_scheme_out_of_webcal() -> None:
+    """Regression: ``HTTPS://`` passed the check but gave ``HTTPS://`` as the webcal link."""
+    url, webcal, _ = subscribe_links("HTTPS://cal.example.com/batik", "all.ics")
+    assert (url, webcal) == (
+        "HTTPS://cal.example.com/batik/all.ics",
+        "webcal://cal.example.com/batik/all.ics",
+    )
+
+
+# --- the state over many runs: invariants (issue #16) -----------------------------------------
+
+_EPOCH = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
+
+
+def _event(uid: int, hour: int) -> Any:
+    from contentcal.publishing.ics import FeedEvent
+
+    start = _EPOCH + dt.timedelta(hours=hour)
+    return FeedEvent(
+        uid=f"u{uid}",
+        start=start,
+        end=start + dt.timedelta(minutes=15),
+        summary=f"post {uid}",
+        stamp=_EPOCH,
+    )
+
+
+_RUNS = st.lists(
+    st.tuples(
+        st.dictionaries(st.integers(0, 5), st.integers(0, 3), max_size=6),  # uid -> hour
+        st.integers(-200, 200),  # pretend now, hours from the epoch
+        st.integers(0, 100),  # real time, hours from the epoch
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@given(runs=_RUNS)
+@settings(max_examples=150, deadline=None)
+def test_the_state_never_holds_the_future_and_forgets_what_is_long_gone(
+    runs: list[tuple[dict[int, int], int, int]],
+) -> None:
+    """Over any series of runs (pretend clocks, real clocks, posts coming and going):
+
+    no stamp or mark is later than the real time of the run that made it, every event
+    shown is in the state and not marked gone, and nothing gone longer than the window
+    is kept.
+    """
+    keep = dt.timedelta(hours=30)
+    state = FeedState()
+    for shown, pretend, real in runs:
+        now = _EPOCH + dt.timedelta(hours=pretend)
+        written_at = _EPOCH + dt.timedelta(hours=real)
+        drafts = [_event(uid, hour) for uid, hour in sorted(shown.items())]
+        events, state = feeds.stamp_events(
+            drafts, state=state, now=now, latest=written_at, keep_gone=keep
+        )
+        assert all(event.stamp <= written_at for event in events)
+        assert all(entry.modified <= written_at for entry in state.entries.values())
+        clock = min(now, written_at)
+        for uid, entry in state.entries.items():
+            if uid in {event.uid for event in events}:
+                assert entry.gone is None
+            else:
+                assert entry.gone is not None
+                assert entry.gone <= written_at
+                assert clock - entry.gone <= keep
+        assert {event.uid for event in events} <= set(state.entries)
+        assert FeedState.from_json(state.to_json()) == state

@@ -380,3 +380,10 @@ def test_plan_error_message_counts_the_rest(write_files: WriteFiles) -> None:
     text = MINIMAL_PLAN + ITEM.format(id="a") + "x = 1\ny = 2\n"
     with pytest.raises(PlanError, match=r"\(and 1 more problem\)$"):
         load(str(write_files({"plan.toml": text})))
+
+
+def test_brand_id_is_optional_and_loaded(write_files: WriteFiles) -> None:
+    """[brand] id names the brand in feed UIDs; without it the model has None (issue #16)."""
+    assert load(write_files({"plan.toml": MINIMAL_PLAN})).brand.id is None
+    text = MINIMAL_PLAN.replace('name = "Toko Kopi"', 'name = "Toko Kopi"\nid = "toko-kopi"')
+    assert load(write_files({"plan.toml": text})).brand.id == "toko-kopi"

@@ -29,7 +29,7 @@ from contentcal.publishing.pipeline import Published, SiteBuilder, publish_feed,
 from contentcal.publishing.serve import FeedServer, SiteCache, make_server, serve_forever
 from contentcal.scheduling.place import schedule
 
-from .conftest import EXAMPLE, NOW
+from .conftest import EXAMPLE, MINIMAL_PLAN, NOW, WriteFiles
 from .test_feeds import LATER, LATER_STAMP, uid_of, unfold, vevents
 
 STATE = Path("batik") / ".contentcal" / "feed-state.json"
@@ -69,7 +69,7 @@ def age(path: Path) -> int:
 
 def test_publish_feed_returns_the_feed_and_writes_the_state(plan_path: Path) -> None:
     """The first run: the same bytes as building in memory, and the state beside the plan."""
-    result = publish_feed(load(plan_path), now=NOW)
+    result = publish_feed(load(plan_path), now=NOW, save_state=True)
     calendar, state = build_calendar(schedule(load(plan_path), now=NOW))
     assert result == Published(files=(), body=ics_bytes(calendar), warnings=(), events=99)
     assert STATE.read_text(encoding="utf-8") == state.to_json()
@@ -78,10 +78,10 @@ def test_publish_feed_returns_the_feed_and_writes_the_state(plan_path: Path) -> 
 
 def test_an_unchanged_plan_leaves_feed_and_state_untouched(plan_path: Path) -> None:
     """Byte-identical feed on the next run; the state file is not even rewritten."""
-    first = publish_feed(load(plan_path), now=NOW)
+    first = publish_feed(load(plan_path), now=NOW, save_state=True)
     mtime = age(STATE)
     content = STATE.read_bytes()
-    second = publish_feed(load(plan_path), now=LATER)
+    second = publish_feed(load(plan_path), now=LATER, save_state=True)
     assert second == first
     assert STATE.stat().st_mtime_ns == mtime
     assert STATE.read_bytes() == content
@@ -89,21 +89,23 @@ def test_an_unchanged_plan_leaves_feed_and_state_untouched(plan_path: Path) -> N
 
 def test_a_moved_item_updates_the_state(plan_path: Path) -> None:
     """Moving hari-ibu-fb in the file: SEQUENCE 1 now, and remembered for the next run."""
-    publish_feed(load(plan_path), now=NOW)
+    publish_feed(load(plan_path), now=NOW, save_state=True)
     edit(plan_path, HARI_IBU_FB, HARI_IBU_FB_MOVED)
-    moved = publish_feed(load(plan_path), now=LATER)
+    moved = publish_feed(load(plan_path), now=LATER, save_state=True)
     uid = uid_of("Batik Cikarang", "facebook", "hari-ibu-fb")
     lines = unfold(vevents(moved.body)[uid])
     assert "SEQUENCE:1" in lines
     assert f"DTSTAMP:{LATER_STAMP}" in lines
     entry = json.loads(STATE.read_text(encoding="utf-8"))["events"][uid]
     assert (entry["sequence"], entry["modified"]) == (1, "2026-11-30T04:00:00Z")
-    assert publish_feed(load(plan_path), now=LATER + dt.timedelta(hours=1)) == moved
+    assert (
+        publish_feed(load(plan_path), now=LATER + dt.timedelta(hours=1), save_state=True) == moved
+    )
 
 
 def test_the_state_is_written_atomically(plan_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A write that fails half-way leaves the previous state whole and no temporary file."""
-    publish_feed(load(plan_path), now=NOW)
+    publish_feed(load(plan_path), now=NOW, save_state=True)
     before = STATE.read_bytes()
     edit(plan_path, HARI_IBU_FB, HARI_IBU_FB_MOVED)
 
@@ -113,24 +115,32 @@ def test_the_state_is_written_atomically(plan_path: Path, monkeypatch: pytest.Mo
     # fileio writes through os.fsync before the rename; failing there is a full disk.
     monkeypatch.setattr(os, "fsync", broken_fsync)
     with pytest.raises(OutputError) as caught:
-        publish_feed(load(plan_path), now=LATER)
+        publish_feed(load(plan_path), now=LATER, save_state=True)
     assert str(caught.value) == f"cannot write {STATE}: No space left on device"
     assert STATE.read_bytes() == before
     assert sorted(os.listdir(STATE.parent)) == ["feed-state.json"]
 
 
 @pytest.mark.parametrize(
-    "content", [b"", b"{", b"\xff\xfe", b'{"version": 1, "events": {"x": {"sequence": -1}}}']
+    "content",
+    [
+        b"",
+        b"{",
+        b"\xff\xfe",
+        b'{"version": 1, "events": {"x": {"sequence": -1}}}',
+        b'{"version": 1, "events": {}, "brand": 7}',
+        b'{"version": 1, "events": {}, "brand": " "}',
+    ],
 )
 def test_a_corrupt_state_is_rebuilt_with_a_warning(plan_path: Path, content: bytes) -> None:
     """The warning is returned (the CLI prints it); the feed is a first run's; state fixed."""
     STATE.parent.mkdir()
     STATE.write_bytes(content)
-    result = publish_feed(load(plan_path), now=NOW)
+    result = publish_feed(load(plan_path), now=NOW, save_state=True)
     assert result.warnings == (CORRUPT_WARNING,)
     assert result.body == publish_feed(load(plan_path), now=NOW, use_state=False).body
     assert FeedState.from_json(STATE.read_text(encoding="utf-8")).entries
-    assert publish_feed(load(plan_path), now=NOW).warnings == ()
+    assert publish_feed(load(plan_path), now=NOW, save_state=True).warnings == ()
 
 
 def test_without_state_nothing_is_written(plan_path: Path) -> None:
@@ -147,7 +157,7 @@ def test_the_state_file_setting_is_relative_to_the_plan(
     text = plan_path.read_text(encoding="utf-8")
     plan_path.write_text(text + '\n[feeds]\nstate_file = "state/feeds.json"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path / "batik" / "items")
-    publish_feed(load(Path("..") / "plan.toml"), now=NOW)
+    publish_feed(load(Path("..") / "plan.toml"), now=NOW, save_state=True)
     assert (tmp_path / "batik" / "state" / "feeds.json").is_file()
     assert not (tmp_path / "batik" / ".contentcal").exists()
 
@@ -219,11 +229,13 @@ def test_an_end_not_after_the_start_is_an_invalid_option(plan_path: Path, end: d
 
 def test_a_filtered_feed_still_keeps_the_whole_state(plan_path: Path) -> None:
     """--platform whatsapp writes stamps for every event, so the next full feed agrees."""
-    only = publish_feed(load(plan_path), now=NOW, window=FeedWindow(platform="whatsapp"))
+    only = publish_feed(
+        load(plan_path), now=NOW, window=FeedWindow(platform="whatsapp"), save_state=True
+    )
     assert only.events == 8
     assert len(json.loads(STATE.read_text(encoding="utf-8"))["events"]) == 99
     mtime = age(STATE)
-    publish_feed(load(plan_path), now=LATER)
+    publish_feed(load(plan_path), now=LATER, save_state=True)
     assert STATE.stat().st_mtime_ns == mtime
 
 
@@ -244,7 +256,11 @@ SITE_FILES = (
 def test_publish_feeds_writes_every_file_as_built_in_memory(plan_path: Path) -> None:
     """Files on disk are exactly build_site's; the state is saved, and only once."""
     result = publish_feeds(
-        load(plan_path), now=NOW, out_dir="site", base_url="https://cal.example.com/batik/"
+        load(plan_path),
+        now=NOW,
+        out_dir="site",
+        base_url="https://cal.example.com/batik/",
+        save_state=True,
     )
     assert result.files == SITE_FILES
     assert result.warnings == ()
@@ -253,7 +269,7 @@ def test_publish_feeds_writes_every_file_as_built_in_memory(plan_path: Path) -> 
         assert (Path("site") / path).read_bytes() == site.files[path], path
     assert STATE.read_text(encoding="utf-8") == site.state.to_json()
     mtime = age(STATE)
-    publish_feeds(load(plan_path), now=LATER, out_dir="site")
+    publish_feeds(load(plan_path), now=LATER, out_dir="site", save_state=True)
     assert STATE.stat().st_mtime_ns == mtime
     assert (Path("site") / "all.ics").read_bytes() == build_site(
         schedule(load(plan_path), now=NOW)
@@ -384,3 +400,157 @@ def test_a_broken_edit_keeps_the_last_good_feed_and_logs_where(
     assert fixed != good
     uid = uid_of("Batik Cikarang", "instagram", "batik-care-ig")
     assert "CATEGORIES:instagram,entertainment,followers-q1" in unfold(vevents(fixed)[uid])
+
+
+# --- the state cannot be poisoned (issue #16) -------------------------------------------------
+
+FUTURE = dt.datetime(2027, 3, 1, 8, 0, tzinfo=NOW.tzinfo)
+"""A pretend `now` three months ahead (the issue's `ics --now 2027-03-01`)."""
+REAL = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
+"""The real time of the run that saves the state (= NOW)."""
+HARI_IBU_CONFIRMED = 'status = "approved"\nat = 2026-12-22T12:00:00'
+HARI_IBU_CANCELLED = 'status = "cancelled"\nat = 2026-12-22T12:00:00'
+
+
+def stamps(body: bytes) -> set[str]:
+    return {line for line in unfold(body) if line.startswith(("DTSTAMP:", "LAST-MODIFIED:"))}
+
+
+def test_without_save_state_nothing_is_written(plan_path: Path) -> None:
+    """An explicit clock is every library call: the state is read, written only on request."""
+    publish_feed(load(plan_path), now=NOW)
+    publish_feeds(load(plan_path), now=NOW, out_dir="site")
+    assert not STATE.parent.exists()
+    publish_feed(load(plan_path), now=NOW, save_state=True)
+    saved = STATE.read_bytes()
+    edit(plan_path, HARI_IBU_FB, HARI_IBU_FB_MOVED)
+    moved = publish_feed(load(plan_path), now=LATER)
+    assert "SEQUENCE:1" in unfold(
+        vevents(moved.body)[uid_of("Batik Cikarang", "facebook", "hari-ibu-fb")]
+    )
+    assert STATE.read_bytes() == saved
+
+
+def test_a_pretend_future_cannot_leave_future_stamps(plan_path: Path) -> None:
+    """Regression: after ``ics --now 2027-03-01`` a real run published DTSTAMP:20270228T170000Z.
+
+    Saving after a run with a pretend `now` caps every stamp at `written_at`, the real
+    time; the next real run shows no stamp later than its own time.
+    """
+    preview = publish_feed(load(plan_path), now=FUTURE, save_state=True, written_at=REAL)
+    assert stamps(preview.body) == {"DTSTAMP:20261130T010000Z", "LAST-MODIFIED:20261130T010000Z"}
+    saved = FeedState.from_json(STATE.read_text(encoding="utf-8"))
+    assert max(entry.modified for entry in saved.entries.values()) == REAL
+    real_run = publish_feed(load(plan_path), now=LATER, save_state=True)
+    assert max(stamps(real_run.body)) <= "LAST-MODIFIED:20261130T040000Z"
+    assert all(
+        line.endswith(("20261130T010000Z", "20261130T040000Z")) for line in stamps(real_run.body)
+    )
+
+
+def test_a_poisoned_state_heals_on_the_next_saving_run(plan_path: Path) -> None:
+    """A state written by an older contentcal with future stamps is capped, not trusted."""
+    poisoned = publish_feed(load(plan_path), now=FUTURE, save_state=True, written_at=FUTURE)
+    assert stamps(poisoned.body) == {"DTSTAMP:20270301T010000Z", "LAST-MODIFIED:20270301T010000Z"}
+    healed = publish_feed(load(plan_path), now=LATER, save_state=True)
+    assert stamps(healed.body) == {"DTSTAMP:20261130T040000Z", "LAST-MODIFIED:20261130T040000Z"}
+    saved = FeedState.from_json(STATE.read_text(encoding="utf-8"))
+    assert max(entry.modified for entry in saved.entries.values()) <= LATER
+
+
+def test_events_gone_longer_than_the_past_window_are_pruned(plan_path: Path) -> None:
+    """A deleted post is remembered for [feeds] past (30 days), then forgotten.
+
+    Regression: the state kept every entry forever.
+    """
+    publish_feed(load(plan_path), now=NOW, save_state=True)
+    uid = uid_of("Batik Cikarang", "facebook", "hari-ibu-fb")
+    edit(plan_path, HARI_IBU_CONFIRMED, HARI_IBU_CANCELLED)
+    publish_feed(load(plan_path), now=LATER, save_state=True)
+    entry = json.loads(STATE.read_text(encoding="utf-8"))["events"][uid]
+    assert entry["gone"] == "2026-11-30T04:00:00Z"
+    publish_feed(load(plan_path), now=LATER + dt.timedelta(days=30), save_state=True)
+    assert uid in json.loads(STATE.read_text(encoding="utf-8"))["events"]
+    publish_feed(load(plan_path), now=LATER + dt.timedelta(days=30, seconds=1), save_state=True)
+    assert uid not in json.loads(STATE.read_text(encoding="utf-8"))["events"]
+
+
+def test_a_post_back_within_the_window_continues_its_sequence(plan_path: Path) -> None:
+    """Cancelled, then moved and restored a week later: SEQUENCE 1, not a restart at 0."""
+    publish_feed(load(plan_path), now=NOW, save_state=True)
+    edit(plan_path, HARI_IBU_CONFIRMED, HARI_IBU_CANCELLED)
+    publish_feed(load(plan_path), now=LATER, save_state=True)
+    edit(plan_path, HARI_IBU_CANCELLED, HARI_IBU_CONFIRMED)
+    edit(plan_path, HARI_IBU_FB, HARI_IBU_FB_MOVED)
+    back = publish_feed(load(plan_path), now=LATER + dt.timedelta(days=7), save_state=True)
+    uid = uid_of("Batik Cikarang", "facebook", "hari-ibu-fb")
+    assert "SEQUENCE:1" in unfold(vevents(back.body)[uid])
+    assert "gone" not in json.loads(STATE.read_text(encoding="utf-8"))["events"][uid]
+
+
+def test_counts_come_from_the_feeds_not_the_state(write_files: WriteFiles, tmp_path: Path) -> None:
+    """Regression: publish_feeds reported len(state.entries): 2 events for a feed with 0."""
+    item = '\n[[items]]\nid = "beans"\nplatform = "instagram"\ntitle = "New beans"\n'
+    plan = write_files({"plan.toml": MINIMAL_PLAN + item + "at = 2026-12-02T19:00:00\n"})
+    assert publish_feeds(load(plan), now=NOW, out_dir="site", save_state=True).events == 2
+    (tmp_path / "plan.toml").write_text(MINIMAL_PLAN, encoding="utf-8")
+    result = publish_feeds(load(plan), now=LATER, out_dir="site", save_state=True)
+    assert result.events == Path("site/all.ics").read_bytes().count(b"BEGIN:VEVENT") == 0
+    assert len(json.loads((tmp_path / ".contentcal/feed-state.json").read_text())["events"]) == 2
+    assert publish_feed(load(plan), now=LATER).events == 0
+
+
+# --- the brand id: renaming the business keeps every UID (issue #16) --------------------------
+
+
+def rename(plan_path: Path, new_name: str) -> None:
+    edit(plan_path, 'name = "Batik Cikarang"', f'name = "{new_name}"')
+
+
+def test_the_first_saved_run_records_the_brand_id(plan_path: Path) -> None:
+    """No [brand] id: the name of the first saved run is recorded, and today's UIDs stay."""
+    result = publish_feed(load(plan_path), now=NOW, save_state=True)
+    assert json.loads(STATE.read_text(encoding="utf-8"))["brand"] == "Batik Cikarang"
+    assert uid_of("Batik Cikarang", "facebook", "hari-ibu-fb") in vevents(result.body)
+
+
+def test_renaming_the_brand_changes_no_uid(plan_path: Path) -> None:
+    """Regression: UIDs were hashed from [brand] name; a rename duplicated every event."""
+    before = publish_feeds(load(plan_path), now=NOW, out_dir="before", save_state=True)
+    rename(plan_path, "Batik Cikarang Jaya")
+    after = publish_feeds(load(plan_path), now=LATER, out_dir="after", save_state=True)
+    assert before.files == after.files
+    for path in before.files:
+        if path.endswith(".ics"):
+            old = (Path("before") / path).read_bytes()
+            new = (Path("after") / path).read_bytes()
+            assert list(vevents(old)) == list(vevents(new)), path
+            old_uid = next(line for line in unfold(old) if line.startswith("UID:"))
+            assert old_uid == next(line for line in unfold(new) if line.startswith("UID:"))
+    assert b"X-WR-CALNAME:Batik Cikarang Jaya" in (Path("after") / "all.ics").read_bytes()
+    assert json.loads(STATE.read_text(encoding="utf-8"))["brand"] == "Batik Cikarang"
+
+
+def test_an_explicit_brand_id_wins(plan_path: Path) -> None:
+    """[brand] id = "..." names the UIDs, whatever the state or the name says."""
+    publish_feed(load(plan_path), now=NOW, save_state=True)
+    edit(plan_path, 'name = "Batik Cikarang"', 'name = "Batik Cikarang"\nid = "batik-cikarang"')
+    result = publish_feed(load(plan_path), now=LATER, save_state=True)
+    assert uid_of("batik-cikarang", "facebook", "hari-ibu-fb") in vevents(result.body)
+    assert json.loads(STATE.read_text(encoding="utf-8"))["brand"] == "batik-cikarang"
+    rename(plan_path, "Batik Jaya")
+    renamed = publish_feed(load(plan_path), now=LATER, use_state=False)
+    assert list(vevents(renamed.body)) == list(vevents(result.body))
+
+
+def test_a_server_without_saving_remembers_edits_in_memory(plan_path: Path) -> None:
+    """SiteBuilder with a fake clock writes no state, yet a move still raises SEQUENCE."""
+    builder = SiteBuilder(str(plan_path), clock=lambda: NOW)
+    builder.build()
+    edit(plan_path, HARI_IBU_FB, HARI_IBU_FB_MOVED)
+    site = builder.build()
+    uid = uid_of("Batik Cikarang", "facebook", "hari-ibu-fb")
+    assert "SEQUENCE:1" in unfold(vevents(site.files["platform/facebook.ics"])[uid])
+    assert not STATE.parent.exists()
+    SiteBuilder(str(plan_path), clock=lambda: NOW, save_state=True).build()
+    assert STATE.is_file()

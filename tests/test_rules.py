@@ -251,7 +251,7 @@ FAILING: dict[str, list[Finding]] = {
             code="CC203",
             rule="past-not-published",
             severity=WARNING,
-            message="item 'friday-ig' was due at 2026-11-27 19:00 WIB but is approved, "
+            message="item 'friday-ig' was due at 2026-11-27 19:00 +07:00 but is approved, "
             "not published",
             hint='set status = "published" if it went out, or give it a new time',
             file="plan.toml",
@@ -1145,7 +1145,7 @@ def test_past_not_published_holds_for_scheduled_items_too(write_files: WriteFile
     )
     [finding] = run(write_files, text, "past-not-published")
     assert finding.message == (
-        "item 'friday-ig' was due at 2026-11-27 19:00 WIB but is scheduled, not published"
+        "item 'friday-ig' was due at 2026-11-27 19:00 +07:00 but is scheduled, not published"
     )
 
 

@@ -637,13 +637,13 @@ def test_past_not_published() -> None:
             "past-not-published",
             "late",
             None,
-            "item 'late' was due at 2026-11-29 19:00 WIB but is approved, not published",
+            "item 'late' was due at 2026-11-29 19:00 +07:00 but is approved, not published",
         ),
         (
             "past-not-published",
             "queued",
             None,
-            "item 'queued' was due at 2026-11-30 07:59 WIB but is scheduled, not published",
+            "item 'queued' was due at 2026-11-30 07:59 +07:00 but is scheduled, not published",
         ),
     ]
 
@@ -1177,3 +1177,41 @@ def test_property_same_input_same_schedule(case: tuple[Plan, dt.datetime]) -> No
     plan, now = case
     copy = attrs.evolve(plan, items=tuple(attrs.evolve(item) for item in plan.items))
     assert schedule(plan, now=now) == schedule(copy, now=now)
+
+
+# --- one home for statuses and naive times (issue #16) ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "backlog", "placed", "takes_slot"),
+    [
+        (Status.IDEA, True, False, False),
+        (Status.DRAFT, True, False, False),
+        (Status.REVIEW, True, False, False),
+        (Status.APPROVED, False, True, True),
+        (Status.SCHEDULED, False, True, True),
+        (Status.PUBLISHED, False, True, False),
+        (Status.CANCELLED, False, False, False),
+    ],
+)
+def test_status_sets_are_properties_of_status(
+    status: Status, backlog: bool, placed: bool, takes_slot: bool
+) -> None:
+    """Scheduler, rules and feeds ask the status, never keep their own set of statuses."""
+    assert (status.is_backlog, status.is_placed, status.takes_slot) == (
+        backlog,
+        placed,
+        takes_slot,
+    )
+
+
+def test_a_naive_now_means_the_same_moment_everywhere() -> None:
+    """`aware` is the one place a naive time gets its zone, gaps and folds included."""
+    from contentcal.model.zones import aware
+
+    berlin = get_zone("Europe/Berlin")
+    naive = dt.datetime(2027, 3, 28, 2, 30)  # in the spring-forward gap
+    assert aware(naive, "Europe/Berlin") == localize(naive, berlin)
+    assert aware(naive, berlin).isoformat() == "2027-03-28T03:00:00+02:00"
+    already = dt.datetime(2027, 3, 28, 2, 30, tzinfo=dt.UTC)
+    assert aware(already, berlin) is already

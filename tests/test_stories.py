@@ -456,7 +456,7 @@ def test_a_step_after_the_horizon_is_unplaced_with_the_story_named() -> None:
         (
             "sale-ig",
             "all-slots-taken",
-            "no free slot of 'instagram' from 2026-12-06 16:00 WIB to the horizon, when step 2 "
+            "no free slot of 'instagram' from 2026-12-06 16:00 +07:00 to the horizon, when step 2 "
             "of story 'sale' may follow step 1",
         )
     ]
@@ -549,6 +549,33 @@ def test_a_published_evergreen_post_comes_back_from_now_on() -> None:
         now=NOW,
     )
     assert when(result, "tips#2") == jakarta(2026, 11, 30, 19)
+
+
+def test_a_repeat_of_a_published_post_is_scheduled_not_published() -> None:
+    """The item's status is its first showing's: its repeats have not gone out yet.
+
+    The week, the feeds (description and STATUS) and the JSON all show "scheduled" for a
+    repeat of a published post, and the first showing stays "published".
+    """
+    from contentcal.publishing.feeds import feed
+    from contentcal.views.week import render_week, week
+
+    plan = make_plan(evergreen(status=Status.PUBLISHED, at=jakarta(2026, 10, 5, 19), times=2))
+    result = schedule(plan, now=NOW)
+    assert [(entry.key, entry.status) for entry in result.all_entries] == [
+        ("tips", Status.PUBLISHED),
+        ("tips#2", Status.SCHEDULED),
+    ]
+    view = week(plan, now=NOW)
+    rows = json.loads(render_week(view, fmt="json"))["entries"]
+    assert [(row["occurrence"], row["status"]) for row in rows] == [(2, "scheduled")]
+    repeat = next(
+        event
+        for event in feed(result).walk("VEVENT")
+        if "Status: scheduled" in str(event["DESCRIPTION"])
+    )
+    assert str(repeat["STATUS"]) == "CONFIRMED"
+    assert str(repeat["DTSTART"].dt.astimezone(dt.UTC)) == "2026-11-30 12:00:00+00:00"
 
 
 def test_pinned_repeats_keep_their_times_and_new_ones_follow() -> None:

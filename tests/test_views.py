@@ -335,7 +335,7 @@ def test_json_values_for_a_week_with_everything(runner: CliRunner, write_files: 
                 "kind": "past-not-published",
                 "item": "late",
                 "other": None,
-                "message": "item 'late' was due at 2026-12-20 19:00 WIB but is approved, "
+                "message": "item 'late' was due at 2026-12-20 19:00 +07:00 but is approved, "
                 "not published",
             },
             {

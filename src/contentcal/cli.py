@@ -137,6 +137,15 @@ def _now_option(function: F) -> F:
 @click.option(
     "--ignore", multiple=True, metavar="RULE", help="Skip these rules (name or code); repeatable."
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    metavar="N",
+    help="Processes the duplicate search may use on plans with 20,000+ items; 1 for none.",
+)
 @_now_option
 @_quiet_option
 def check(
@@ -145,6 +154,7 @@ def check(
     strict: bool,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
+    jobs: int,
     now: dt.datetime | None,
     quiet: bool,
 ) -> None:
@@ -158,7 +168,12 @@ def check(
 
     with _progress("checking", quiet) as progress:
         report = checking.check_file(
-            plan, now=_aware_now(now), select=select, ignore=ignore, progress=progress
+            plan,
+            now=_aware_now(now),
+            select=select,
+            ignore=ignore,
+            progress=progress,
+            workers=jobs,
         )
     if output_format == "json":
         click.echo(checking.render_json(report))
@@ -307,6 +322,23 @@ def week(
     click.echo(views.render_week(view, fmt=output_format), nl=False)
 
 
+def _save_state_option(function: F) -> F:
+    return click.option(
+        "--save-state/--no-save-state",
+        default=None,
+        help="Write the feed state beside the plan (.contentcal/feed-state.json) "
+        "[default: only without --now, so a pretend time never reaches later feeds].",
+    )(function)
+
+
+def _state_saving(now: dt.datetime | None, save_state: bool | None) -> dict[str, Any]:
+    """Whether to save the feed state, and the real time of this run (read at the edge)."""
+    return {
+        "save_state": save_state if save_state is not None else now is None,
+        "written_at": dt.datetime.now(dt.UTC),
+    }
+
+
 @cli.command()
 @_plan_argument
 @click.option(
@@ -350,6 +382,7 @@ def stories(plan: str, output_format: str, now: dt.datetime | None) -> None:
 @_date_option("--end", "Day after the last one in the feed (default: [feeds] ahead, 180 days).")
 @click.option("--base-url", metavar="URL", help="Where the feed is published (SOURCE/URL).")
 @_now_option
+@_save_state_option
 def ics(
     plan: str,
     output: str | None,
@@ -360,12 +393,14 @@ def ics(
     end: dt.datetime | None,
     base_url: str | None,
     now: dt.datetime | None,
+    save_state: bool | None,
 ) -> None:
     """Print PLAN's iCalendar feed (or write it with -o), for calendar apps to import.
 
     Times are in UTC, UIDs stay the same for an item's whole life, and stamps come from
     the feed state beside the plan (.contentcal/feed-state.json), so an unchanged plan
-    gives the same bytes on every run.
+    gives the same bytes on every run. With --now the state is read but not written
+    (unless --save-state).
     """
     from contentcal.files.atomic import write_atomic  # noqa: PLC0415
     from contentcal.files.load import load  # noqa: PLC0415
@@ -379,6 +414,7 @@ def ics(
         start=start.date() if start else None,
         end=end.date() if end else None,
         base_url=base_url,
+        **_state_saving(now, save_state),
     )
     _warn(result.warnings)
     if output is None:
@@ -405,21 +441,33 @@ def ics(
     help="Public URL of that folder; needed for subscribe links in index.html.",
 )
 @_now_option
+@_save_state_option
 @_quiet_option
 def feeds(
-    plan: str, out_dir: str, base_url: str | None, now: dt.datetime | None, quiet: bool
+    plan: str,
+    out_dir: str,
+    base_url: str | None,
+    now: dt.datetime | None,
+    save_state: bool | None,
+    quiet: bool,
 ) -> None:
     """Write every feed of PLAN into a folder for static hosting.
 
     Writes all.ics, platform/<id>.ics, owner/<name>.ics and an index.html with webcal://,
     https:// and Google Calendar links for each feed. Each file is replaced atomically.
+    The feed state beside the plan is updated, except with --now (unless --save-state).
     """
     from contentcal.files.load import load  # noqa: PLC0415 - lazy: icalendar is heavy
     from contentcal.publishing.pipeline import publish_feeds  # noqa: PLC0415
 
     with _progress("writing feeds", quiet) as progress:
         result = publish_feeds(
-            load(plan), now=_aware_now(now), out_dir=out_dir, base_url=base_url, progress=progress
+            load(plan),
+            now=_aware_now(now),
+            out_dir=out_dir,
+            base_url=base_url,
+            progress=progress,
+            **_state_saving(now, save_state),
         )
     _warn(result.warnings)
     for path in result.files:
@@ -449,7 +497,10 @@ def serve(plan: str, host: str, port: int, token: str | None, base_url: str | No
     from contentcal.publishing.pipeline import SiteBuilder  # noqa: PLC0415
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    builder = SiteBuilder(plan, clock=lambda: dt.datetime.now(dt.UTC), base_url=base_url)
+    # The real clock, so each build may save the feed state.
+    builder = SiteBuilder(
+        plan, clock=lambda: dt.datetime.now(dt.UTC), base_url=base_url, save_state=True
+    )
     cache = serving.SiteCache(builder.build, builder.watched)
     try:
         server = serving.make_server(cache, host=host, port=port, token=token)

@@ -284,15 +284,25 @@ def check(
     now: dt.datetime,
     config: CheckConfig | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> list[Finding]:
     """Run every active rule over `plan` and return the findings, sorted.
 
     `now` is an aware date-time (a naive one is read as the brand's wall time); it decides
     what is in the past. Items that suppress a rule with ``ignore = [...]`` get no finding
     from it. `progress`, if given, is called with (rules done, rules to run) after each rule.
+
+    `workers` is how many processes the duplicate search may use on large plans (20,000
+    items with copy or more); the default, 1, starts none. More than one starts a process
+    pool, which on Windows and macOS re-imports your script in each worker: guard its entry
+    point with ``if __name__ == "__main__":``. The findings are the same for any `workers`.
+
+    Raises :class:`~contentcal.errors.InvalidOptionError` when `workers` is less than 1.
     """
+    if workers < 1:
+        raise InvalidOptionError(f"workers must be at least 1, got {workers}")
     config = config or CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
-    context = Context(plan=plan, now=now, thresholds=config.thresholds)
+    context = Context(plan=plan, now=now, thresholds=config.thresholds, workers=workers)
     findings = []
     active = [rule for rule in RULES if config.active(rule)]
     for done, rule in enumerate(active, start=1):
@@ -354,8 +364,11 @@ def check_file(
     select: Sequence[str] = (),
     ignore: Sequence[str] = (),
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> CheckReport:
     """Load and check a plan file; load problems come back as findings, not exceptions.
+
+    `workers` is passed on to :func:`check`.
 
     Raises :class:`~contentcal.errors.PlanFileNotFoundError` only when the plan file itself
     does not exist (there is nothing to report on).
@@ -374,7 +387,7 @@ def check_file(
     except PlanError as exc:
         findings = sorted((finding_from_problem(p) for p in exc.problems), key=Finding.sort_key)
         return CheckReport(plan_file=name, findings=tuple(findings))
-    findings = check(plan, now=now, config=config, progress=progress)
+    findings = check(plan, now=now, config=config, progress=progress, workers=workers)
     if plan.warnings:  # problems that did not stop loading, e.g. a result given twice
         findings = sorted(
             [*findings, *(finding_from_problem(p) for p in plan.warnings)], key=Finding.sort_key

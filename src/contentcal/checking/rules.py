@@ -20,7 +20,7 @@ import attrs
 from contentcal.errors import Problem, Severity
 from contentcal.hints import did_you_mean
 from contentcal.model import Account, ContentItem, Plan, Status
-from contentcal.model.zones import get_zone, localize
+from contentcal.model.zones import aware, get_zone
 
 if TYPE_CHECKING:
     from contentcal.networks.limits import Limit, NetworkInfo
@@ -153,12 +153,13 @@ class Context:
     thresholds: Thresholds = attrs.field(factory=Thresholds)
     """Configured thresholds."""
 
+    workers: int = 1
+    """Most processes the duplicate search may start (1: none, stay in this process)."""
+
     @functools.cached_property
     def aware_now(self) -> dt.datetime:
         """`now` as an aware date-time."""
-        if self.now.tzinfo is None:
-            return localize(self.now, get_zone(self.plan.brand.timezone))
-        return self.now
+        return aware(self.now, self.plan.brand.timezone)
 
     network_infos: dict[str, NetworkInfo] = attrs.field(factory=dict, eq=False, repr=False)
     """Network knowledge per platform id, filled on first use."""
@@ -475,7 +476,7 @@ def no_slots(context: Context) -> Iterator[RawFinding]:
     waiting: Counter[str] = Counter()
     first: dict[str, str] = {}
     for item in context.live_items:
-        if item.at is None and not item.status.is_backlog and item.status is not Status.PUBLISHED:
+        if item.at is None and item.status.takes_slot:
             waiting[item.platform] += 1
             first.setdefault(item.platform, item.id)
     for platform in context.plan.platforms:
@@ -744,6 +745,10 @@ class _Copies:
     """(earlier item, later item, similarity) across platforms, in plan order."""
 
 
+PARALLEL_FROM = 20_000
+"""Copies needed before the duplicate search uses more than one process."""
+
+
 def _copies(context: Context) -> _Copies:
     cached = context.copies
     if cached:
@@ -756,8 +761,10 @@ def _copies(context: Context) -> _Copies:
         if item.copy.strip()
     ]
     threshold = context.thresholds.near_duplicate or DEFAULT_THRESHOLD
-    # Two processes pay off only on large plans (process start-up costs ~0.1 s).
-    workers = 2 if len(docs) >= 20_000 else 1
+    # More processes pay off only on large plans (process start-up costs ~0.1 s), and only
+    # when the caller allowed them: on spawn platforms a worker re-imports the caller's
+    # script, so the library never starts one unasked.
+    workers = context.workers if len(docs) >= PARALLEL_FROM else 1
     found = find_duplicates(docs, threshold=min(threshold, 1.0), workers=workers)
     order = context.order
     exact = tuple(tuple(sorted(group, key=order.__getitem__)) for group in found.exact)
@@ -970,7 +977,7 @@ def _story_times(context: Context) -> dict[str, list[tuple[int, str, dt.datetime
     first_posts: dict[str, dt.datetime] = {}
     for entry in context.schedule.all_entries:
         if entry.occurrence == 1:
-            first_posts[entry.item.id] = _utc(entry.start, entry.platform.timezone)
+            first_posts[entry.item.id] = entry.instant
     result: dict[str, list[tuple[int, str, dt.datetime]]] = {}
     for story in context.plan.stories:
         steps = []
@@ -980,12 +987,6 @@ def _story_times(context: Context) -> dict[str, list[tuple[int, str, dt.datetime
                 steps.append((index, version.id, first_posts[version.id]))
         result[story.id] = steps
     return result
-
-
-def _utc(value: dt.datetime | dt.date, zone_name: str) -> dt.datetime:
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC)
-    return localize(dt.datetime.combine(value, dt.time()), get_zone(zone_name)).astimezone(dt.UTC)
 
 
 def _local_text(context: Context, instant: dt.datetime) -> str:

@@ -26,7 +26,7 @@ from contentcal.model import (
     Network,
     Status,
 )
-from contentcal.model.zones import get_zone, localize, suggest_zone
+from contentcal.model.zones import aware, get_zone, suggest_zone
 
 
 class ConversionError(ValueError):
@@ -265,6 +265,7 @@ BRAND_FIELDS = {
     "url": Field(text),
     "domain": Field(text),
     "blackout": Field(blackouts),
+    "id": Field(identifier),
 }
 GOAL_FIELDS = {
     "statement": Field(text, required=True),
@@ -473,9 +474,7 @@ def moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | dt
         except ValueError:
             raise ConversionError(f"not a real date or time: {raw!r}", hint) from None
     if isinstance(raw, dt.datetime):
-        if raw.tzinfo is None:
-            return localize(raw, get_zone(zone_name))
-        return raw
+        return aware(raw, zone_name)
     if isinstance(raw, dt.date):
         if allow_date:
             return raw

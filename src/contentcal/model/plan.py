@@ -99,6 +99,23 @@ class Status(enum.StrEnum):
         """Ideas, drafts and items in review wait in the backlog and are not placed."""
         return self in (Status.IDEA, Status.DRAFT, Status.REVIEW)
 
+    @property
+    def is_placed(self) -> bool:
+        """Approved, scheduled and published items have a place in the schedule.
+
+        They are the schedule's entries and the feeds' confirmed events; the backlog is
+        tentative and cancelled items are left out.
+        """
+        return self in (Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED)
+
+    @property
+    def takes_slot(self) -> bool:
+        """Approved and scheduled items without a time take their platform's next free slot.
+
+        (A published item without a time is an error, not a candidate for a slot.)
+        """
+        return self in (Status.APPROVED, Status.SCHEDULED)
+
 
 class Horizon(enum.StrEnum):
     """Whether a goal is short or long term."""
@@ -177,6 +194,13 @@ class Brand:
 
     blackout: tuple[Blackout, ...] = ()
     """Days without any posts on any platform."""
+
+    id: str | None = None
+    """Stable id of the brand in event UIDs, so renaming the business keeps every UID.
+
+    Without it, the first run that saves the feed state records the brand's name of that
+    day as the id (in the state file) and later runs keep using it.
+    """
 
 
 @attrs.frozen

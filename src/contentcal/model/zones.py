@@ -9,20 +9,60 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import importlib.resources
+import re
 import zoneinfo
+from typing import Any
 
 from contentcal.hints import did_you_mean
 
 UTC = dt.UTC
 
 
+_ZONE_KEY = re.compile(r"[A-Za-z0-9_+-]+(?:/[A-Za-z0-9_+-]+)*")
+
+
+class _TzdataZone(zoneinfo.ZoneInfo):
+    """A zone read from the ``tzdata`` package; pickles and copies by its name.
+
+    (``ZoneInfo.from_file`` zones refuse to pickle; this one unpickles to :func:`get_zone`.)
+    """
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (get_zone, (str(self.key),))
+
+    def __repr__(self) -> str:
+        return f"zoneinfo.ZoneInfo(key={self.key!r})"
+
+
 @functools.lru_cache(maxsize=512)
 def get_zone(name: str) -> zoneinfo.ZoneInfo:
-    """Return the IANA zone `name`; raise ``ValueError`` with a suggestion when unknown."""
+    """Return the IANA zone `name`; raise ``ValueError`` with a suggestion when unknown.
+
+    The zone comes from the ``tzdata`` package (a dependency) when it has it, and only
+    otherwise from the machine's tz database: ``zoneinfo`` alone prefers the system's
+    files, whose version differs between machines (and with it, rarely, an offset), so the
+    same plan could give different bytes on two machines.
+    """
+    if isinstance(name, str) and _ZONE_KEY.fullmatch(name) and ".." not in name:
+        zone = _from_tzdata(name)
+        if zone is not None:
+            return zone
     try:
         return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError) as exc:
+    # OSError: a folder of the database such as "Asia" (IsADirectoryError, not NotFound).
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
         raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def _from_tzdata(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        resource = importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))
+        with resource.open("rb") as data:
+            return _TzdataZone.from_file(data, key=name)
+    except (ImportError, OSError, ValueError):
+        # No tzdata, no such zone in it (or a folder such as "Asia"): ask zoneinfo.
+        return None
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,6 +101,69 @@ def localize(naive: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     if round_trip.replace(tzinfo=None) == naive:
         return aware
     return _end_of_gap(aware, zone)
+
+
+def aware(moment: dt.datetime | dt.date, zone: str | dt.tzinfo) -> dt.datetime:
+    """`moment` as an aware date-time: the one place a naive time gets its zone.
+
+    An aware `moment` is returned unchanged; a naive one is wall time in `zone` (an IANA
+    name or a tzinfo), with :func:`localize`'s rules for gaps and folds; a date means its
+    midnight there. Scheduling, publishing, checking and the views all call this, so a
+    naive ``now`` means the same moment everywhere.
+
+    >>> aware(dt.datetime(2026, 11, 30, 8, 0), "Asia/Jakarta").isoformat()
+    '2026-11-30T08:00:00+07:00'
+    >>> aware(dt.date(2026, 11, 30), "Asia/Jakarta").isoformat()
+    '2026-11-30T00:00:00+07:00'
+    >>> aware(dt.datetime(2026, 11, 30, 1, 0, tzinfo=UTC), "Asia/Jakarta").isoformat()
+    '2026-11-30T01:00:00+00:00'
+    """
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
+    if moment.tzinfo is not None:
+        return moment
+    return localize(moment, get_zone(zone) if isinstance(zone, str) else zone)
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(value: dt.date, *, weekday: bool = True, year: bool = False) -> str:
+    """``Mon 07 Dec`` (``weekday``, ``year`` add or drop parts): English, whatever the locale.
+
+    The one place contentcal names days and months. ``%a`` and ``%b`` follow the process's
+    ``LC_TIME``, so a script that calls ``locale.setlocale`` would change the bytes of every
+    schedule and review.
+
+    >>> day_text(dt.date(2026, 12, 7))
+    'Mon 07 Dec'
+    >>> day_text(dt.date(2027, 3, 31), weekday=False, year=True)
+    '31 Mar 2027'
+    """
+    text = f"{value.day:02d} {_MONTHS[value.month - 1]}"
+    if weekday:
+        text = f"{_WEEKDAYS[value.weekday()]} {text}"
+    return f"{text} {value.year}" if year else text
+
+
+def offset_text(moment: dt.datetime) -> str:
+    """`moment`'s UTC offset as ``+07:00`` (``+05:45``, ``-03:30``; ``+00:00`` for UTC).
+
+    What contentcal prints instead of a zone abbreviation such as ``WIB``: offsets are the
+    same on every machine, abbreviations depend on the tz database's version.
+
+    >>> offset_text(aware(dt.datetime(2026, 11, 29, 19, 0), "Asia/Jakarta"))
+    '+07:00'
+    >>> offset_text(aware(dt.datetime(2026, 11, 29, 19, 0), "America/St_Johns"))
+    '-03:30'
+    """
+    offset = moment.utcoffset()
+    if offset is None:
+        raise ValueError("a naive time has no offset")
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _end_of_gap(aware: dt.datetime, zone: dt.tzinfo) -> dt.datetime:

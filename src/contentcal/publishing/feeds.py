@@ -1,10 +1,12 @@
 """Schedule → iCalendar subscription feeds: one for the plan, per platform and per owner.
 
-The events carry stable UIDs (uuid5 of brand, platform and item id), UTC times, and stamps
-from a small *feed state* kept beside the plan (``.contentcal/feed-state.json``): an
-unchanged item keeps its DTSTAMP/LAST-MODIFIED and SEQUENCE, so an unchanged plan gives
-byte-identical feeds; an edited item gets the new stamp, and SEQUENCE goes up when its
-start or end moves — which is what makes calendar apps show the edit.
+The events carry stable UIDs (uuid5 of the brand id — see :func:`brand_id` —, platform and
+item id), UTC times, and stamps from a small *feed state* kept beside the plan
+(``.contentcal/feed-state.json``): an unchanged item keeps its DTSTAMP/LAST-MODIFIED and
+SEQUENCE, so an unchanged plan gives byte-identical feeds; an edited item gets the new
+stamp, and SEQUENCE goes up when its start or end moves — which is what makes calendar
+apps show the edit. The state also records the brand id, and forgets events gone for
+longer than the feed's ``past`` window.
 
 :func:`feed` returns an :class:`icalendar.Calendar` (the reference object model);
 :func:`write_feeds` and :func:`build_site` use the streaming writer in
@@ -31,8 +33,8 @@ import attrs
 
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
-from contentcal.model import ContentItem, FeedSettings, Plan, Platform, Status
-from contentcal.model.zones import UTC, get_zone
+from contentcal.model import ContentItem, FeedSettings, Plan, Platform
+from contentcal.model.zones import UTC
 from contentcal.publishing.ics import (
     EventStatus,
     FeedCalendar,
@@ -42,6 +44,7 @@ from contentcal.publishing.ics import (
     to_icalendar,
     write_ics,
 )
+from contentcal.publishing.links import SubscribeLink, checked_base_url, subscribe_link
 from contentcal.publishing.review_events import OwnedEvent, review_events
 from contentcal.scheduling.place import Entry, Schedule
 
@@ -49,6 +52,8 @@ __all__ = [
     "FeedState",
     "FeedWindow",
     "Site",
+    "SubscribeLink",
+    "brand_id",
     "build_calendar",
     "build_site",
     "feed",
@@ -57,6 +62,8 @@ __all__ = [
     "owner_slug",
     "save_state",
     "stamp_events",
+    "subscribe_link",
+    "subscribe_links",
     "write_feeds",
 ]
 
@@ -65,8 +72,6 @@ NAMESPACE = uuid.UUID("6f1c1c3e-8b0e-5d4a-9a57-0c0d3ea1f0b7")
 """Namespace of every UID contentcal writes (uuid5), fixed forever."""
 
 STATE_VERSION = 1
-
-_CONFIRMED = {Status.APPROVED, Status.SCHEDULED, Status.PUBLISHED}
 
 
 # --- the state that makes stamps stable --------------------------------------------------------
@@ -91,6 +96,24 @@ class StateEntry:
     end: str
     """End last published (ISO)."""
 
+    gone: dt.datetime | None = None
+    """When the event left the feeds (UTC); None while it is in them.
+
+    The entry is kept for the feed's ``past`` window after that, so an item put back
+    soon continues its SEQUENCE, and is then forgotten.
+    """
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc_parse(text: object) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("naive time in state")
+    return moment.astimezone(UTC)
+
 
 @attrs.frozen
 class FeedState:
@@ -99,30 +122,28 @@ class FeedState:
     entries: Mapping[str, StateEntry] = attrs.field(factory=dict)
     """State by event UID."""
 
+    brand: str | None = None
+    """The brand id in the UIDs: the plan's ``[brand] id``, or the name the first saved
+    run found (so renaming the brand keeps every UID)."""
+
     def to_json(self) -> str:
         """Deterministic JSON (sorted keys) so the file diffs cleanly in git."""
-        return (
-            json.dumps(
-                {
-                    "version": STATE_VERSION,
-                    "events": {
-                        uid: {
-                            "fingerprint": entry.fingerprint,
-                            "sequence": entry.sequence,
-                            "modified": entry.modified.astimezone(UTC).strftime(
-                                "%Y-%m-%dT%H:%M:%SZ"
-                            ),
-                            "start": entry.start,
-                            "end": entry.end,
-                        }
-                        for uid, entry in sorted(self.entries.items())
-                    },
-                },
-                indent=1,
-                sort_keys=True,
-            )
-            + "\n"
-        )
+        events = {}
+        for uid, entry in sorted(self.entries.items()):
+            event: dict[str, object] = {
+                "fingerprint": entry.fingerprint,
+                "sequence": entry.sequence,
+                "modified": _utc_text(entry.modified),
+                "start": entry.start,
+                "end": entry.end,
+            }
+            if entry.gone is not None:
+                event["gone"] = _utc_text(entry.gone)
+            events[uid] = event
+        data: dict[str, object] = {"version": STATE_VERSION, "events": events}
+        if self.brand is not None:
+            data["brand"] = self.brand
+        return json.dumps(data, indent=1, sort_keys=True) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> FeedState:
@@ -133,11 +154,13 @@ class FeedState:
         events = data.get("events")
         if not isinstance(events, dict):
             raise ValueError("no events table")
+        brand = data.get("brand")
+        if brand is not None and (not isinstance(brand, str) or not brand.strip()):
+            raise ValueError(f"bad brand id {brand!r} in state")
         entries = {}
         for uid, raw in events.items():
-            modified = dt.datetime.fromisoformat(str(raw["modified"]).replace("Z", "+00:00"))
-            if modified.tzinfo is None:
-                raise ValueError("naive time in state")
+            modified = _utc_parse(raw["modified"])
+            gone = _utc_parse(raw["gone"]) if raw.get("gone") is not None else None
             sequence = raw["sequence"]
             # A SEQUENCE the writer would refuse (negative, not a whole number) must make the
             # state "corrupt" here, not fail the whole feed later.
@@ -146,11 +169,12 @@ class FeedState:
             entries[str(uid)] = StateEntry(
                 fingerprint=str(raw["fingerprint"]),
                 sequence=sequence,
-                modified=modified.astimezone(UTC),
+                modified=modified,
                 start=str(raw["start"]),
                 end=str(raw["end"]),
+                gone=gone,
             )
-        return cls(entries=entries)
+        return cls(entries=entries, brand=brand)
 
 
 def state_path(plan: Plan) -> str:
@@ -208,10 +232,23 @@ class _Draft:
     updated: dt.datetime | None
 
 
+def brand_id(plan: Plan, state: FeedState | None = None) -> str:
+    """The brand's id in event and calendar UIDs.
+
+    The plan's ``[brand] id`` when set; else the id the feed state recorded on its first
+    save; else the brand's name (so a plan published before ids existed keeps its UIDs).
+    """
+    if plan.brand.id is not None:
+        return plan.brand.id
+    if state is not None and state.brand is not None:
+        return state.brand
+    return plan.brand.name
+
+
 def _uid(
-    plan: Plan, platform_id: str, item_id: str, kind: str = "post", occurrence: int = 1
+    brand: str, platform_id: str, item_id: str, kind: str = "post", occurrence: int = 1
 ) -> str:
-    name = f"{plan.brand.name}\x1f{platform_id}\x1f{item_id}\x1f{kind}"
+    name = f"{brand}\x1f{platform_id}\x1f{item_id}\x1f{kind}"
     if occurrence != 1:
         # An evergreen item's repeats are events of their own; the first keeps the UID it
         # had before the item became evergreen.
@@ -225,11 +262,10 @@ def _summary(platform: Platform, title: str) -> str:
 
 def _description(
     plan: Plan,
-    item: ContentItem,
-    platform: Platform,
+    entry: Entry,
     versions: Mapping[tuple[str, str], ContentItem] | None = None,
-    occurrence: int = 1,
 ) -> str:
+    item, platform, occurrence = entry.item, entry.platform, entry.occurrence
     parts = []
     if item.copy.strip():
         parts.append(item.copy.strip())
@@ -246,7 +282,7 @@ def _description(
     )
     if item.owner:
         details.append(f"Owner: {item.owner}")
-    details.append(f"Status: {item.status}")
+    details.append(f"Status: {entry.status}")
     if item.media:
         details.append(f"Media: {item.media}")
     if item.link:
@@ -305,7 +341,11 @@ def _color(plan: Plan, item: ContentItem) -> str | None:
 
 
 def _drafts(
-    plan: Plan, entries: Iterable[Entry], settings: FeedSettings, default: dt.timedelta
+    plan: Plan,
+    entries: Iterable[Entry],
+    settings: FeedSettings,
+    default: dt.timedelta,
+    brand: str,
 ) -> list[_Draft]:
     from contentcal.scheduling.place import story_versions  # noqa: PLC0415
 
@@ -313,8 +353,8 @@ def _drafts(
     drafts = []
     for entry in entries:
         item, platform = entry.item, entry.platform
-        description = _description(plan, item, platform, versions, entry.occurrence)
-        status = EventStatus.CONFIRMED if item.status in _CONFIRMED else EventStatus.TENTATIVE
+        description = _description(plan, entry, versions)
+        status = EventStatus.CONFIRMED if entry.status.is_placed else EventStatus.TENTATIVE
         categories = tuple(value for value in (platform.id, item.pillar, item.goal) if value)
         alarm_text = f"Post on {platform.name}: {item.title}"
         start: dt.datetime | dt.date = entry.start
@@ -324,7 +364,7 @@ def _drafts(
             assert isinstance(end, dt.datetime)  # noqa: S101 - timed entries end timed
             end = end.astimezone(UTC)
         post = FeedEvent(
-            uid=_uid(plan, platform.id, item.id, occurrence=entry.occurrence),
+            uid=_uid(brand, platform.id, item.id, occurrence=entry.occurrence),
             start=start,
             end=end,
             summary=_summary(platform, item.title),
@@ -342,7 +382,7 @@ def _drafts(
             reply_start = start + platform.respond_within
             reply = attrs.evolve(
                 post,
-                uid=_uid(plan, platform.id, item.id, "reply", entry.occurrence),
+                uid=_uid(brand, platform.id, item.id, "reply", entry.occurrence),
                 start=reply_start,
                 end=reply_start + default,
                 summary=f"Reply to comments on {_summary(platform, item.title)}",
@@ -436,18 +476,32 @@ def stamp_events(
     state: FeedState,
     now: dt.datetime,
     updated: Mapping[str, dt.datetime | None] | None = None,
+    latest: dt.datetime | None = None,
+    keep_gone: dt.timedelta | None = None,
 ) -> tuple[list[FeedEvent], FeedState]:
     """Give each event its DTSTAMP and SEQUENCE from `state`; return events and new state.
 
     Unchanged events keep their stamp and sequence; changed ones get `now` (or the item's
-    own `updated` time when set) and, when their start or end moved, sequence + 1. The new
-    state keeps entries of events that are gone, so a re-added item continues its sequence.
+    own `updated` time when set) and, when their start or end moved, sequence + 1.
+
+    `latest` is the real time of the run: no stamp is later than it (a run with a pretend
+    `now` in the future must not leave future stamps behind). Events that are gone are
+    marked with the time they left and kept, so a re-added item continues its sequence;
+    with `keep_gone`, entries gone for longer than that are dropped.
     """
     now_utc = now.astimezone(UTC).replace(microsecond=0)
+    cap = latest.astimezone(UTC).replace(microsecond=0) if latest is not None else None
+
+    def capped(moment: dt.datetime) -> dt.datetime:
+        return moment if cap is None or moment <= cap else cap
+
+    clock = capped(now_utc)
     updated = updated or {}
     entries = dict(state.entries)
     events = []
+    shown = set()
     for draft in drafts:
+        shown.add(draft.uid)
         fingerprint = _fingerprint(draft)
         start, end = _iso(draft.start), _iso(draft.end)
         previous = entries.get(draft.uid)
@@ -464,11 +518,21 @@ def stamp_events(
             modified = now_utc
         if own is not None:
             modified = own.astimezone(UTC).replace(microsecond=0)
+        modified = capped(modified)
         entries[draft.uid] = StateEntry(
             fingerprint=fingerprint, sequence=sequence, modified=modified, start=start, end=end
         )
         events.append(_stamped(draft, modified, sequence))
-    return events, FeedState(entries=entries)
+    for uid, entry in list(entries.items()):
+        if uid in shown:
+            continue
+        gone = clock if entry.gone is None else entry.gone
+        if keep_gone is not None and clock - gone > max(keep_gone, dt.timedelta(0)):
+            del entries[uid]
+            continue
+        # Gone entries heal too: a state poisoned by a pretend future holds no future time.
+        entries[uid] = attrs.evolve(entry, modified=capped(entry.modified), gone=capped(gone))
+    return events, FeedState(entries=entries, brand=state.brand)
 
 
 # --- calendars ----------------------------------------------------------------------------------
@@ -510,31 +574,22 @@ def _entries_for_feeds(schedule: Schedule, settings: FeedSettings) -> list[Entry
     plan = schedule.plan
     first = schedule.now - settings.past
     last = schedule.now + settings.ahead
-    chosen = [entry for entry in schedule.all_entries if first <= _instant(entry) < last]
+    chosen = [entry for entry in schedule.all_entries if first <= entry.instant < last]
     if settings.include_backlog:
         for item in schedule.backlog:
             if item.at is None:
                 continue
-            platform = plan.platform(item.platform)
-            start: dt.datetime | dt.date = item.at
-            end: dt.datetime | dt.date
-            if isinstance(start, dt.datetime):
-                # In UTC: wall-clock arithmetic would be off across a DST change.
-                end = start.astimezone(UTC) + (item.duration or plan.schedule_settings.duration)
-            else:
-                end = start + dt.timedelta(days=1)
-            entry = Entry(item=item, platform=platform, start=start, end=end, placed=False)
-            if first <= _instant(entry) < last:
+            entry = Entry.of(
+                item,
+                plan.platform(item.platform),
+                item.at,
+                default_duration=plan.schedule_settings.duration,
+                placed=False,
+            )
+            if first <= entry.instant < last:
                 chosen.append(entry)
         chosen.sort(key=Entry.sort_key)
     return chosen
-
-
-def _instant(entry: Entry) -> dt.datetime:
-    if isinstance(entry.start, dt.datetime):
-        return entry.start.astimezone(UTC)
-    zone = get_zone(entry.platform.timezone)
-    return dt.datetime.combine(entry.start, dt.time(), tzinfo=zone).astimezone(UTC)
 
 
 def _feed_title(plan: Plan, window: FeedWindow) -> tuple[str, str]:
@@ -560,27 +615,8 @@ def _feed_title(plan: Plan, window: FeedWindow) -> tuple[str, str]:
 
 
 def _base_url(base_url: str | None) -> str | None:
-    """:func:`_checked_base_url`, passing None through."""
-    return None if base_url is None else _checked_base_url(base_url)
-
-
-def _checked_base_url(base_url: str) -> str:
-    """`base_url` checked and ending in ``/``, so feed paths land inside it, not beside it.
-
-    Raises :class:`~contentcal.errors.InvalidOptionError` unless it is an absolute
-    http(s) URL without white space.
-    """
-    parts = urllib.parse.urlsplit(base_url)
-    if (
-        parts.scheme.lower() not in {"http", "https"}
-        or not parts.netloc
-        or re.search(r"[\s\x00-\x1f\x7f]", base_url)
-    ):
-        raise InvalidOptionError(
-            f"base URL must be an absolute http(s) URL, got {base_url!r} "
-            "(e.g. https://example.com/calendar/)"
-        )
-    return base_url if base_url.endswith("/") else base_url + "/"
+    """:func:`checked_base_url`, passing None through."""
+    return None if base_url is None else checked_base_url(base_url)
 
 
 def _validate_window(plan: Plan, window: FeedWindow) -> FeedWindow:
@@ -621,15 +657,23 @@ class _Stamped:
     entries: tuple[Entry, ...]
     drafts: tuple[_Draft, ...]
     state: FeedState
+    brand: str
     extras: tuple[OwnedEvent, ...] = ()
     """Review meetings and goal and action due dates: all.ics and their owner's feed."""
 
 
-def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
+def _stamp_all(
+    schedule: Schedule,
+    state: FeedState,
+    *,
+    written_at: dt.datetime | None = None,
+    keep_gone: dt.timedelta | None = None,
+) -> _Stamped:
     plan = schedule.plan
     settings = plan.feed_settings
+    brand = brand_id(plan, state)
     entries = tuple(_entries_for_feeds(schedule, settings))
-    drafts = _drafts(plan, entries, settings, plan.schedule_settings.duration)
+    drafts = _drafts(plan, entries, settings, plan.schedule_settings.duration, brand)
     extras = (
         tuple(
             review_events(
@@ -637,6 +681,7 @@ def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
                 now=schedule.now,
                 first=schedule.now - settings.past,
                 last=schedule.now + settings.ahead,
+                brand=brand,
             )
         )
         if settings.review_events
@@ -647,12 +692,15 @@ def _stamp_all(schedule: Schedule, state: FeedState) -> _Stamped:
         state=state,
         now=schedule.now,
         updated={draft.event.uid: draft.updated for draft in drafts},
+        latest=written_at,
+        keep_gone=settings.past if keep_gone is None else keep_gone,
     )
     return _Stamped(
         events={event.uid: event for event in events},
         entries=entries,
         drafts=tuple(drafts),
-        state=new_state,
+        state=attrs.evolve(new_state, brand=brand),
+        brand=brand,
         extras=extras,
     )
 
@@ -676,12 +724,12 @@ def _calendar(
     return FeedCalendar(
         prodid=PRODID,
         name=name,
-        uid=str(uuid.uuid5(NAMESPACE, f"{plan.brand.name}\x1fcalendar\x1f{path}")),
+        uid=str(uuid.uuid5(NAMESPACE, f"{stamped.brand}\x1fcalendar\x1f{path}")),
         events=events,
         description=description,
         timezone=plan.brand.timezone,
         refresh=plan.feed_settings.refresh,
-        source=urllib.parse.urljoin(base_url, path) if base_url else None,
+        source=subscribe_link(base_url, path).url if base_url else None,
         url=urllib.parse.urljoin(base_url, "index.html") if base_url else None,
         last_modified=max((event.stamp for event in events), default=None),
     )
@@ -694,12 +742,20 @@ def build_calendar(
     state: FeedState | None = None,
     base_url: str | None = None,
     path: str | None = None,
+    written_at: dt.datetime | None = None,
+    keep_gone: dt.timedelta | None = None,
 ) -> tuple[FeedCalendar, FeedState]:
     """The feed values for one window of `schedule`, and the updated feed state.
 
     `path` is where the feed is published below `base_url`; it names the calendar (its UID)
     and its SOURCE, and defaults to the window's path in :func:`feed_paths`, so a feed
     made alone is the same calendar as that feed made by :func:`write_feeds`.
+
+    `written_at` is the real time of the run (default: the schedule's `now`): no stamp
+    is later than it, so saving the returned state after a run with a pretend `now` in
+    the future cannot put future stamps into later feeds.
+    `keep_gone` is how long the state remembers events that left the feeds (default: the
+    plan's ``[feeds] past``).
 
     Raises :class:`~contentcal.errors.InvalidOptionError` for an unknown platform, owner or
     pillar, or a bad `base_url`.
@@ -708,7 +764,7 @@ def build_calendar(
     base_url = _base_url(base_url)
     if path is None:
         path = _window_path(schedule, window)
-    stamped = _stamp_all(schedule, state or FeedState())
+    stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at, keep_gone=keep_gone)
     return _calendar(schedule, stamped, window, path, base_url), stamped.state
 
 
@@ -838,9 +894,14 @@ def build_site(
     *,
     state: FeedState | None = None,
     base_url: str | None = None,
+    written_at: dt.datetime | None = None,
     previous: Site | None = None,
 ) -> Site:
     """Render every feed and the index page in memory.
+
+    `written_at` is the real time of the run (default: the schedule's `now`): no stamp
+    is later than it, so saving the returned state after a run with a pretend `now` in
+    the future cannot put future stamps into later feeds.
 
     With `previous` (the last build, as ``serve`` keeps it), a feed whose calendar is equal
     to the one `previous` rendered keeps its bytes instead of being rendered again: after an
@@ -849,7 +910,7 @@ def build_site(
     Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
     base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
-    stamped = _stamp_all(schedule, state or FeedState())
+    stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
     files: dict[str, bytes] = {}
     calendars = []
     for path, window in feed_paths(schedule.plan, stamped.entries):
@@ -872,16 +933,41 @@ def write_feeds(
     state: FeedState | None = None,
     base_url: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    written_at: dt.datetime | None = None,
 ) -> tuple[list[str], FeedState]:
     """Write every feed and ``index.html`` into `out_dir`, each file atomically.
 
     Returns the written paths (relative to `out_dir`) and the updated feed state.
     `progress`, if given, is called with (feeds written, feeds in all) after each feed.
+    `written_at` is the real time of the run (default: the schedule's `now`): no stamp
+    is later than it, so saving the returned state after a run with a pretend `now` in
+    the future cannot put future stamps into later feeds.
     Raises :class:`~contentcal.errors.OutputError` when a file cannot be written and
     :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
+    written, stamped = _write_feeds(
+        schedule,
+        out_dir,
+        state=state,
+        base_url=base_url,
+        progress=progress,
+        written_at=written_at,
+    )
+    return written, stamped.state
+
+
+def _write_feeds(
+    schedule: Schedule,
+    out_dir: str | os.PathLike[str],
+    *,
+    state: FeedState | None,
+    base_url: str | None,
+    progress: Callable[[int, int], None] | None,
+    written_at: dt.datetime | None,
+) -> tuple[list[str], _Stamped]:
+    """:func:`write_feeds`, also returning every stamped event (what the feeds hold)."""
     base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
-    stamped = _stamp_all(schedule, state or FeedState())
+    stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
     written = []
     calendars = []
     paths = feed_paths(schedule.plan, stamped.entries)
@@ -897,15 +983,16 @@ def write_feeds(
     index = os.path.join(os.fspath(out_dir), "index.html")
     write_atomic(index, _index_html(schedule.plan, calendars, base_url).encode())
     written.append("index.html")
-    return written, stamped.state
+    return written, stamped
 
 
 def subscribe_links(base_url: str, path: str) -> tuple[str, str, str]:
-    """(https URL, webcal URL, Google Calendar "add by URL" link) of a feed."""
-    https = urllib.parse.urljoin(_checked_base_url(base_url), path)
-    webcal = re.sub(r"^https?://", "webcal://", https)
-    google = "https://calendar.google.com/calendar/r?cid=" + urllib.parse.quote(webcal, safe="")
-    return https, webcal, google
+    """(https URL, webcal URL, Google Calendar "add by URL" link) of a feed.
+
+    The same links as :func:`subscribe_link`, as a plain tuple.
+    """
+    link = subscribe_link(base_url, path)
+    return link.url, link.webcal, link.google
 
 
 def _index_html(

@@ -24,7 +24,6 @@ import datetime as dt
 import enum
 import operator
 import re
-import zoneinfo
 from collections.abc import Iterable, Iterator
 from typing import Any, BinaryIO, Final
 
@@ -33,6 +32,7 @@ import icalendar
 from icalendar.prop import vCategory, vDuration, vText, vUri
 
 from contentcal.errors import ContentcalError
+from contentcal.model.zones import get_zone
 
 __all__ = [
     "CSS_COLOR_NAMES",
@@ -230,8 +230,8 @@ def _check_timezone(instance: object, attribute: attrs.Attribute[Any], value: st
     if value is None:
         return
     try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError):
+        get_zone(value)
+    except ValueError:
         raise FeedValueError(
             f"{attribute.name} must be an IANA time zone name, got {value!r}"
         ) from None

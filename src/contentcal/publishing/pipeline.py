@@ -1,9 +1,12 @@
 """Publishing: plan file → feeds on disk, on stdout, or behind the server.
 
 These functions tie loading, scheduling and feed building to the feed-state file beside the
-plan, which they read and update (only when it changes, so an unchanged plan leaves every
-file — state included — untouched). They take `now` explicitly; only the CLI reads the
-clock.
+plan. They always read it (stamps stay stable), and write it only when asked with
+``save_state=True`` — and then only when it changed, so an unchanged plan leaves every
+file, state included, untouched. They take `now` explicitly; only the CLI reads the clock,
+and it asks to save the state only when `now` is the real time (no ``--now``) or the user
+says ``--save-state``. A saved state never holds a stamp later than `written_at`, the real
+time of the run.
 """
 
 from __future__ import annotations
@@ -19,18 +22,18 @@ import attrs
 from contentcal.errors import InvalidOptionError
 from contentcal.files.load import load
 from contentcal.model import Plan
-from contentcal.model.zones import get_zone, localize
+from contentcal.model.zones import UTC, aware, get_zone
 from contentcal.publishing.feeds import (
     FeedState,
     FeedWindow,
     Site,
+    _write_feeds,
     build_calendar,
     build_site,
     load_state,
-    save_state,
     state_path,
-    write_feeds,
 )
+from contentcal.publishing.feeds import save_state as write_state
 from contentcal.publishing.ics import ics_bytes
 from contentcal.scheduling.place import schedule
 
@@ -66,21 +69,28 @@ def _window_settings(
     # `past` and `ahead` are offsets from `now`; they go negative when the whole window
     # lies in the future (start after now) or in the past (end before now).
     if start is not None:
-        first = localize(dt.datetime.combine(start, dt.time()), zone)
+        first = aware(start, zone)
         settings = attrs.evolve(settings, past=now - first)
     if end is not None:
-        last = localize(dt.datetime.combine(end, dt.time()), zone)
+        last = aware(end, zone)
         settings = attrs.evolve(settings, ahead=last - now)
     return attrs.evolve(plan, feed_settings=settings)
 
 
 def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
-    return now if now.tzinfo is not None else localize(now, get_zone(plan.brand.timezone))
+    return aware(now, plan.brand.timezone)
 
 
 def _save_if_changed(path: str, old: FeedState, new: FeedState) -> None:
     if new != old:
-        save_state(path, new)
+        write_state(path, new)
+
+
+def _written_at(now: dt.datetime, written_at: dt.datetime | None, save: bool) -> dt.datetime | None:
+    """The cap on stamps: only a run that saves the state needs one (defaults to `now`)."""
+    if not save:
+        return None
+    return aware(written_at, UTC) if written_at is not None else now
 
 
 def publish_feed(
@@ -92,25 +102,36 @@ def publish_feed(
     end: dt.date | None = None,
     base_url: str | None = None,
     use_state: bool = True,
+    save_state: bool = False,
+    written_at: dt.datetime | None = None,
 ) -> Published:
-    """One feed's bytes (``all`` or filtered by `window`), updating the feed state.
+    """One feed's bytes (``all`` or filtered by `window`), stamped from the feed state.
 
     `start`/`end` override the ``[feeds]`` window (dates in the brand's zone; `end` is
-    exclusive). Raises :class:`~contentcal.errors.InvalidOptionError` when `end` is not
-    after `start`, or for an unknown platform, owner or pillar in `window`.
+    exclusive). `use_state=False` ignores the state file (every stamp is `now`).
+    `save_state=True` writes the updated state (when it changed); pass `written_at`, the
+    real time of the run, when `now` is not: no saved stamp is later than it.
+
+    Raises :class:`~contentcal.errors.InvalidOptionError` when `end` is not after
+    `start`, or for an unknown platform, owner or pillar in `window`, and
+    :class:`~contentcal.errors.OutputError` when the state cannot be saved.
     """
     now = _aware(plan, now)
+    keep_gone = plan.feed_settings.past
     plan = _window_settings(plan, now, start, end)
     path = state_path(plan)
     state, warning = load_state(path) if use_state else (FeedState(), None)
+    save = use_state and save_state
     placed = schedule(plan, now=now)
     calendar, new_state = build_calendar(
         placed,
         window=window or FeedWindow(),
         state=state,
         base_url=base_url or plan.feed_settings.base_url,
+        written_at=_written_at(now, written_at, save),
+        keep_gone=keep_gone,
     )
-    if use_state:
+    if save:
         _save_if_changed(path, state, new_state)
     return Published(
         files=(),
@@ -127,10 +148,14 @@ def publish_feeds(
     out_dir: str | os.PathLike[str],
     base_url: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    save_state: bool = False,
+    written_at: dt.datetime | None = None,
 ) -> Published:
     """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics`` and ``index.html``.
 
-    `progress` is passed on to :func:`~contentcal.publishing.feeds.write_feeds`.
+    `progress` is passed on to :func:`~contentcal.publishing.feeds.write_feeds`;
+    `save_state` and `written_at` are as in :func:`publish_feed`. `events` counts the
+    events in the feeds (all of them are in ``all.ics``).
 
     Raises :class:`~contentcal.errors.OutputError` when the folder cannot be written.
     """
@@ -138,14 +163,20 @@ def publish_feeds(
     path = state_path(plan)
     state, warning = load_state(path)
     placed = schedule(plan, now=now)
-    written, new_state = write_feeds(
-        placed, out_dir, state=state, base_url=base_url, progress=progress
+    written, stamped = _write_feeds(
+        placed,
+        out_dir,
+        state=state,
+        base_url=base_url,
+        progress=progress,
+        written_at=_written_at(now, written_at, save_state),
     )
-    _save_if_changed(path, state, new_state)
+    if save_state:
+        _save_if_changed(path, state, stamped.state)
     return Published(
         files=tuple(written),
         warnings=(warning,) if warning else (),
-        events=len(new_state.entries),
+        events=len(stamped.events),
     )
 
 
@@ -158,10 +189,17 @@ class SiteBuilder:
         *,
         clock: Callable[[], dt.datetime],
         base_url: str | None = None,
+        save_state: bool = False,
     ) -> None:
+        """`clock` gives `now` for each build; `save_state` writes the feed state after
+        each build that changed it (only sensible when `clock` is the real clock)."""
         self.plan_path = plan_path
         self.clock = clock
         self.base_url = base_url
+        self.save_state = save_state
+        # Without saving, the state lives on in memory from one build to the next, so an
+        # edit while serving still shows as an edit (a new SEQUENCE for a move).
+        self._state: FeedState | None = None
         self._watched: list[Path] = [Path(plan_path)]
         self._last: Site | None = None
 
@@ -174,16 +212,23 @@ class SiteBuilder:
         folders = {os.path.dirname(source) or "." for source in sources}
         self._watched = [Path(p) for p in sorted({self.plan_path, *sources, *folders})]
         path = state_path(plan)
-        state, warning = load_state(path)
-        if warning:
-            logger.warning("%s", warning)
+        if self.save_state or self._state is None:
+            state, warning = load_state(path)
+            if warning:
+                logger.warning("%s", warning)
+        else:
+            state = self._state
+        now = _aware(plan, self.clock())
         site = build_site(
-            schedule(plan, now=_aware(plan, self.clock())),
+            schedule(plan, now=now),
             state=state,
             base_url=self.base_url,
+            written_at=now if self.save_state else None,
             previous=self._last,
         )
-        _save_if_changed(path, state, site.state)
+        if self.save_state:
+            _save_if_changed(path, state, site.state)
+        self._state = site.state
         self._last = site  # unchanged feeds of the next build reuse these bytes
         return site
 

@@ -34,19 +34,27 @@ class OwnedEvent:
     """The person whose feed gets it (besides ``all.ics``)."""
 
 
-def _uid(plan: Plan, *parts: str) -> str:
-    name = "\x1f".join((plan.brand.name, *parts))
+def _uid(brand: str, *parts: str) -> str:
+    name = "\x1f".join((brand, *parts))
     return f"{uuid.uuid5(_NAMESPACE, name)}@contentcal"
 
 
 def review_events(
-    plan: Plan, *, now: dt.datetime, first: dt.datetime, last: dt.datetime
+    plan: Plan,
+    *,
+    now: dt.datetime,
+    first: dt.datetime,
+    last: dt.datetime,
+    brand: str | None = None,
 ) -> list[OwnedEvent]:
     """Review meetings, goal due dates and open actions' due dates in ``[first, last)``.
 
     The meeting's description lists each goal's status as of `now` (the build), so a new
-    result changes the event and calendar apps show the update.
+    result changes the event and calendar apps show the update. `brand` is the brand id
+    in the UIDs (:func:`contentcal.publishing.feeds.brand_id`, which the feeds pass);
+    without it, the plan's ``[brand] id`` or else its name.
     """
+    brand = brand or plan.brand.id or plan.brand.name
     from contentcal.reviewing.compute import review  # noqa: PLC0415 - only plans that measure
     from contentcal.reviewing.words import day, number  # noqa: PLC0415
     from contentcal.views.review import goal_summary  # noqa: PLC0415
@@ -75,7 +83,7 @@ def review_events(
             events.append(
                 OwnedEvent(
                     FeedEvent(
-                        uid=_uid(plan, "review", start.astimezone(zone).date().isoformat()),
+                        uid=_uid(brand, "review", start.astimezone(zone).date().isoformat()),
                         start=begin,
                         end=begin + plan.review.duration,
                         summary=f"Review: {plan.brand.name} social media",
@@ -100,7 +108,7 @@ def review_events(
         events.append(
             OwnedEvent(
                 FeedEvent(
-                    uid=_uid(plan, "goal", goal.id, "due"),
+                    uid=_uid(brand, "goal", goal.id, "due"),
                     start=goal.due,
                     end=goal.due + dt.timedelta(days=1),
                     summary=f"Goal due: {goal.statement}",
@@ -121,7 +129,7 @@ def review_events(
         events.append(
             OwnedEvent(
                 FeedEvent(
-                    uid=_uid(plan, "action", action.id, "due"),
+                    uid=_uid(brand, "action", action.id, "due"),
                     start=action.due,
                     end=action.due + dt.timedelta(days=1),
                     summary=f"Action due: {action.what}",

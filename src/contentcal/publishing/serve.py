@@ -34,11 +34,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import NamedTuple, Protocol, cast
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import attrs
 
 from contentcal.errors import ContentcalError
+from contentcal.publishing.links import SubscribeLink, subscribe_link
 
 __all__ = [
     "FeedServer",
@@ -386,24 +387,11 @@ def serve_forever(server: FeedServer, *, poll_interval: float = 0.5) -> None:
         server.server_close()
 
 
-class SubscribeLink(NamedTuple):
-    """The ways to subscribe to one feed."""
-
-    path: str
-    """The file's path in the site, e.g. ``platform/instagram.ics``."""
-
-    url: str
-    """The plain http(s) URL (Outlook on the web wants https)."""
-
-    webcal: str
-    """The same URL with the ``webcal://`` scheme: opens the subscribe dialog (Apple, Outlook)."""
-
-    google: str
-    """A link that opens Google Calendar's "add by URL" for the feed."""
-
-
 def subscribe_urls(base_url: str, paths: Iterable[str]) -> list[SubscribeLink]:
     """Return the subscription links of each path under `base_url`, in the given order.
+
+    Each is :func:`contentcal.publishing.feeds.subscribe_link`, the links ``index.html``
+    shows.
 
     >>> link = subscribe_urls("https://cal.example.com/s3cret/", ["all.ics"])[0]
     >>> link.webcal
@@ -412,26 +400,10 @@ def subscribe_urls(base_url: str, paths: Iterable[str]) -> list[SubscribeLink]:
     'https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2Fcal.example.com%2Fs3cret%2Fall.ics'
 
     Raises:
-        ValueError: `base_url` is not an absolute http or https URL.
+        InvalidOptionError: `base_url` is not an absolute http or https URL (it is a
+            ``ValueError``).
     """
-    parts = urlsplit(base_url)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        raise ValueError(f"base URL must be an absolute http(s) URL, not {base_url!r}")
-    base = base_url if base_url.endswith("/") else base_url + "/"
-    rest = base[len(parts.scheme) :]  # "://host/prefix/"
-    links = []
-    for path in paths:
-        quoted = quote(path, safe="/")
-        webcal = f"webcal{rest}{quoted}"
-        links.append(
-            SubscribeLink(
-                path=path,
-                url=base + quoted,
-                webcal=webcal,
-                google="https://calendar.google.com/calendar/r?cid=" + quote(webcal, safe=""),
-            )
-        )
-    return links
+    return [subscribe_link(base_url, path) for path in paths]
 
 
 class _Redirect(NamedTuple):

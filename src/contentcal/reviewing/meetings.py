@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from contentcal.model import Plan
-from contentcal.model.zones import get_zone
+from contentcal.model.zones import aware, get_zone
 
 __all__ = ["PERIOD_DAYS", "period_start", "review_times"]
 
@@ -37,7 +37,7 @@ def period_start(plan: Plan, as_of: dt.date) -> dt.date:
     its own day looks back to the one before.
     """
     zone = get_zone(plan.brand.timezone)
-    end = dt.datetime.combine(as_of, dt.time(), tzinfo=zone)
+    end = aware(as_of, zone)  # local midnight, by the rules for gaps
     times = review_times(plan, start=end - _LOOK_BACK, end=end)
     if times:
         return times[-1].astimezone(zone).date()

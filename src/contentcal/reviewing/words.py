@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from contentcal.model.zones import day_text
 from contentcal.reviewing.compute import GoalReview
 
 __all__ = ["day", "forecast_words", "number", "percent"]
@@ -27,8 +28,8 @@ def percent(value: float | None) -> str:
 
 
 def day(value: dt.date) -> str:
-    """``31 Mar 2027``."""
-    return value.strftime("%d %b %Y")
+    """``31 Mar 2027`` (English whatever the locale: :func:`~contentcal.model.zones.day_text`)."""
+    return day_text(value, weekday=False, year=True)
 
 
 def forecast_words(review: GoalReview) -> str | None:

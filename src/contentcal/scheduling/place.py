@@ -40,7 +40,7 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
-from contentcal.model.zones import UTC, get_zone, localize
+from contentcal.model.zones import UTC, aware, get_zone, offset_text
 
 __all__ = [
     "Entry",
@@ -77,6 +77,54 @@ class Entry:
     occurrence: int = 1
     """Which time the item goes out: 1 for the first, 2, 3, ... for an evergreen's repeats."""
 
+    @classmethod
+    def of(
+        cls,
+        item: ContentItem,
+        platform: Platform,
+        at: dt.datetime | dt.date,
+        *,
+        default_duration: dt.timedelta,
+        placed: bool,
+        occurrence: int = 1,
+    ) -> Entry:
+        """The entry of `item` at `at` on `platform`: the one place an entry is built.
+
+        A timed start is converted to the platform's zone and ends after the item's
+        ``duration`` (or `default_duration`) of elapsed time; a date is an all-day entry
+        ending the next day.
+        """
+        start: dt.datetime | dt.date
+        end: dt.datetime | dt.date
+        if isinstance(at, dt.datetime):
+            zone = get_zone(platform.timezone)
+            start = aware(at, zone).astimezone(zone)
+            # Elapsed time, not wall time: a post at 02:50 on the night clocks fall back
+            # lasts 15 minutes, not an hour and 15 (aware + timedelta in one zone is wall
+            # arithmetic).
+            end = (start.astimezone(UTC) + (item.duration or default_duration)).astimezone(zone)
+        else:
+            start, end = at, at + dt.timedelta(days=1)
+        return cls(
+            item=item,
+            platform=platform,
+            start=start,
+            end=end,
+            placed=placed,
+            occurrence=occurrence,
+        )
+
+    @property
+    def status(self) -> Status:
+        """The status of this occurrence: an evergreen repeat of a published post is scheduled.
+
+        The item's status describes its first showing; a repeat has not gone out just because
+        the first one did.
+        """
+        if self.occurrence > 1 and self.item.status is Status.PUBLISHED:
+            return Status.SCHEDULED
+        return self.item.status
+
     @property
     def all_day(self) -> bool:
         """Whether the entry has a date but no time."""
@@ -87,10 +135,15 @@ class Entry:
         """Unique within a schedule: the item id, with ``#<n>`` for an evergreen's repeat n."""
         return self.item.id if self.occurrence == 1 else f"{self.item.id}#{self.occurrence}"
 
+    @property
+    def instant(self) -> dt.datetime:
+        """When the entry starts, in UTC; an all-day entry from its local midnight."""
+        return _instant(self.start, self.platform.timezone)
+
     def sort_key(self) -> tuple[dt.datetime, str, str, int]:
         """Chronological, then platform, item id and occurrence (all-day entries first)."""
         return (
-            _instant(self.start, self.platform.timezone),
+            self.instant,
             self.platform.id,
             self.item.id,
             self.occurrence,
@@ -211,15 +264,13 @@ def schedule(
     public holidays and the ``holidays`` extra is not installed.
     """
     brand_zone = get_zone(plan.brand.timezone)
-    now = _aware(now, brand_zone)
+    now = aware(now, brand_zone)
     window_start = (
-        _aware(start, brand_zone)
+        aware(start, brand_zone)
         if start is not None
-        else _aware(now.astimezone(brand_zone).date(), brand_zone)
+        else aware(now.astimezone(brand_zone).date(), brand_zone)
     )
-    window_end = (
-        _aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
-    )
+    window_end = aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
     settings = plan.schedule_settings
     horizon_end = now + settings.horizon
     holidays = _holidays(plan, min(window_start, now), max(window_end, horizon_end))
@@ -234,15 +285,16 @@ def schedule(
     waiting: list[ContentItem] = []
     unplaced: list[UnplacedItem] = []
     for item in plan.items:
-        if item.status is Status.CANCELLED:
-            continue
-        if item.status.is_backlog:
-            backlog.append(item)
-            continue
+        if not item.status.is_placed:
+            if item.status.is_backlog:
+                backlog.append(item)
+            continue  # cancelled items are left out
         platform = plan.platform(item.platform)
         if item.at is not None:
-            fixed[platform.id].append(_entry(item, platform, item.at, settings.duration, False))
-        elif item.status is Status.PUBLISHED:
+            fixed[platform.id].append(
+                Entry.of(item, platform, item.at, default_duration=settings.duration, placed=False)
+            )
+        elif not item.status.takes_slot:
             unplaced.append(
                 UnplacedItem(
                     item,
@@ -256,7 +308,14 @@ def schedule(
             waiting.append(item)
         for number, repeat in enumerate(item.repeat_at if item.evergreen else (), start=2):
             fixed[platform.id].append(
-                _entry(item, platform, repeat, settings.duration, False, occurrence=number)
+                Entry.of(
+                    item,
+                    platform,
+                    repeat,
+                    default_duration=settings.duration,
+                    placed=False,
+                    occurrence=number,
+                )
             )
 
     entries: list[Entry] = []
@@ -294,11 +353,7 @@ def schedule(
     unplaced.sort(key=lambda unplaced_item: order[unplaced_item.item.id])
     entries.sort(key=Entry.sort_key)
     start_utc, end_utc = window_start.astimezone(UTC), window_end.astimezone(UTC)
-    shown = tuple(
-        entry
-        for entry in entries
-        if start_utc <= _instant(entry.start, entry.platform.timezone) < end_utc
-    )
+    shown = tuple(entry for entry in entries if start_utc <= entry.instant < end_utc)
     first_day, last_day = window_start.date(), (window_end - dt.timedelta(microseconds=1)).date()
     return Schedule(
         plan=plan,
@@ -315,54 +370,11 @@ def schedule(
     )
 
 
-def _aware(value: dt.datetime | dt.date, zone: dt.tzinfo) -> dt.datetime:
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.combine(value, dt.time())
-    if value.tzinfo is None:
-        return localize(value, zone)
-    return value
-
-
 def _instant(value: dt.datetime | dt.date, zone_name: str) -> dt.datetime:
     """A comparable UTC instant; an all-day date counts from its local midnight."""
     if isinstance(value, dt.datetime):
         return value.astimezone(UTC)
-    return localize(dt.datetime.combine(value, dt.time()), get_zone(zone_name)).astimezone(UTC)
-
-
-def _entry(
-    item: ContentItem,
-    platform: Platform,
-    at: dt.datetime | dt.date,
-    default_duration: dt.timedelta,
-    placed: bool,
-    *,
-    occurrence: int = 1,
-) -> Entry:
-    if isinstance(at, dt.datetime):
-        zone = get_zone(platform.timezone)
-        start = at.astimezone(zone)
-        # Elapsed time, not wall time: a post at 02:50 on the night clocks fall back lasts
-        # 15 minutes, not an hour and 15 (aware + timedelta in one zone is wall arithmetic).
-        end: dt.datetime | dt.date = (
-            start.astimezone(UTC) + (item.duration or default_duration)
-        ).astimezone(zone)
-        return Entry(
-            item=item,
-            platform=platform,
-            start=start,
-            end=end,
-            placed=placed,
-            occurrence=occurrence,
-        )
-    return Entry(
-        item=item,
-        platform=platform,
-        start=at,
-        end=at + dt.timedelta(days=1),
-        placed=placed,
-        occurrence=occurrence,
-    )
+    return aware(value, zone_name).astimezone(UTC)
 
 
 @attrs.define
@@ -458,7 +470,7 @@ class _Placer:
         for platform_entries in self.fixed.values():
             for entry in platform_entries:
                 if entry.occurrence == 1:
-                    self.times[entry.item.id] = _instant(entry.start, entry.platform.timezone)
+                    self.times[entry.item.id] = entry.instant
 
     def place_all(self, queue: Sequence[ContentItem]) -> None:
         self.queued = {item.id for item in queue}
@@ -487,7 +499,11 @@ class _Placer:
             self.unplaced.append(failed)
         else:
             self.times[item.id] = slot.astimezone(UTC)
-            self.entries.append(_entry(item, lane.platform, slot, self.settings.duration, True))
+            self.entries.append(
+                Entry.of(
+                    item, lane.platform, slot, default_duration=self.settings.duration, placed=True
+                )
+            )
         for follower in self.pending.pop(item.id, []):
             self.place(follower)
 
@@ -500,9 +516,7 @@ class _Placer:
             zone = get_zone(lane.platform.timezone)
             last = max([self.times[item.id], *(at.astimezone(UTC) for at in item.repeat_at)])
             before = (
-                localize(dt.datetime.combine(item.until + dt.timedelta(days=1), dt.time()), zone)
-                if item.until is not None
-                else None
+                aware(item.until + dt.timedelta(days=1), zone) if item.until is not None else None
             )
             occurrence = 1 + len(item.repeat_at)
             while item.times is None or occurrence < item.times:
@@ -512,12 +526,12 @@ class _Placer:
                 occurrence += 1
                 last = slot.astimezone(UTC)
                 self.entries.append(
-                    _entry(
+                    Entry.of(
                         item,
                         lane.platform,
                         slot,
-                        self.settings.duration,
-                        True,
+                        default_duration=self.settings.duration,
+                        placed=True,
                         occurrence=occurrence,
                     )
                 )
@@ -609,7 +623,7 @@ def _fixed_problems(
                 item,
                 f"item {item.id!r} is set for {day} on {platform.id}, which is {reason}",
             )
-        if item.status is not Status.PUBLISHED and _instant(entry.start, platform.timezone) < now:
+        if item.status is not Status.PUBLISHED and entry.instant < now:
             yield ScheduleProblem(
                 ProblemKind.PAST_NOT_PUBLISHED,
                 item,
@@ -683,8 +697,13 @@ def _why_unplaced(
 
 
 def _show(value: dt.datetime | dt.date) -> str:
+    """``2026-11-29 19:00 +07:00``: a numeric offset, never a zone abbreviation.
+
+    Abbreviations (``%Z``) come from the tz database in use and differ between versions
+    and machines (``WIB`` or ``+07``), so messages would too.
+    """
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M %Z").strip()
+        return f"{value:%Y-%m-%d %H:%M} {offset_text(value)}"
     return value.isoformat()
 
 

@@ -13,7 +13,6 @@ import datetime as dt
 import attrs
 
 from contentcal.model import ContentItem, Plan, Platform, Status, Story
-from contentcal.model.zones import UTC, get_zone, localize
 from contentcal.scheduling.place import Entry, Schedule, schedule, story_versions
 
 __all__ = ["Spiral", "SpiralStep", "spirals"]
@@ -95,7 +94,7 @@ def spirals(plan: Plan, *, now: dt.datetime, placed: Schedule | None = None) -> 
                 pending += step.after
             item = versions.get((story.id, step.platform))
             entry = first_posts.get(item.id) if item is not None else None
-            instant = _instant(entry) if entry is not None else None
+            instant = entry.instant if entry is not None else None
             gap = follows = None
             least = step.after
             if instant is not None and previous is not None:
@@ -135,10 +134,3 @@ def spirals(plan: Plan, *, now: dt.datetime, placed: Schedule | None = None) -> 
             )
         )
     return tuple(result)
-
-
-def _instant(entry: Entry) -> dt.datetime:
-    if isinstance(entry.start, dt.datetime):
-        return entry.start.astimezone(UTC)
-    zone = get_zone(entry.platform.timezone)
-    return localize(dt.datetime.combine(entry.start, dt.time()), zone).astimezone(UTC)

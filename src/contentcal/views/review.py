@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from contentcal.errors import InvalidOptionError
+from contentcal.model.zones import day_text
 from contentcal.reviewing.compute import GoalReview, GoalStatus, Review
 from contentcal.reviewing.words import day, forecast_words, number, percent
 
@@ -114,9 +115,9 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, markdown: b
 
 def _render_words(review: Review, *, markdown: bool) -> str:
     plan = review.plan
-    title = f"{plan.brand.name} — review on {review.as_of:%a} {day(review.as_of)}"
+    title = f"{plan.brand.name} — review on {day_text(review.as_of, year=True)}"
     lines = [f"# {title}" if markdown else title, ""]
-    lines.append(f"Looking back to {review.since:%a} {day(review.since)}.")
+    lines.append(f"Looking back to {day_text(review.since, year=True)}.")
 
     def heading(text: str) -> None:
         lines.extend(["", f"## {text}" if markdown else text, ""] if markdown else ["", text])

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from contentcal.model import ContentItem, Plan
-from contentcal.model.zones import get_zone
+from contentcal.model.zones import day_text, get_zone
 from contentcal.scheduling.stories import Spiral, SpiralStep
 
 __all__ = ["Format", "render_stories", "to_json"]
@@ -61,9 +61,10 @@ def _when(step: SpiralStep, zone: str) -> str:
     if step.start is None:
         return "no time yet" if step.item is not None else "no item yet"
     if isinstance(step.start, dt.datetime):
-        text = step.start.astimezone(get_zone(zone)).strftime("%a %d %b %Y %H:%M")
+        local = step.start.astimezone(get_zone(zone))
+        text = f"{day_text(local, year=True)} {local:%H:%M}"
     else:
-        text = step.start.strftime("%a %d %b %Y") + " all day"
+        text = day_text(step.start, year=True) + " all day"
     return text + ("" if step.placed else " (pinned)")
 
 
@@ -80,8 +81,9 @@ def _start_text(start: dt.datetime | dt.date | None, zone: str) -> str:
     if start is None:
         return "no time yet"
     if isinstance(start, dt.datetime):
-        return start.astimezone(get_zone(zone)).strftime("%a %d %b %Y %H:%M")
-    return start.strftime("%a %d %b %Y") + " all day"
+        local = start.astimezone(get_zone(zone))
+        return f"{day_text(local, year=True)} {local:%H:%M}"
+    return day_text(start, year=True) + " all day"
 
 
 def _others(spiral: Spiral) -> list[tuple[ContentItem, dt.datetime | dt.date | None]]:

@@ -21,7 +21,7 @@ import attrs
 
 from contentcal.errors import InvalidOptionError
 from contentcal.model import ContentItem, Plan
-from contentcal.model.zones import get_zone, localize, suggest_zone
+from contentcal.model.zones import aware, day_text, get_zone, suggest_zone
 from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
 
 __all__ = [
@@ -155,7 +155,7 @@ def week(
     if days < 1:
         raise InvalidOptionError(f"days must be at least 1, got {days}")
     brand_zone = get_zone(plan.brand.timezone)
-    aware_now = now if now.tzinfo is not None else localize(now, brand_zone)
+    aware_now = aware(now, brand_zone)
     if iso_week is not None:
         first = iso_week_start(iso_week)
     elif start is not None:
@@ -191,8 +191,8 @@ def _local(value: dt.datetime | dt.date, zone: str) -> dt.datetime | dt.date:
 def _when(entry: Entry, zone: str) -> str:
     start = _local(entry.start, zone)
     if isinstance(start, dt.datetime):
-        return start.strftime("%a %d %b %H:%M")
-    return start.strftime("%a %d %b") + " all day"
+        return f"{day_text(start)} {start:%H:%M}"
+    return day_text(start) + " all day"
 
 
 def _iso(value: dt.datetime | dt.date, zone: str) -> str:
@@ -304,8 +304,8 @@ def agenda(view: WeekView) -> list[Agenda]:
 def _agenda_when(entry: Agenda, zone: str) -> str:
     start = _local(entry.start, zone)
     if isinstance(start, dt.datetime):
-        return start.strftime("%a %d %b %H:%M")
-    return start.strftime("%a %d %b")
+        return f"{day_text(start)} {start:%H:%M}"
+    return day_text(start)
 
 
 def to_json(view: WeekView) -> dict[str, Any]:
@@ -327,7 +327,7 @@ def to_json(view: WeekView) -> dict[str, Any]:
                 "title": entry.item.title,
                 "pillar": entry.item.pillar,
                 "goal": entry.item.goal,
-                "status": str(entry.item.status),
+                "status": str(entry.status),
                 "owner": entry.item.owner,
                 "story": entry.item.story,
                 "occurrence": entry.occurrence,
@@ -401,7 +401,7 @@ def _heading(view: WeekView) -> str:
     first = schedule.start.astimezone(get_zone(view.timezone))
     last = (schedule.end - dt.timedelta(microseconds=1)).astimezone(get_zone(view.timezone))
     days = (schedule.end - schedule.start).days
-    span = f"{first:%a %d %b %Y} – {last:%a %d %b %Y}"
+    span = f"{day_text(first, year=True)} – {day_text(last, year=True)}"
     iso_year, iso_week, iso_day = first.date().isocalendar()
     label = f"week {iso_year}-W{iso_week:02d}, " if iso_day == 1 and days == 7 else ""
     return f"{schedule.plan.brand.name} — {label}{span} ({view.timezone})"
@@ -491,7 +491,7 @@ def _table(view: WeekView) -> str:
                 item.title,
                 item.pillar or "-",
                 item.goal or "-",
-                str(item.status),
+                str(entry.status),
                 item.owner or "-",
             )
             row = "  " + " ".join(
@@ -524,7 +524,7 @@ def _footer(view: WeekView) -> list[str]:
         lines.append(f"{label}: {_agenda_when(event, view.timezone)} {title}{who}")
     if schedule.holidays:
         lines.append(
-            "Holidays: " + ", ".join(f"{h.day:%a %d %b} {h.name}" for h in schedule.holidays)
+            "Holidays: " + ", ".join(f"{day_text(h.day)} {h.name}" for h in schedule.holidays)
         )
     backlog = [item for item in schedule.backlog if view.shows(item)]
     if backlog:
@@ -573,7 +573,7 @@ def _markdown(view: WeekView) -> str:
                 item.title + (f" ({label})" if label else ""),
                 item.pillar or "",
                 item.goal or "",
-                str(item.status),
+                str(entry.status),
                 item.owner or "",
             )
             lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
@@ -625,7 +625,7 @@ def _csv_rows(entries: Iterable[Entry], zone: str) -> Iterable[list[str]]:
             item.title,
             item.pillar or "",
             item.goal or "",
-            str(item.status),
+            str(entry.status),
             item.owner or "",
             item.story or "",
             _iso(entry.start, zone),
