@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py                              # 1k, 10k and 100k items
     .venv/bin/python benchmarks/run.py --sizes 1000,10000 --repeat 3 --out results.json
     .venv/bin/python benchmarks/run.py --sizes 100000 --profile check   # cProfile one stage
+    .venv/bin/python benchmarks/run.py --commands 1000,5000,100000      # each command, end to end
 
 For each size N it generates (or reuses) a plan with ``benchmarks/generate.py`` (N items on
 ``--platforms`` platforms over one year, with known cross-posted near-duplicates), then
