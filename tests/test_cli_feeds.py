@@ -13,6 +13,7 @@ import re
 import shutil
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -318,10 +319,27 @@ def test_hostile_copy_through_the_command_line(runner: CliRunner, write_files: W
 # --- contentcal feeds -----------------------------------------------------------------------
 
 
+NO_BASE_URL = (
+    "warning: index.html has relative links only; for subscribe links pass --base-url URL "
+    "(the address the folder is published at) or set base_url under [feeds]\n"
+)
+
+
+def test_feeds_without_a_base_url_names_the_flag(runner: CliRunner, example: Path) -> None:
+    """Regression (issue #11): the user learns which flag gives subscribe links; with it,
+    or with base_url in the plan, nothing is said."""
+    result = run(runner, "feeds", PLAN, "--out", "site", *AT_NOW)
+    assert (result.exit_code, result.stderr) == (0, NO_BASE_URL)
+    result = run(
+        runner, "feeds", PLAN, "--out", "site", "--base-url", "https://x.example/", *AT_NOW
+    )
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
 def test_feeds_writes_the_site_and_lists_it(runner: CliRunner, example: Path) -> None:
     """Every feed and index.html, listed on stdout in order; the same bytes as in memory."""
     result = run(runner, "feeds", PLAN, "--out", "site/", *AT_NOW)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, SITE_LISTING, "")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, SITE_LISTING, NO_BASE_URL)
     site = build_site(schedule(load(PLAN), now=NOW))
     for path, data in site.files.items():
         assert (Path("site") / path).read_bytes() == data, path
@@ -458,7 +476,9 @@ def test_the_subscribing_guide_shows_the_real_corrupt_state_warning(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The warning quoted in the guide is what `contentcal ics` prints, word for word."""
-    (quoted,) = re.findall(r"```text\n(warning: .*?\n)```", GUIDE.read_text(encoding="utf-8"))
+    (quoted,) = re.findall(
+        r"```text\n(warning: .*?corrupt.*?\n)```", GUIDE.read_text(encoding="utf-8")
+    )
     shutil.copytree(REPO / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
     state = Path("examples/batik-cikarang/.contentcal/feed-state.json")
@@ -468,11 +488,128 @@ def test_the_subscribing_guide_shows_the_real_corrupt_state_warning(
     assert (result.exit_code, result.stderr) == (0, quoted)
 
 
+def test_the_subscribing_guide_shows_the_real_base_url_warning() -> None:
+    """The --base-url hint quoted in the guide is what `contentcal feeds` prints."""
+    (quoted,) = re.findall(
+        r"```text\n(warning: index.html .*?\n)```", GUIDE.read_text(encoding="utf-8")
+    )
+    assert quoted == NO_BASE_URL
+
+
 def test_the_subscribing_guide_links_to_pages_of_the_docs() -> None:
     """Relative .md links only, each to a page of the documentation."""
     links = re.findall(r"\]\(([^)]+)\)", GUIDE.read_text(encoding="utf-8"))
     assert links
     assert set(links) <= DOC_PAGES, set(links) - DOC_PAGES
+
+
+# --- contentcal serve (start-up only: serve_forever is replaced) ----------------------------
+
+SERVE_TOKEN = "Zq3-x_9kPw"  # noqa: S105 - a fixed test token, not a credential
+
+
+@pytest.fixture
+def no_serving(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """`contentcal serve` binds, prints its links and returns instead of serving forever;
+    the servers it made are listed."""
+    from contentcal.publishing import serve as serving
+
+    servers: list[Any] = []
+
+    def record(server: Any, **_: Any) -> None:
+        servers.append(server)
+        server.server_close()
+
+    monkeypatch.setattr(serving, "serve_forever", record)
+    return servers
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_serve_reads_the_token_from_the_environment(runner: CliRunner, example: Path) -> None:
+    """Issue #15: a token on the command line is visible in `ps`; CONTENTCAL_TOKEN is not."""
+    result = runner.invoke(
+        cli, ["serve", PLAN, "--port", "0"], env={"CONTENTCAL_TOKEN": SERVE_TOKEN}
+    )
+    assert result.exit_code == 0, result.output
+    assert f"/{SERVE_TOKEN}/all.ics" in result.stderr
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_serve_reads_the_token_from_a_file(runner: CliRunner, example: Path) -> None:
+    """--token-file FILE: one line, the final newline ignored."""
+    Path("token").write_text(SERVE_TOKEN + "\n", encoding="utf-8")
+    result = run(runner, "serve", PLAN, "--port", "0", "--token-file", "token")
+    assert result.exit_code == 0
+    assert "  all.ics: webcal://127.0.0.1:" in result.stderr
+    assert f"/{SERVE_TOKEN}/all.ics\n" in result.stderr
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_serve_refuses_two_tokens(runner: CliRunner, example: Path) -> None:
+    """A token file and a token: which one is meant? Say so instead of guessing."""
+    Path("token").write_text(SERVE_TOKEN, encoding="utf-8")
+    result = runner.invoke(
+        cli,
+        ["serve", PLAN, "--port", "0", "--token-file", "token"],
+        env={"CONTENTCAL_TOKEN": "other"},
+    )
+    assert_usage_error(
+        result, "give the token once: --token-file, or --token / CONTENTCAL_TOKEN, not both"
+    )
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_serve_with_an_unreadable_token_file_is_a_usage_error(
+    runner: CliRunner, example: Path
+) -> None:
+    """The file, the reason, and no traceback."""
+    result = run(runner, "serve", PLAN, "--port", "0", "--token-file", "missing")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: cannot read the token file missing: No such file or directory\n"
+    )
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_serve_beyond_loopback_without_a_token_warns(
+    runner: CliRunner, example: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue #15: --host 0.0.0.0 without a token published every feed silently."""
+    result = run(runner, "serve", PLAN, "--port", "0", "--host", "0.0.0.0")  # noqa: S104
+    assert result.exit_code == 0
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("listening on 0.0.0.0 without a token")
+
+
+@pytest.mark.usefixtures("no_serving")
+def test_serve_prints_links_for_the_base_url(runner: CliRunner, example: Path) -> None:
+    """Behind a proxy the printed links are the public ones, with the token."""
+    result = runner.invoke(
+        cli,
+        ["serve", PLAN, "--port", "0", "--base-url", "https://cal.example/batik"],
+        env={"CONTENTCAL_TOKEN": SERVE_TOKEN},
+    )
+    assert result.exit_code == 0, result.output
+    assert f"  all.ics: webcal://cal.example/batik/{SERVE_TOKEN}/all.ics\n" in result.stderr
+
+
+def test_serve_base_url_and_token_make_the_feeds_links(
+    runner: CliRunner, example: Path, no_serving: list[Any]
+) -> None:
+    """The feeds' SOURCE and the index's links are the public address with the token."""
+    result = runner.invoke(
+        cli,
+        ["serve", PLAN, "--port", "0", "--base-url", "https://cal.example/batik"],
+        env={"CONTENTCAL_TOKEN": SERVE_TOKEN},
+    )
+    assert result.exit_code == 0, result.output
+    (server,) = no_serving
+    base = f"https://cal.example/batik/{SERVE_TOKEN}/"
+    index = server.cache.linked("index.html", "http://127.0.0.1/").body.decode()
+    assert f'<a href="{base}all.ics">{base}all.ics</a>' in index
+    feed = server.cache.site.files["all.ics"].decode()
+    assert f"SOURCE;VALUE=URI:{base}all.ics\r\n" in feed
 
 
 # --- the feed state and the clock (issue #16) ----------------------------------------------

@@ -21,9 +21,10 @@ from typing import Any
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import example as hypothesis_example
 from hypothesis import strategies as st
 
-from contentcal.errors import InvalidOptionError, OutputError
+from contentcal.errors import InvalidOptionError, OutputError, PlanError
 from contentcal.files.load import load
 from contentcal.model import (
     Brand,
@@ -496,6 +497,19 @@ def test_alarm_false_removes_the_alarm(write_files: WriteFiles) -> None:
     assert b"TRIGGER" not in data
 
 
+def test_calendar_uid_setting_from_the_plan_file(write_files: WriteFiles) -> None:
+    """[feeds] calendar_uid = true in the file writes the calendar UID; a string is refused
+    with the file, line, key and a fix."""
+    plan = minimal(write_files, head="\n[feeds]\ncalendar_uid = true\n")
+    head = build(plan).files["all.ics"].split(b"BEGIN:VEVENT")[0]
+    assert b"\r\nUID:" in head
+    with pytest.raises(PlanError) as caught:
+        minimal(write_files, head='\n[feeds]\ncalendar_uid = "yes"\n')
+    message = str(caught.value)
+    assert "feeds.calendar_uid" in message
+    assert "expected true or false, got 'yes'" in message
+
+
 def test_reply_events_false_turns_them_off(write_files: WriteFiles) -> None:
     """[feeds] reply_events = false: only the post."""
     plan = minimal(write_files, head="\n[feeds]\nreply_events = false\n")
@@ -542,17 +556,36 @@ INSTAGRAM_HEADER = (
     "LAST-MODIFIED:20261130T010000Z\r\n"
     "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n"
     "SOURCE;VALUE=URI:https://cal.example.com/batik/platform/instagram.ics\r\n"
-    "UID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20\r\n"
     "URL:https://cal.example.com/batik/index.html\r\n"
     "X-PUBLISHED-TTL:PT1H\r\n"
+    "X-WR-RELCALID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20\r\n"
     "X-WR-TIMEZONE:Asia/Jakarta\r\n"
 )
 
 
 def test_the_calendar_header_names_and_describes_the_feed(example: Plan) -> None:
-    """NAME + X-WR-CALNAME, DESCRIPTION + X-WR-CALDESC, refresh hints, UID, SOURCE, URL."""
+    """NAME + X-WR-CALNAME, DESCRIPTION + X-WR-CALDESC, refresh hints, SOURCE, URL, RELCALID."""
     site = build_site(schedule(example, now=NOW), base_url="https://cal.example.com/batik/")
     assert header(site.files["platform/instagram.ics"]) == INSTAGRAM_HEADER
+
+
+def test_no_calendar_level_uid_by_default(example: Plan) -> None:
+    """Regression (issue #11): vdirsyncer takes each event's identity from the first UID line
+    and copies calendar properties into every event, so a calendar UID collapses the feed."""
+    for path, data in build(example).files.items():
+        if path.endswith(".ics"):
+            head = data.split(b"BEGIN:VEVENT", 1)[0]
+            assert b"\r\nUID:" not in head, path
+            assert b"\r\nX-WR-RELCALID:" in head, path
+
+
+def test_calendar_uid_is_opt_in(example: Plan) -> None:
+    """`calendar_uid = true` writes the calendar's UID, the same value as X-WR-RELCALID."""
+    settings = attrs.evolve(example.feed_settings, calendar_uid=True)
+    site = build(attrs.evolve(example, feed_settings=settings))
+    head = header(site.files["platform/instagram.ics"])
+    assert "UID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20\r\n" in head
+    assert "X-WR-RELCALID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20\r\n" in head
 
 
 def test_without_a_base_url_there_is_no_source_or_url(example: Plan) -> None:
@@ -585,18 +618,18 @@ def test_refresh_is_configurable(write_files: WriteFiles, refresh: str, expected
 
 
 def test_calendar_uids_are_stable_and_one_per_feed(example: Plan) -> None:
-    """Each feed keeps its own UID across runs and plan edits."""
+    """Each feed keeps its own identity (X-WR-RELCALID) across runs and plan edits."""
 
     def calendar_uids(site: Site) -> dict[str, str]:
         return {
-            path: next(line for line in unfold(header(data)) if line.startswith("UID:"))
+            path: next(line for line in unfold(header(data)) if line.startswith("X-WR-RELCALID:"))
             for path, data in site.files.items()
             if path.endswith(".ics")
         }
 
     first = calendar_uids(build(example))
     assert len(set(first.values())) == len(first) == 6
-    assert first["platform/instagram.ics"] == "UID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20"
+    assert first["platform/instagram.ics"] == "X-WR-RELCALID:c46cf55c-6c2f-58da-8a14-1f8a1eecdf20"
     edited = with_item(example, "hari-ibu-fb", title="Selamat Hari Ibu!")
     assert calendar_uids(build(edited, now=LATER)) == first
 
@@ -630,11 +663,12 @@ def test_a_feed_made_alone_is_the_same_calendar_as_the_published_one(example: Pl
     pillar, _ = build_calendar(placed, window=FeedWindow(pillar="education"), base_url=base)
     assert pillar.source == base + "pillar/education.ics"
     others = {
-        next(line for line in unfold(header(data)) if line.startswith("UID:"))
+        next(line for line in unfold(header(data)) if line.startswith("X-WR-RELCALID:"))
         for path, data in site.files.items()
         if path.endswith(".ics")
     }
-    assert f"UID:{pillar.uid}" not in others
+    assert pillar.relcalid is not None
+    assert f"X-WR-RELCALID:{pillar.relcalid}" not in others
     assert len(others) == 6
 
 
@@ -1030,8 +1064,9 @@ def test_index_without_a_base_url_links_relatively(example: Plan) -> None:
     assert "webcal:" not in page
     assert "calendar.google.com" not in page
     assert (
-        "<p>These links are relative: publish the folder and run "
-        "<code>contentcal feeds --base-url URL</code> to get subscribe links.</p>"
+        "<p>These links are relative. For subscribe links, pass the address the folder is "
+        "published at: <code>contentcal feeds --base-url URL</code>, or <code>base_url</code> "
+        "under <code>[feeds]</code> in the plan.</p>"
     ) in page
 
 
@@ -1378,6 +1413,30 @@ def test_the_hazards_are_the_shared_ones() -> None:
     """The plans above draw from the interop harness's hazard list (END:VEVENT and all)."""
     assert "\nEND:VEVENT\n" in HAZARDS
     assert "日本語のテキスト" in HAZARDS
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_example(
+    start=dt.datetime(2026, 11, 25), fraction=0.99999
+)  # a slot passed at 12:00:00.57
+@given(
+    start=st.datetimes(min_value=dt.datetime(2026, 11, 25), max_value=dt.datetime(2027, 1, 10)),
+    fraction=st.floats(min_value=0, max_value=1, exclude_max=True),
+)
+def test_the_feeds_stay_the_same_until_they_expire(
+    example: Plan, start: dt.datetime, fraction: float
+) -> None:
+    """Building at any instant in [now, expires) gives the same bytes as building at now,
+    so a server that rebuilds only after `expires` never serves a stale feed."""
+    now = start.replace(tzinfo=dt.UTC)
+    site = build_site(schedule(example, now=now))
+    assert site.expires is not None
+    assert now < site.expires <= now + dt.timedelta(days=1, hours=1)
+    # In whole microseconds, strictly before `expires` (float rounding could reach it).
+    span = (site.expires - now) // dt.timedelta(microseconds=1)
+    later = now + dt.timedelta(microseconds=min(int(span * fraction), span - 1))
+    again = build_site(schedule(example, now=later), state=site.state)
+    assert again.files == site.files
 
 
 # --- one home for entries and links (issue #16) ----------------------------------------------

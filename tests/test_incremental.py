@@ -32,17 +32,17 @@ def test_a_rebuild_renders_only_the_changed_feeds_and_gives_the_same_bytes(
     index = plan.items.index(edited)
     changed = schedule(_retitled(plan, index), now=NOW)
 
-    rendered: list[str] = []
+    rendered: list[feeds.FeedCalendar] = []
     real = feeds.ics_bytes
 
     def counting(calendar: feeds.FeedCalendar) -> bytes:
-        rendered.append(calendar.uid)
+        rendered.append(calendar)
         return real(calendar)
 
     monkeypatch.setattr(feeds, "ics_bytes", counting)
     incremental = build_site(changed, state=first.state, previous=first)
-    by_uid = {calendar.uid: path for path, calendar in incremental.calendars.items()}
-    rendered_paths = sorted(by_uid[uid] for uid in rendered)
+    by_id = {id(calendar): path for path, calendar in incremental.calendars.items()}
+    rendered_paths = sorted(by_id[id(calendar)] for calendar in rendered)
     monkeypatch.setattr(feeds, "ics_bytes", real)
     full = build_site(changed, state=first.state)
 

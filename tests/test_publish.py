@@ -37,6 +37,7 @@ CORRUPT_WARNING = (
     f"{STATE}: the feed state is corrupt; rebuilding it "
     "(subscribers may see every event as edited once)"
 )
+NOW_ARGS = ("--now", "2026-11-30T08:00")
 HARI_IBU_FB = 'at = 2026-12-22T12:00:00\nstory = "hari-ibu"'
 HARI_IBU_FB_MOVED = 'at = 2026-12-22T15:00:00\nstory = "hari-ibu"'
 
@@ -311,7 +312,10 @@ def serving(plan_path: Path) -> Iterator[Callable[[], FeedServer]]:
 
     def start() -> FeedServer:
         builder = SiteBuilder(str(plan_path), clock=lambda: NOW)
-        cache = SiteCache(builder.build, builder.watched, check_interval=0)
+        # Rebuilds inside the request: these tests look at what an edit does, not when.
+        cache = SiteCache(
+            builder.build, builder.watched, check_interval=0, now=lambda: NOW, background=False
+        )
         server = make_server(cache, host="127.0.0.1", port=0)
         thread = threading.Thread(
             target=serve_forever, args=(server,), kwargs={"poll_interval": 0.01}, daemon=True
@@ -334,15 +338,28 @@ def test_the_server_serves_what_contentcal_feeds_writes(
     shutil.copytree(EXAMPLE.parent, tmp_path / "other")
     result = CliRunner().invoke(
         cli,
-        ["feeds", "other/plan.toml", "--out", "site", "--now", "2026-11-30T08:00"],
+        ["feeds", "other/plan.toml", "--out", "site", *NOW_ARGS],
         catch_exceptions=False,
     )
     assert result.exit_code == 0
     server = serving()
     assert get(server, "/all.ics") == (200, (tmp_path / "site" / "all.ics").read_bytes())
     for path in SITE_FILES:
-        assert get(server, f"/{path}") == (200, (tmp_path / "site" / path).read_bytes()), path
-    assert get(server, "/") == (200, (tmp_path / "site" / "index.html").read_bytes())
+        if path != "index.html":
+            assert get(server, f"/{path}") == (200, (tmp_path / "site" / path).read_bytes()), path
+    # The served index has absolute subscribe links for the address it was asked at: the
+    # page `feeds --base-url` writes for that address.
+    base = f"http://127.0.0.1:{server.port}/"
+    linked = CliRunner().invoke(
+        cli,
+        ["feeds", "other/plan.toml", "--out", "linked", "--base-url", base, *NOW_ARGS],
+        catch_exceptions=False,
+    )
+    assert linked.exit_code == 0
+    status, index = get(server, "/")
+    assert status == 200
+    assert index == (tmp_path / "linked" / "index.html").read_bytes()
+    assert f'<a href="webcal://127.0.0.1:{server.port}/all.ics">'.encode() in index
 
 
 def test_an_edit_is_served_on_the_next_request(
@@ -400,6 +417,52 @@ def test_a_broken_edit_keeps_the_last_good_feed_and_logs_where(
     assert fixed != good
     uid = uid_of("Batik Cikarang", "instagram", "batik-care-ig")
     assert "CATEGORIES:instagram,entertainment,followers-q1" in unfold(vevents(fixed)[uid])
+
+
+def test_time_moves_the_served_feeds_without_an_edit(plan_path: Path) -> None:
+    """Regression (issue #11): the served feed went stale while time passed. The build knows
+    when the schedule can next change (here: Monday's 19:00 Instagram slot passes); the first
+    request after it starts a rebuild, and the moved post keeps its UID with SEQUENCE 1."""
+    clock = [NOW]
+    # An absolute path: the rebuild runs in another thread, which must not depend on the
+    # working directory the test sets (and restores when it ends).
+    builder = SiteBuilder(str(plan_path.resolve()), clock=lambda: clock[0])
+    cache = SiteCache(builder.build, builder.watched, check_interval=0, now=lambda: clock[0])
+    try:
+        _time_moves(cache, clock)
+    finally:
+        assert cache.settle(timeout=60)
+
+
+def _time_moves(cache: SiteCache, clock: list[dt.datetime]) -> None:
+    first = cache.resources()
+    expires = dt.datetime(2026, 11, 30, 12, 0, 0, 1, tzinfo=dt.UTC)
+    assert cache.expires == expires
+
+    clock[0] = expires - dt.timedelta(microseconds=1)
+    assert cache.resources() is first  # not due: no rebuild at all
+
+    clock[0] = expires
+    assert cache.resources() is first  # due: the rebuild runs off the request path
+    assert cache.settle(timeout=30)
+    moved = cache.resources()
+
+    # Monday's 19:00 Instagram slot (12:00 UTC) has passed: the posts queued there move on
+    # (and story steps that follow them on other platforms), each keeping its UID with
+    # SEQUENCE 1.
+    before, after = vevents(first["all.ics"].body), vevents(moved["all.ics"].body)
+    assert set(before) == set(after)
+    changed = [uid for uid in after if after[uid] != before[uid]]
+    assert changed
+    for uid in changed:
+        old, new = unfold(before[uid]), unfold(after[uid])
+        assert old[2] != new[2], uid  # DTSTART
+        assert "SEQUENCE:1" in new, uid
+    passed = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC).strftime("DTSTART:%Y%m%dT%H%M%SZ")
+    assert any(passed in unfold(before[uid]) for uid in changed)
+    assert moved["all.ics"].etag != first["all.ics"].etag
+    assert moved["platform/whatsapp.ics"].etag == first["platform/whatsapp.ics"].etag
+    assert cache.expires == dt.datetime(2026, 11, 30, 17, 0, tzinfo=dt.UTC)  # midnight WIB
 
 
 # --- the state cannot be poisoned (issue #16) -------------------------------------------------

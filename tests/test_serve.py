@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,8 +80,8 @@ def start() -> Iterator[Callable[..., FeedServer]]:
     """Start servers on free ports in background threads; always shut them down."""
     running: list[tuple[FeedServer, threading.Thread]] = []
 
-    def _start(cache: SiteCache, *, token: str | None = None) -> FeedServer:
-        server = make_server(cache, port=0, token=token)
+    def _start(cache: SiteCache, *, token: str | None = None, **options: Any) -> FeedServer:
+        server = make_server(cache, port=0, token=token, **options)
         thread = threading.Thread(
             target=serve_forever, args=(server,), kwargs={"poll_interval": 0.01}, daemon=True
         )
@@ -120,6 +121,8 @@ def test_get_feed_has_exact_headers(start: Callable[..., FeedServer]) -> None:
         "ETag": etag_of(FEED),
         "Last-Modified": MODIFIED_HTTP,
         "Cache-Control": "no-cache",
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Expose-Headers": "ETag, Last-Modified",
         "X-Content-Type-Options": "nosniff",
     }
 
@@ -205,15 +208,15 @@ def test_root_without_index_is_404(start: Callable[..., FeedServer]) -> None:
     assert fetch(server, "/").status == 404
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"])
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "TRACE"])
 def test_other_methods_are_405_with_allow(start: Callable[..., FeedServer], method: str) -> None:
-    """Anything but GET/HEAD is refused, says what is allowed, and closes the connection."""
+    """Anything but GET/HEAD/OPTIONS is refused, says what is allowed, closes the connection."""
     server = start(static_cache())
 
     response = fetch(server, "/all.ics", method=method, headers={"Content-Length": "0"})
 
     assert response.status == 405
-    assert response.headers["Allow"] == "GET, HEAD"
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
     assert response.headers["Connection"] == "close"
 
 
@@ -490,7 +493,7 @@ def test_edit_is_served_after_the_throttle(
     """Changing a watched file changes body, ETag and Last-Modified on the next request."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
-    server = start(SiteCache(plan.build, plan.watched, check_interval=0))
+    server = start(SiteCache(plan.build, plan.watched, background=False, check_interval=0))
     before = fetch(server, "/all.ics")
 
     plan.write(b"two")  # same size: only the mtime tells
@@ -509,7 +512,7 @@ def test_unchanged_files_are_not_rebuilt(tmp_path: Path) -> None:
     """Without a change in (mtime, size), requests reuse the build."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
-    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0)
 
     for _ in range(5):
         cache.resources()
@@ -522,7 +525,9 @@ def test_checks_are_throttled(tmp_path: Path) -> None:
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
     clock = [100.0]
-    cache = SiteCache(plan.build, plan.watched, check_interval=1.0, clock=lambda: clock[0])
+    cache = SiteCache(
+        plan.build, plan.watched, background=False, check_interval=1.0, clock=lambda: clock[0]
+    )
 
     plan.write(b"two")
     clock[0] += 0.999
@@ -547,7 +552,7 @@ def test_readers_do_not_wait_for_a_rebuild(tmp_path: Path) -> None:
             assert release.wait(timeout=5)
         return plan.build()
 
-    cache = SiteCache(slow_build, plan.watched, check_interval=0)
+    cache = SiteCache(slow_build, plan.watched, background=False, check_interval=0)
     plan.write(b"two")
     with ThreadPoolExecutor(max_workers=1) as pool:
         rebuilding = pool.submit(lambda: cache.resources()["all.ics"].body)
@@ -565,7 +570,7 @@ def test_appearing_and_disappearing_files_trigger_rebuilds(tmp_path: Path) -> No
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
     extra = tmp_path / "include.toml"
-    cache = SiteCache(plan.build, lambda: [plan.path, extra], check_interval=0)
+    cache = SiteCache(plan.build, lambda: [plan.path, extra], background=False, check_interval=0)
 
     extra.write_bytes(b"x")
     cache.resources()
@@ -582,7 +587,7 @@ def test_broken_edit_keeps_last_good_site_and_logs_once(
     caplog.set_level(logging.INFO, logger="contentcal.serve")
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"good")
-    server = start(SiteCache(plan.build, plan.watched, check_interval=0))
+    server = start(SiteCache(plan.build, plan.watched, background=False, check_interval=0))
 
     plan.write(b"BROKEN")
     during = [fetch(server, "/all.ics") for _ in range(3)]
@@ -600,7 +605,7 @@ def test_each_broken_edit_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFix
     """Two different broken saves are two changes, so two log lines."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"good")
-    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0)
 
     plan.write(b"BROKEN")
     cache.resources()
@@ -620,7 +625,7 @@ def test_unexpected_rebuild_error_keeps_serving_with_traceback(
     """A bug in the builder is logged with its traceback rather than taking the feeds down."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"good")
-    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0)
 
     plan.write(b"CRASH")
     body = cache.resources()["all.ics"].body
@@ -647,7 +652,7 @@ def test_last_modified_advances_when_body_changes_but_site_time_does_not(
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"two posts")
     now = MODIFIED + timedelta(days=3, microseconds=5)
-    cache = SiteCache(plan.build, plan.watched, check_interval=0, now=lambda: now)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0, now=lambda: now)
 
     plan.write(b"one post")
     changed = cache.resources()["all.ics"]
@@ -663,7 +668,7 @@ def test_site_time_is_used_when_it_advances(tmp_path: Path) -> None:
     """A build whose own time moves forward is served with exactly that time."""
     plan = PlanOnDisk(tmp_path / "plan.toml")
     plan.path.write_bytes(b"one")
-    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+    cache = SiteCache(plan.build, plan.watched, background=False, check_interval=0)
 
     plan.modified = MODIFIED + timedelta(hours=1)
     plan.write(b"two")
@@ -812,3 +817,547 @@ def test_ctrl_c_returns_normally() -> None:
     assert stdout == "returned\n"
     assert "contentcal.serve INFO interrupted; shutting down" in stderr
     assert "Traceback" not in stderr
+
+
+# --- issue #11: what browsers and polling clients need --------------------------------------
+
+BIG = FEED * 200  # large enough to be worth compressing
+
+
+def test_cors_on_feeds_index_and_errors(start: Callable[..., FeedServer]) -> None:
+    """Pages on any origin may read feeds and the index, and see the validators."""
+    server = start(static_cache())
+    for target in ("/all.ics", "/", "/missing"):
+        response = fetch(server, target, headers={"Origin": "https://shop.example"})
+        assert response.headers["Access-Control-Allow-Origin"] == "*", target
+    response = fetch(server, "/all.ics")
+    assert response.headers["Access-Control-Expose-Headers"] == "ETag, Last-Modified"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_options_preflight_is_204(start: Callable[..., FeedServer]) -> None:
+    """A preflight gets 204 with the methods and the conditional headers a page may send."""
+    server = start(static_cache())
+    response = fetch(
+        server,
+        "/all.ics",
+        method="OPTIONS",
+        headers={
+            "Origin": "https://shop.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert (response.status, response.body) == (204, b"")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS"
+    assert response.headers["Access-Control-Allow-Headers"] == (
+        "If-None-Match, If-Modified-Since, Cache-Control"
+    )
+    assert response.headers["Access-Control-Max-Age"] == "86400"
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_options_on_a_missing_path_or_without_the_token_is_404(
+    start: Callable[..., FeedServer],
+) -> None:
+    """OPTIONS tells no more than GET does about what exists."""
+    server = start(static_cache(), token=TOKEN)
+    assert fetch(server, "/all.ics", method="OPTIONS").status == 404
+    assert fetch(server, f"/{TOKEN}/all.ics", method="OPTIONS").status == 204
+
+
+def gunzip(data: bytes) -> bytes:
+    import gzip
+
+    return gzip.decompress(data)
+
+
+def test_gzip_when_accepted(start: Callable[..., FeedServer]) -> None:
+    """gzip for a client that accepts it: own ETag, Vary, the same bytes once decoded."""
+    server = start(static_cache({"all.ics": BIG}))
+    plain = fetch(server, "/all.ics")
+    packed = fetch(server, "/all.ics", headers={"Accept-Encoding": "gzip, deflate"})
+
+    assert "Content-Encoding" not in plain.headers
+    assert plain.body == BIG
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert int(packed.headers["Content-Length"]) == len(packed.body) < len(BIG) // 10
+    assert gunzip(packed.body) == BIG
+    assert plain.headers["Vary"] == packed.headers["Vary"] == "Accept-Encoding"
+    assert plain.headers["ETag"] == etag_of(BIG)
+    assert packed.headers["ETag"] == etag_of(BIG)[:-1] + '-gzip"'
+    # Deterministic: the same body always compresses to the same bytes.
+    again = fetch(server, "/all.ics", headers={"Accept-Encoding": "gzip"})
+    assert again.body == packed.body
+
+
+@pytest.mark.parametrize(
+    ("accept", "gzipped"),
+    [
+        ("gzip", True),
+        ("GZIP;q=0.5", True),
+        ("*", True),
+        ("br, *;q=0.1", True),
+        ("x-gzip", True),
+        ("gzip;q=0", False),
+        ("*, gzip;q=0", False),
+        ("identity", False),
+        ("br", False),
+        ("", False),
+        ("gzip;q=bogus", False),
+    ],
+)
+def test_gzip_only_when_acceptable(
+    start: Callable[..., FeedServer], accept: str, gzipped: bool
+) -> None:
+    """Accept-Encoding is read with its q-values (RFC 9110 §12.5.3); q=0 means never."""
+    server = start(static_cache({"all.ics": BIG}))
+    response = fetch(server, "/all.ics", headers={"Accept-Encoding": accept})
+    assert ("Content-Encoding" in response.headers) is gzipped
+    assert (gunzip(response.body) if gzipped else response.body) == BIG
+
+
+def test_gzip_revalidation_is_304_per_encoding(start: Callable[..., FeedServer]) -> None:
+    """Each encoding revalidates with its own tag; the other encoding's tag is a miss."""
+    server = start(static_cache({"all.ics": BIG}))
+    gz = {"Accept-Encoding": "gzip"}
+    packed = fetch(server, "/all.ics", headers=gz)
+    plain = fetch(server, "/all.ics")
+
+    hit = fetch(server, "/all.ics", headers={**gz, "If-None-Match": packed.headers["ETag"]})
+    miss = fetch(server, "/all.ics", headers={**gz, "If-None-Match": plain.headers["ETag"]})
+    by_date = fetch(server, "/all.ics", headers={**gz, "If-Modified-Since": MODIFIED_HTTP})
+
+    assert (hit.status, hit.body) == (304, b"")
+    assert hit.headers["ETag"] == packed.headers["ETag"]
+    assert hit.headers["Vary"] == "Accept-Encoding"
+    assert "Content-Encoding" not in hit.headers
+    assert miss.status == 200
+    assert gunzip(miss.body) == BIG
+    assert by_date.status == 304
+
+
+def test_small_or_binary_files_are_not_compressed(start: Callable[..., FeedServer]) -> None:
+    """Below 256 bytes gzip costs more than it saves; unknown types are left alone."""
+    server = start(static_cache({"all.ics": FEED, "logo.bin": BIG}))
+    for target in ("/all.ics", "/logo.bin"):
+        response = fetch(server, target, headers={"Accept-Encoding": "gzip"})
+        assert "Content-Encoding" not in response.headers, target
+        assert "Vary" not in response.headers, target
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Thu, 01 Jan 99999999999999999999 00:00:00 GMT",
+        "Thu, 99 Jan 2026 00:00:00 GMT",
+        "Thu, 01 Jan 2026 25:61:00 GMT",
+        "\x7f",
+        "Thu, 01 Jan 10000 00:00:00 GMT",
+    ],
+)
+def test_malformed_if_modified_since_is_ignored(
+    start: Callable[..., FeedServer], caplog: pytest.LogCaptureFixture, value: str
+) -> None:
+    """Regression (issue #15): a year 99999999999999999999 dropped the connection with a
+    logged traceback; RFC 9110 §13.1.3 says to ignore an invalid date."""
+    server = start(static_cache())
+    response = fetch(server, "/all.ics", headers={"If-Modified-Since": value})
+    assert (response.status, response.body) == (200, FEED)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+# --- the index links to where it is served ---------------------------------------------------
+
+
+class LinkedSite:
+    """A site whose index names the address it is served at."""
+
+    files = {"all.ics": FEED, "index.html": b"relative"}  # noqa: RUF012 - a test double
+    last_modified = MODIFIED
+
+    def files_for(self, base_url: str) -> Mapping[str, bytes]:
+        return {"index.html": f"links to {base_url}all.ics".encode()}
+
+
+def test_index_links_to_the_host_it_was_asked_at(start: Callable[..., FeedServer]) -> None:
+    """Without a base URL, links use the request's Host (and the token)."""
+    site = LinkedSite()
+    server = start(SiteCache(lambda: site, lambda: [], check_interval=0), token=TOKEN)
+    asked = fetch(server, f"/{TOKEN}/", headers={"Host": "cal.example:8080"})
+    forwarded = fetch(
+        server,
+        f"/{TOKEN}/",
+        headers={"Host": "cal.example", "X-Forwarded-Proto": "https"},
+    )
+    assert asked.body == f"links to http://cal.example:8080/{TOKEN}/all.ics".encode()
+    assert forwarded.body == f"links to https://cal.example/{TOKEN}/all.ics".encode()
+    assert asked.headers["ETag"] == etag_of(asked.body)
+    assert fetch(server, f"/{TOKEN}/all.ics").body == FEED
+
+
+@pytest.mark.parametrize("host", ["evil.example/<script>", "a b", "", "x" * 300, "[::1"])
+def test_a_strange_host_falls_back_to_the_server_address(
+    start: Callable[..., FeedServer], host: str
+) -> None:
+    """Nothing but a host name and port from Host ever reaches the page."""
+    site = LinkedSite()
+    server = start(SiteCache(lambda: site, lambda: [], check_interval=0))
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        connection.putrequest("GET", "/", skip_host=True)
+        if host:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        body = connection.getresponse().read()
+    finally:
+        connection.close()
+    assert body == f"links to {server.base_url}all.ics".encode()
+
+
+def test_public_url_wins_over_host(start: Callable[..., FeedServer]) -> None:
+    """Behind a proxy, --base-url is the address subscribers use; the token is added."""
+    site = LinkedSite()
+    server = start(
+        SiteCache(lambda: site, lambda: [], check_interval=0),
+        token=TOKEN,
+        public_url="https://cal.example/batik",
+    )
+    response = fetch(server, f"/{TOKEN}/", headers={"Host": "127.0.0.1"})
+    assert response.body == f"links to https://cal.example/batik/{TOKEN}/all.ics".encode()
+    assert server.public_url == f"https://cal.example/batik/{TOKEN}/"
+
+
+def test_renderings_per_address_are_bounded() -> None:
+    """Host is chosen by the client: at most 16 renderings are kept."""
+    site = LinkedSite()
+    cache = SiteCache(lambda: site, lambda: [], check_interval=0)
+    for number in range(40):
+        resource = cache.linked("index.html", f"http://h{number}/")
+        assert resource is not None
+        assert resource.body == f"links to http://h{number}/all.ics".encode()
+    assert len(cache._linked) <= 16
+
+
+def test_feeds_are_not_rendered_per_address() -> None:
+    """Only the files `files_for` returns depend on the address; a feed asked for under
+    many Host names renders nothing more."""
+    site = LinkedSite()
+    calls = []
+
+    def files_for(base_url: str) -> Mapping[str, bytes]:
+        calls.append(base_url)
+        return LinkedSite.files_for(site, base_url)
+
+    site.files_for = files_for  # type: ignore[method-assign]
+    cache = SiteCache(lambda: site, lambda: [], check_interval=0)
+    assert cache.linked("index.html", "http://a/") is not None
+    for number in range(20):
+        resource = cache.linked("all.ics", f"http://h{number}/")
+        assert resource is not None
+        assert resource.body == FEED
+    assert calls == ["http://a/"]
+
+
+# --- rebuilds: in the background, and when time moves the schedule --------------------------
+
+
+class Clocked:
+    """A build whose output depends on an injected clock, like the real schedule."""
+
+    def __init__(self, now: list[datetime], *, changes_at: datetime) -> None:
+        self.now = now
+        self.changes_at = changes_at
+        self.builds = 0
+
+    def build(self) -> StaticSite:
+        self.builds += 1
+        before = self.now[0] < self.changes_at
+        body = b"slot upcoming" if before else b"slot passed"
+        site = StaticSite(files={"all.ics": body}, last_modified=MODIFIED)
+        # StaticSite has no expires; a Site may add one.
+        return _Expiring(site, self.changes_at if before else None)
+
+
+class _Expiring:
+    def __init__(self, site: StaticSite, expires: datetime | None) -> None:
+        self.files = site.files
+        self.last_modified = site.last_modified
+        self.expires = expires
+
+
+def test_a_rebuild_happens_when_time_changes_the_schedule() -> None:
+    """No file changes, but the build's `expires` passes: the next request rebuilds."""
+    now = [MODIFIED]
+    build = Clocked(now, changes_at=MODIFIED + timedelta(hours=2))
+    cache = SiteCache(
+        build.build, lambda: [], check_interval=0, now=lambda: now[0], background=False
+    )
+    assert cache.expires == MODIFIED + timedelta(hours=2)
+
+    now[0] = MODIFIED + timedelta(hours=2) - timedelta(microseconds=1)
+    before = cache.resources()["all.ics"].body
+    now[0] = MODIFIED + timedelta(hours=2)
+    after = cache.resources()["all.ics"].body
+
+    assert (before, after, build.builds) == (b"slot upcoming", b"slot passed", 2)
+    assert cache.expires is None
+    cache.resources()
+    assert build.builds == 2
+
+
+def test_a_rebuild_that_changes_nothing_keeps_the_etag() -> None:
+    """Time ran out but the files came out the same: validators stay, 304s keep coming."""
+    now = [MODIFIED]
+
+    def build() -> _Expiring:
+        site = StaticSite(files={"all.ics": FEED}, last_modified=MODIFIED)
+        return _Expiring(site, now[0] + timedelta(hours=1))
+
+    cache = SiteCache(build, lambda: [], check_interval=0, now=lambda: now[0], background=False)
+    first = cache.resources()["all.ics"]
+    now[0] += timedelta(hours=1)
+    second = cache.resources()["all.ics"]
+
+    assert cache.expires == MODIFIED + timedelta(hours=2)  # it did rebuild
+    assert (second.etag, second.last_modified_http) == (first.etag, first.last_modified_http)
+
+
+def test_rebuilds_run_off_the_request_path(tmp_path: Path) -> None:
+    """Background (the default): the request that notices an edit gets the last good build
+    at once, like every request until the new build is ready."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"one")
+    building = threading.Event()
+    release = threading.Event()
+
+    def slow_build() -> StaticSite:
+        if plan.builds:
+            building.set()
+            assert release.wait(timeout=5)
+        return plan.build()
+
+    cache = SiteCache(slow_build, plan.watched, check_interval=0)
+    plan.write(b"two")
+    noticed = cache.resources()["all.ics"].body  # starts the rebuild, does not wait for it
+    assert building.wait(timeout=5)
+    during = [cache.resources()["all.ics"].body for _ in range(3)]
+    release.set()
+    assert cache.settle(timeout=5)
+
+    assert (noticed, during) == (b"one", [b"one"] * 3)
+    assert cache.resources()["all.ics"].body == b"two"
+    assert plan.builds == 2  # the requests during the rebuild started no other
+
+
+def test_a_broken_background_rebuild_keeps_the_last_good_build(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The error is logged (escaped), the old build stays, the next edit is picked up."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"good")
+    cache = SiteCache(plan.build, plan.watched, check_interval=0)
+    plan.write(b"BROKEN")
+    cache.resources()
+    assert cache.settle(timeout=5)
+    assert cache.resources()["all.ics"].body == b"good"
+    plan.write(b"fixed")
+    cache.resources()
+    assert cache.settle(timeout=5)
+    assert cache.resources()["all.ics"].body == b"fixed"
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors == ["plan.toml:3: unknown pillar 'edu'"]
+
+
+# --- issue #15: a server that logs safely and cannot be pinned --------------------------------
+
+
+def raw_exchange(server: FeedServer, data: bytes) -> bytes:
+    """Send raw bytes, read until the server closes (or 5 s pass)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        connection.sendall(data)
+        chunks = []
+        while chunk := connection.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def test_log_lines_escape_control_characters_and_redact_the_token(
+    start: Callable[..., FeedServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression (issue #15): ESC, CR and BS reached the log raw, with the token."""
+    caplog.set_level(logging.INFO, logger="contentcal.serve")
+    server = start(static_cache(), token=TOKEN)
+
+    raw_exchange(
+        server, f"GET /{TOKEN}/all.ics\x1b[2J\x08 HTTP/1.1\r\nConnection: close\r\n\r\n".encode()
+    )
+    raw_exchange(server, f"GET /{TOKEN}/\x85\xe2 HTTP/1.1\r\nConnection: close\r\n\r\n".encode())
+    raw_exchange(server, f"GET /{TOKEN}/ HTTP/9\x1b\r\n\r\n".encode())
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "contentcal.serve"]
+    assert '127.0.0.1 "GET /<token>/all.ics\\x1b[2J\\x08 HTTP/1.1" 404' in lines
+    assert '127.0.0.1 "GET /<token>/Â\\x85Ã¢ HTTP/1.1" 400' in lines  # latin-1, as received
+    assert any("HTTP/9\\x1b" in line for line in lines), lines
+    for line in lines:
+        assert TOKEN not in line
+        assert not any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in line), line
+
+
+def test_the_serving_line_redacts_the_token(caplog: pytest.LogCaptureFixture) -> None:
+    """Even the start-up line: logs are often kept where the feed URLs must not be."""
+    caplog.set_level(logging.INFO, logger="contentcal.serve")
+    server = make_server(static_cache(), port=0, token=TOKEN)
+    thread = threading.Thread(target=serve_forever, args=(server,), daemon=True)
+    thread.start()
+    server.shutdown()
+    thread.join(timeout=5)
+    messages = [r.getMessage() for r in caplog.records]
+    assert f"serving on http://127.0.0.1:{server.port}/<token>/" in messages
+    assert not [m for m in messages if TOKEN in m]
+
+
+@pytest.mark.parametrize(
+    ("host", "token", "warns"),
+    [
+        ("127.0.0.1", None, False),
+        ("::1", None, False),
+        ("localhost", None, False),
+        ("127.0.0.2", None, False),
+        ("0.0.0.0", None, True),  # noqa: S104 - what is being tested
+        ("::", None, True),
+        ("192.168.1.10", None, True),
+        ("cal.example", None, True),
+        ("0.0.0.0", TOKEN, False),  # noqa: S104
+    ],
+)
+def test_binding_beyond_loopback_without_a_token_warns(
+    host: str, token: str | None, warns: bool
+) -> None:
+    """Issue #15: `--host 0.0.0.0` without a token gave no warning."""
+    from contentcal.publishing.serve import exposure_warning
+
+    warning = exposure_warning(host, token)
+    assert (warning is not None) is warns
+    if warning:
+        assert warning == (
+            f"listening on {host} without a token: anyone who can reach it can read every "
+            "feed; give a token (--token-file or CONTENTCAL_TOKEN) and put the server behind "
+            "an HTTPS proxy (see docs/serving.md)"
+        )
+
+
+def test_make_server_logs_the_exposure_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """The library logs it too, for servers started from Python."""
+    server = make_server(static_cache(), host="0.0.0.0", port=0)  # noqa: S104
+    server.server_close()
+    (record,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert record.getMessage().startswith("listening on 0.0.0.0 without a token")
+
+
+def test_token_file(tmp_path: Path) -> None:
+    """One line of URL-safe characters; the final newline an editor adds is fine."""
+    from contentcal.errors import InvalidOptionError
+    from contentcal.publishing.serve import read_token_file
+
+    good = tmp_path / "token"
+    good.write_text(f"  {TOKEN}\n", encoding="utf-8")
+    assert read_token_file(good) == TOKEN
+    bad = tmp_path / "bad"
+    bad.write_text("two words\n", encoding="utf-8")
+    with pytest.raises(InvalidOptionError, match=r"bad: the token must be one line of A-Z"):
+        read_token_file(bad)
+    with pytest.raises(
+        InvalidOptionError, match=r"cannot read the token file .*missing: No such file"
+    ):
+        read_token_file(tmp_path / "missing")
+
+
+def test_connections_are_bounded(start: Callable[..., FeedServer]) -> None:
+    """Regression (issue #15): 3,000 slow clients held 3,001 threads. Past the limit a
+    connection gets 503 at once; a freed slot serves again."""
+    server = start(static_cache(), max_connections=2)
+    held = [http.client.HTTPConnection("127.0.0.1", server.port, timeout=5) for _ in range(2)]
+    try:
+        for connection in held:  # keep-alive: each holds its slot after the answer
+            connection.request("GET", "/all.ics")
+            assert connection.getresponse().read() == FEED
+        refused = raw_exchange(server, b"GET /all.ics HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert refused.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+        assert b"Retry-After: 5\r\n" in refused
+    finally:
+        held[0].close()
+    for _ in range(100):  # the freed slot shows up once the handler thread has ended
+        response = raw_exchange(server, b"GET /all.ics HTTP/1.1\r\nConnection: close\r\n\r\n")
+        if response.startswith(b"HTTP/1.1 200"):
+            break
+        threading.Event().wait(0.02)
+    assert response.startswith(b"HTTP/1.1 200")
+    held[1].close()
+
+
+def test_a_slow_client_is_cut_off_at_the_deadline(start: Callable[..., FeedServer]) -> None:
+    """Regression (issue #15): a client trickling bytes outlived the 30 s socket timeout.
+    The deadline is for the whole request; the clock is injected, nothing sleeps."""
+    import socket
+
+    clock = [1000.0]
+    server = start(static_cache(), request_deadline=30.0, clock=lambda: clock[0])
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        connection.sendall(b"GET /all.ics HTTP/1.1\r\n")
+        for _ in range(500):  # until the handler has started the request's clock
+            if server._deadlines:
+                break
+            threading.Event().wait(0.01)
+        assert list(server._deadlines.values()) == [1030.0]
+        connection.sendall(b"X-Slow: 1\r\n")
+        clock[0] += 29.0
+        connection.sendall(b"X-Slow: 2\r\n")  # still within the deadline
+        clock[0] += 1.0
+        # The serve loop checks deadlines every poll (10 ms here): the server closes.
+        assert connection.recv(65536) == b""
+
+
+def test_a_request_within_its_deadline_is_answered(start: Callable[..., FeedServer]) -> None:
+    """Each request on a keep-alive connection gets a fresh deadline."""
+    clock = [1000.0]
+    server = start(static_cache(), request_deadline=30.0, clock=lambda: clock[0])
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=5)
+    try:
+        for _ in range(3):
+            connection.request("GET", "/all.ics")
+            assert connection.getresponse().read() == FEED
+            clock[0] += 20.0
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("options", [{"max_connections": 0}, {"request_deadline": 0}])
+def test_limits_must_be_positive(options: dict[str, float]) -> None:
+    """A server that can serve nobody is a configuration mistake."""
+    with pytest.raises(ValueError, match="must be positive"):
+        make_server(static_cache(), port=0, **options)  # type: ignore[arg-type]
+
+
+def test_files_named_by_the_first_build_are_not_an_edit(tmp_path: Path) -> None:
+    """A plan's includes are only known once it is read: the first request must not take
+    them for a change (that rebuild used to race with the time-driven one)."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"one")
+    include = tmp_path / "items.csv"
+    include.write_bytes(b"x")
+    watched = [plan.path]
+
+    def build() -> StaticSite:
+        watched.append(include)  # the build discovers the include
+        return plan.build()
+
+    cache = SiteCache(build, lambda: list(watched), check_interval=0, background=False)
+    cache.resources()
+    assert plan.builds == 1
+    include.write_bytes(b"xy")
+    cache.resources()
+    assert plan.builds == 2

@@ -27,6 +27,7 @@ from click.testing import CliRunner, Result
 from contentcal import load, schedule
 from contentcal.cli import cli
 from contentcal.errors import InvalidOptionError
+from contentcal.views import week as week_view
 from contentcal.views.week import Format, iso_week_start, render_week, select, week
 
 from .conftest import EXAMPLE, NOW, REPO, WriteFiles
@@ -424,7 +425,7 @@ def test_platform_filter_keeps_plan_order_and_narrows_the_footer(runner: CliRunn
         " " * 21 + "step 2 of 3 · Diskon Akhir Tahun",
         row(
             "Wed 09 Dec 19:00",
-            "Kuis: tebak motif dari close-…",
+            "Kuis: tebak motif dari…",
             "entertainment",
             "followers-q1",
             "approved",
@@ -725,6 +726,19 @@ title = "Long id"
 """.replace("{long_id}", "x" * 112)
 
 
+def test_titles_are_cut_at_a_word_boundary() -> None:
+    """Regression (issue #11): "Diskon Akhir Tahun untuk…" cut a word in half."""
+    assert week_view._fit("Diskon Akhir Tahun untuk keluarga dan komunitas", 30) == (
+        "Diskon Akhir Tahun untuk…     "
+    )
+    assert week_view._fit("Akses awal Diskon Akhir Tahun untuk pelanggan", 30) == (
+        "Akses awal Diskon Akhir Tahun…"
+    )
+    # One long word keeps as much as fits: a word boundary would leave an almost empty cell.
+    assert week_view._fit("Supercalifragilistic expialidocious", 12) == "Supercalifr…"
+    assert week_view._fit("short", 8) == "short   "
+
+
 def test_long_names_and_wide_characters_still_fit_100_columns(
     runner: CliRunner, write_files: WriteFiles
 ) -> None:
@@ -758,7 +772,7 @@ def test_long_names_and_wide_characters_still_fit_100_columns(
         "  Wahyuningsih Purnamasari) — 1 of 7 slots filled",
         "  Sun 29 Nov 23:00   新作のバティック：伝統と現代…  教育          -"
         "               approved  Ibu Sri…",
-        "  Wed 02 Dec all day Kain batik untuk acara keluar… エンタメ      -"
+        "  Wed 02 Dec all day Kain batik untuk acara…        エンタメ      -"
         "               approved  Ibu Sri…",
     ]
     assert lines[-5:] == [
@@ -848,7 +862,7 @@ def test_schedule_command_table_is_the_week_renderer(runner: CliRunner) -> None:
         "Instagram (@batikcikarang · Sari) — 3 of 3 slots filled",
         row(
             "Mon 21 Dec 19:00",
-            "Batik Ibu: kain yang diwarisk…",
+            "Batik Ibu: kain yang…",
             "entertainment",
             "followers-q1",
             "scheduled",
@@ -856,7 +870,7 @@ def test_schedule_command_table_is_the_week_renderer(runner: CliRunner) -> None:
         ),
         row(
             "Wed 23 Dec 19:00",
-            "5 pertanyaan yang paling seri…",
+            "5 pertanyaan yang paling…",
             "education",
             "followers-q1",
             "approved",

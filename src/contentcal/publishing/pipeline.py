@@ -173,9 +173,15 @@ def publish_feeds(
     )
     if save_state:
         _save_if_changed(path, state, stamped.state)
+    warnings = [warning] if warning else []
+    if not (base_url or plan.feed_settings.base_url):
+        warnings.append(
+            "index.html has relative links only; for subscribe links pass --base-url URL "
+            "(the address the folder is published at) or set base_url under [feeds]"
+        )
     return Published(
         files=tuple(written),
-        warnings=(warning,) if warning else (),
+        warnings=tuple(warnings),
         events=len(stamped.events),
     )
 

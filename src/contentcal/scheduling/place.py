@@ -40,7 +40,7 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
-from contentcal.model.zones import UTC, aware, get_zone, offset_text
+from contentcal.model.zones import UTC, aware, get_zone, localize, offset_text
 
 __all__ = [
     "Entry",
@@ -50,6 +50,7 @@ __all__ = [
     "ScheduleProblem",
     "UnplacedItem",
     "UnplacedReason",
+    "next_change",
     "schedule",
     "story_versions",
 ]
@@ -731,3 +732,33 @@ def _holidays(plan: Plan, start: dt.datetime, end: dt.datetime) -> tuple[Holiday
             file=plan.source,
         )
     )
+
+
+def next_change(placed: Schedule) -> dt.datetime:
+    """The first instant after which scheduling again could place something differently.
+
+    Placement depends on ``now``: a slot that passes is no longer free, an item whose time
+    passes is in the past, and the day (the default window) turns at midnight in the
+    brand's zone. The answer is the earliest of the next slot of any platform, the next
+    entry start (each plus one microsecond: at that very instant it is still upcoming) and
+    the next local midnight, so it is never more than a day away. A server rebuilds after it; until
+    then, scheduling with a later ``now`` gives the same placement.
+    """
+    now = placed.now
+    zone = get_zone(placed.plan.brand.timezone)
+    local = now.astimezone(zone)
+    midnight = localize(
+        dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time()), zone
+    ).astimezone(UTC)
+    candidates = [midnight]
+    step = dt.timedelta(microseconds=1)
+    for platform in placed.plan.platforms:
+        slots = _slot_times(platform, now, midnight + step)
+        if slots:
+            candidates.append(slots[0].astimezone(UTC) + step)
+    now_utc = now.astimezone(UTC)
+    for entry in placed.all_entries:
+        start = _instant(entry.start, entry.platform.timezone)
+        if now_utc <= start < midnight:
+            candidates.append(start + step)
+    return min(candidates)

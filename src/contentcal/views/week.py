@@ -452,7 +452,11 @@ def _wrap(text: str, width: int = TABLE_WIDTH, indent: str = "  ") -> list[str]:
 
 
 def _fit(text: str, width: int) -> str:
-    """Cut `text` to `width` terminal columns (with …) and pad it to exactly `width`."""
+    """Cut `text` to `width` terminal columns (with …) and pad it to exactly `width`.
+
+    The cut falls at a word boundary ("Diskon Akhir Tahun…", not "Diskon Akhir Tahun untu…")
+    unless that would keep less than half the column, as with one very long word.
+    """
     text = " ".join(text.split())
     if _width(text) > width:
         cut = ""
@@ -460,6 +464,10 @@ def _fit(text: str, width: int) -> str:
             if _width(cut + char) > width - 1:
                 break
             cut += char
+        if not text[len(cut)].isspace():
+            head = cut.rpartition(" ")[0].rstrip()
+            if head and _width(head) * 2 >= width:
+                cut = head
         text = cut.rstrip() + "…"
     return text + " " * (width - _width(text))
 
