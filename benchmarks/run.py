@@ -366,7 +366,7 @@ def _time_rules(plan: Any, now: dt.datetime) -> list[tuple[str, float, int]]:
     from contentcal.checking.engine import CheckConfig  # noqa: PLC0415
     from contentcal.checking.rules import RULES, Context  # noqa: PLC0415
 
-    config = CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
+    config = CheckConfig.from_settings(plan.check_settings)
     context = Context(plan=plan, now=now, thresholds=config.thresholds)
     timings = []
     for rule in RULES:

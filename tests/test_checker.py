@@ -167,7 +167,8 @@ def test_thresholds_in_the_check_table(write_files: WriteFiles) -> None:
     assert [finding.rule for finding in check(plan, now=NOW)] == ["repeated-copy-on-platform"]
     plan = load(write_files({"plan.toml": text + "repeat_days = 7\n"}))
     assert check(plan, now=NOW) == []
-    config = CheckConfig.from_settings(plan.settings["check"], file=plan.source)
+    assert plan.check_settings.thresholds == Thresholds(repeat_days=7)
+    config = CheckConfig.from_settings(plan.check_settings)
     assert config.thresholds == Thresholds(repeat_days=7)
 
 
@@ -182,7 +183,7 @@ def test_near_duplicate_threshold_in_the_check_table(
     text = (FIXTURES / "near-duplicate-across-platforms.toml").read_text(encoding="utf-8")
     plan = load(write_files({"plan.toml": text + f"\n[check]\nnear-duplicate = {threshold}\n"}))
     config = CheckConfig.from_settings(
-        plan.settings["check"], select=["near-duplicate-across-platforms"], file=plan.source
+        plan.check_settings, select=["near-duplicate-across-platforms"]
     )
     assert [finding.rule for finding in check(plan, now=NOW, config=config)] == found
 
@@ -319,16 +320,16 @@ def test_threshold_values_at_the_edges_are_accepted(
 ) -> None:
     """A whole float is a whole number; the ends of each range are inside it."""
     plan = load(write_files({"plan.toml": MINIMAL_PLAN + f"\n[check]\n{setting}\n"}))
-    config = CheckConfig.from_settings(plan.settings["check"], file=plan.source)
+    config = CheckConfig.from_settings(plan.check_settings)
     assert config.thresholds == thresholds
     assert type(config.thresholds.repeat_days) is int
 
 
-def test_check_raises_for_a_bad_check_table(write_files: WriteFiles) -> None:
-    """From Python, check() without a config reads ``[check]`` and raises PlanError for it."""
-    plan = load(write_files({"plan.toml": MINIMAL_PLAN + '\n[check]\nselect = "nope"\n'}))
+def test_a_bad_check_table_is_a_load_error(write_files: WriteFiles) -> None:
+    """``[check]`` is converted when the plan loads, located like every other table (#16)."""
+    path = write_files({"plan.toml": MINIMAL_PLAN + '\n[check]\nselect = "nope"\n'})
     with pytest.raises(PlanError) as caught:
-        check(plan, now=NOW)
+        load(path)
     assert [str(problem) for problem in caught.value.problems] == [
         "plan.toml:19: check.select: unknown rule 'nope' "
         "(see docs/rules.md for every rule's name and code)"

@@ -22,7 +22,9 @@ from contentcal.cli import cli
 from contentcal.files.load import load
 from contentcal.publishing.feeds import FeedState, build_calendar, build_site
 from contentcal.publishing.ics import ics_bytes
+from contentcal.publishing.pipeline import site_pages
 from contentcal.scheduling.place import schedule
+from contentcal.views.site import site_schedule
 from tests.feedlint import lint
 from tests.interop.parsers import parse_with_ical, parse_with_icaljs, parse_with_vobject
 
@@ -43,6 +45,14 @@ SITE_LISTING = (
     "site/owner/sari.ics\n"
     "site/index.html\n"
 )
+PAGES_LISTING = (
+    "site/review.html\n"
+    "site/month/*.html (8 pages, 8 written)\n"
+    "site/week/*.html (31 pages, 31 written)\n"
+    "site/post/*.html (38 pages, 38 written)\n"
+)
+"""The site's pages after the feeds: the review page, then one line per folder (a first run
+writes them all)."""
 
 
 @pytest.fixture
@@ -337,10 +347,16 @@ def test_feeds_without_a_base_url_names_the_flag(runner: CliRunner, example: Pat
 
 
 def test_feeds_writes_the_site_and_lists_it(runner: CliRunner, example: Path) -> None:
-    """Every feed and index.html, listed on stdout in order; the same bytes as in memory."""
+    """Every feed and index.html listed on stdout in order, then the pages per folder; the
+    same bytes as in memory."""
     result = run(runner, "feeds", PLAN, "--out", "site/", *AT_NOW)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, SITE_LISTING, NO_BASE_URL)
-    site = build_site(schedule(load(PLAN), now=NOW))
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0,
+        SITE_LISTING + PAGES_LISTING,
+        NO_BASE_URL,
+    )
+    placed = site_schedule(load(PLAN), now=NOW)
+    site = build_site(placed, pages=site_pages(placed))
     for path, data in site.files.items():
         assert (Path("site") / path).read_bytes() == data, path
     assert sorted(str(p.relative_to("site")) for p in Path("site").rglob("*") if p.is_file()) == (

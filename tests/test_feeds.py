@@ -175,7 +175,12 @@ def assert_others_kept_or_moved(old: dict[str, bytes], new: dict[str, bytes]) ->
 def with_item(plan: Plan, item_id: str, **changes: Any) -> Plan:
     """`plan` with one item changed (or removed when `changes` is ``{"remove": True}``)."""
     if changes.get("remove"):
-        return attrs.evolve(plan, items=tuple(i for i in plan.items if i.id != item_id))
+        # Its measured results go with it: a result of an unknown item is an invalid plan.
+        return attrs.evolve(
+            plan,
+            items=tuple(i for i in plan.items if i.id != item_id),
+            results=tuple(r for r in plan.results if r.item != item_id),
+        )
     items = tuple(attrs.evolve(i, **changes) if i.id == item_id else i for i in plan.items)
     assert items != plan.items, f"no change to {item_id}"
     return attrs.evolve(plan, items=items)
@@ -1377,7 +1382,8 @@ def hostile_plans(draw: st.DrawFn) -> Plan:
         for number in range(draw(st.integers(min_value=1, max_value=6)))
     )
     return Plan(
-        brand=Brand(name=draw(text), timezone=draw(zone)),
+        # A brand's name may be hostile but not blank: validate() refuses a blank one.
+        brand=Brand(name=draw(text.filter(_non_empty).filter(str.strip)), timezone=draw(zone)),
         goals=(Goal(id="sales", statement=draw(text)),),
         pillars=pillars,
         platforms=platforms,

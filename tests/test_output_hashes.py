@@ -91,7 +91,9 @@ def _outputs(plan_dir: Path, now: str, start: str, end: str, work: Path) -> dict
             for path in sorted(out.rglob("*")):
                 if path.is_file():
                     name = path.relative_to(out).as_posix()
-                    hashes[f"feeds:{name}"] = _sha(path.read_bytes())
+                    # Post pages name the plan's files by their (temporary) path.
+                    data = path.read_bytes().replace(str(copy).encode(), b"PLAN")
+                    hashes[f"feeds:{name}"] = _sha(data)
     return hashes
 
 

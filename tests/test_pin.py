@@ -410,7 +410,10 @@ def test_a_failed_write_leaves_the_file_untouched_and_no_temp_file(
 def test_a_failure_on_the_second_file_keeps_the_first_and_a_rerun_finishes(
     write_files: WriteFiles, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each file is replaced atomically on its own: after a failure, run again."""
+    """A rename failing after the point of no return is recorded; the next load finishes it.
+
+    (Before, each file was replaced on its own and a failure left the pin half-applied.)
+    """
     write_plan(write_files)
     result = pin(schedule(load("plan.toml"), now=NOW))
     real_replace = os.replace
@@ -426,15 +429,16 @@ def test_a_failure_on_the_second_file_keeps_the_first_and_a_rerun_finishes(
     with pytest.raises(OutputError) as caught:
         apply_pins(result)
     assert isinstance(caught.value, OSError)
-    assert str(caught.value) == "cannot write items/b.jsonl: Permission denied"
+    assert str(caught.value) == (
+        "cannot write items/a.csv: Permission denied; the files are recorded in "
+        ".contentcal/pin-journal.json and the next run completes the change"
+    )
     assert Path("items/b.jsonl").read_bytes() == JSONL
-    assert sorted(p.name for p in Path("items").iterdir()) == ["a.csv", "b.jsonl"]
     monkeypatch.setattr(os, "replace", real_replace)
     rerun = pin(schedule(load("plan.toml"), now=NOW))
-    assert [Path(change.file).as_posix() for change in rerun.changes] == [
-        "items/b.jsonl",
-        "plan.toml",
-    ]
+    assert rerun.changes == ()
+    assert sorted(p.name for p in Path("items").iterdir()) == ["a.csv", "b.jsonl"]
+    assert not Path(".contentcal").exists()
 
 
 def test_an_item_removed_after_loading_is_a_plan_error(write_files: WriteFiles) -> None:

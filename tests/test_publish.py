@@ -25,9 +25,16 @@ from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.load import load
 from contentcal.publishing.feeds import FeedState, FeedWindow, build_calendar, build_site
 from contentcal.publishing.ics import ics_bytes
-from contentcal.publishing.pipeline import Published, SiteBuilder, publish_feed, publish_feeds
+from contentcal.publishing.pipeline import (
+    Published,
+    SiteBuilder,
+    publish_feed,
+    publish_feeds,
+    site_pages,
+)
 from contentcal.publishing.serve import FeedServer, SiteCache, make_server, serve_forever
 from contentcal.scheduling.place import schedule
+from contentcal.views.site import site_schedule
 
 from .conftest import EXAMPLE, MINIMAL_PLAN, NOW, WriteFiles
 from .test_feeds import LATER, LATER_STAMP, uid_of, unfold, vevents
@@ -263,10 +270,12 @@ def test_publish_feeds_writes_every_file_as_built_in_memory(plan_path: Path) -> 
         base_url="https://cal.example.com/batik/",
         save_state=True,
     )
-    assert result.files == SITE_FILES
+    assert result.files == (*SITE_FILES[:-1], *result.pages, "index.html")
+    assert len(result.pages) == len(result.rewritten) == 78
     assert result.warnings == ()
-    site = build_site(schedule(load(plan_path), now=NOW), base_url="https://cal.example.com/batik/")
-    for path in SITE_FILES:
+    placed = site_schedule(load(plan_path), now=NOW)
+    site = build_site(placed, base_url="https://cal.example.com/batik/", pages=site_pages(placed))
+    for path in result.files:
         assert (Path("site") / path).read_bytes() == site.files[path], path
     assert STATE.read_text(encoding="utf-8") == site.state.to_json()
     mtime = age(STATE)
@@ -282,7 +291,7 @@ def test_publish_feeds_into_an_unwritable_place_is_an_output_error(plan_path: Pa
     Path("site").write_text("in the way", encoding="utf-8")
     with pytest.raises(OutputError) as caught:
         publish_feeds(load(plan_path), now=NOW, out_dir="site")
-    assert str(caught.value) == "cannot write site/all.ics: File exists"
+    assert str(caught.value) == "cannot write site: File exists"
     Path("site").unlink()
     Path("site").mkdir()
     Path("site/platform").write_text("in the way", encoding="utf-8")

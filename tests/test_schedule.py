@@ -755,16 +755,28 @@ def test_plans_without_holidays_never_need_the_extra(monkeypatch: pytest.MonkeyP
     ]
 
 
-def test_unknown_holiday_country_is_a_located_plan_error(write_files: WriteFiles) -> None:
-    """A country the package does not know is a plan problem at schedule.holidays."""
+def test_unknown_holiday_country_is_a_located_load_error(write_files: WriteFiles) -> None:
+    """A country the package does not know fails loading at its line, not scheduling (#16)."""
     text = MINIMAL_PLAN + '\n[schedule]\nholidays = "XX"\n'
-    plan = load(write_files({"plan.toml": text}))
     with pytest.raises(PlanError) as caught:
-        schedule(plan, now=NOW)
+        load(write_files({"plan.toml": text}))
     (problem,) = caught.value.problems
     assert str(problem) == (
-        "plan.toml: schedule.holidays: no public holidays known for country 'XX' "
+        "plan.toml:19: schedule.holidays: no public holidays known for country 'XX' "
         "(use an ISO 3166 country code such as 'ID', 'DE' or 'US')"
+    )
+
+
+def test_unknown_holiday_subdivision_is_a_located_load_error(write_files: WriteFiles) -> None:
+    """A province the country does not have is refused with the known ones as a hint."""
+    text = MINIMAL_PLAN + '\n[schedule]\nholidays = "ID"\nsubdivision = "JKT"\n'
+    with pytest.raises(PlanError) as caught:
+        load(write_files({"plan.toml": text}))
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.line, problem.message) == (
+        "schedule.subdivision",
+        20,
+        "no public holidays known for subdivision 'JKT' of 'ID'",
     )
 
 

@@ -288,6 +288,12 @@ def schedule_command(
 @click.option(
     "--tz", "timezone", metavar="ZONE", help="Show times in this IANA zone (default: the brand's)."
 )
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="With --format csv: write cells exactly as in the plan. Without it, a cell starting "
+    "with = + - @ gets a leading ' so a spreadsheet never runs it as a formula.",
+)
 @_now_option
 def week(
     plan: str,
@@ -298,6 +304,7 @@ def week(
     owner: str | None,
     output_format: str,
     timezone: str | None,
+    raw: bool,
     now: dt.datetime | None,
 ) -> None:
     """Print PLAN's weekly schedule, grouped per platform.
@@ -319,7 +326,7 @@ def week(
         owner=owner,
         timezone=timezone,
     )
-    click.echo(views.render_week(view, fmt=output_format), nl=False)
+    click.echo(views.render_week(view, fmt=output_format, raw=raw), nl=False)
 
 
 def _save_state_option(function: F) -> F:
@@ -451,10 +458,14 @@ def feeds(
     save_state: bool | None,
     quiet: bool,
 ) -> None:
-    """Write every feed of PLAN into a folder for static hosting.
+    """Write every feed of PLAN and its calendar pages into a folder for static hosting.
 
     Writes all.ics, platform/<id>.ics, owner/<name>.ics and an index.html with webcal://,
     https:// and Google Calendar links for each feed. Each file is replaced atomically.
+    Also writes the calendar as pages: month/<YYYY-MM>.html (a grid per month of the feed
+    window), week/<YYYY-Www>.html (a column per platform) and post/<id>.html (the copy as
+    the network shows it, its length, check findings and the story's other versions),
+    and review.html when the plan measures; a page is rewritten only when it changed.
     The feed state beside the plan is updated, except with --now (unless --save-state).
     """
     from contentcal.files.load import load  # noqa: PLC0415 - lazy: icalendar is heavy
@@ -470,8 +481,20 @@ def feeds(
             **_state_saving(now, save_state),
         )
     _warn(result.warnings)
+    pages = set(result.pages)
     for path in result.files:
-        click.echo(f"{out_dir.rstrip('/')}/{path}")
+        if path not in pages:
+            click.echo(f"{out_dir.rstrip('/')}/{path}")
+    # Pages by folder, one line each: a site has dozens of them.
+    for path in result.pages:
+        if "/" not in path:  # review.html beside index.html
+            click.echo(f"{out_dir.rstrip('/')}/{path}")
+    for folder in dict.fromkeys(path.split("/", 1)[0] for path in result.pages if "/" in path):
+        count = sum(1 for path in result.pages if path.startswith(f"{folder}/"))
+        changed = sum(1 for path in result.rewritten if path.startswith(f"{folder}/"))
+        click.echo(
+            f"{out_dir.rstrip('/')}/{folder}/*.html ({_count(count, 'page')}, {changed} written)"
+        )
 
 
 @cli.command()

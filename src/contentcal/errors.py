@@ -108,3 +108,18 @@ class OptionalDependencyError(ContentcalError, ImportError):
 
 class OutputError(ContentcalError, OSError):
     """A result could not be written (permission, missing directory, full disk)."""
+
+
+class FileChangedError(OutputError):
+    """A file changed on disk after contentcal read it, so it was not overwritten.
+
+    `file` names it. Nothing was written: run the command again to start from the new
+    content (your teammate's edit is kept).
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        super().__init__(
+            f"{file} changed on disk while contentcal was working on it; nothing was written "
+            "(run the command again to include the change)"
+        )

@@ -17,8 +17,11 @@ import attrs
 
 from contentcal.checking.rules import RULES, Context, Rule, Thresholds
 from contentcal.errors import InvalidOptionError, PlanError, Problem, Severity
+from contentcal.files.validate import require_valid
 from contentcal.hints import did_you_mean
 from contentcal.model import Plan
+from contentcal.model.bounds import check_date
+from contentcal.model.settings import CheckSettings
 
 __all__ = [
     "LOAD_CODES",
@@ -112,6 +115,9 @@ LOAD_CODES: Mapping[str, str] = {
     "bad-slot": "CC010",
     "duplicate-result": "CC011",
     "rare-metric": "CC012",
+    "limit-exceeded": "CC013",
+    "unsafe-path": "CC014",
+    "too-many-problems": "CC015",
 }
 """Codes of the problems loading can report; they appear in `check` output like rules."""
 
@@ -150,101 +156,31 @@ class CheckConfig:
     @classmethod
     def from_settings(
         cls,
-        settings: Mapping[str, Any] | None,
+        settings: CheckSettings | None,
         *,
         select: Iterable[str] = (),
         ignore: Iterable[str] = (),
-        file: str | None = None,
     ) -> CheckConfig:
-        """Build from a plan's ``[check]`` table plus command-line selections.
+        """Build from a plan's typed ``[check]`` settings plus command-line selections.
 
-        Raises :class:`~contentcal.errors.InvalidOptionError` for an unknown rule in
-        `select` or `ignore`, and :class:`~contentcal.errors.PlanError` for unknown rules or
-        bad thresholds in the ``[check]`` table.
+        The settings were validated when the plan was loaded (or by
+        :func:`contentcal.validate`); only `select` and `ignore` are checked here. Raises
+        :class:`~contentcal.errors.InvalidOptionError` for an unknown rule in them.
         """
-        settings = dict(settings or {})
-        problems: list[Problem] = []
+        settings = settings or CheckSettings()
         known = {rule.name for rule in RULES} | {rule.code for rule in RULES}
-
-        def names(raw: object, path: str) -> frozenset[str]:
-            values = [raw] if isinstance(raw, str) else raw
-            if not isinstance(values, list | tuple | frozenset | set):
-                problems.append(
-                    Problem(f"{path} must be a list of rule names", file=file, path=path)
-                )
-                return frozenset()
-            result = set()
-            for value in values:
-                if value not in known:
-                    problems.append(
-                        Problem(
-                            f"unknown rule {value!r}",
-                            file=file,
-                            path=path,
-                            hint=_rule_hint(str(value)),
-                            code="unknown-key",
-                        )
-                    )
-                else:
-                    result.add(str(value))
-            return frozenset(result)
-
         for option, values in (("--select", select), ("--ignore", ignore)):
             for value in values:
                 if value not in known:
                     # A bad option is a usage error (exit 2), not a problem of the plan.
                     raise InvalidOptionError(
-                        f"{option}: unknown rule {value!r}; {_rule_hint(str(value))}"
+                        f"{option}: unknown rule {value!r}; {rule_hint(str(value))}"
                     )
-        chosen_select = names(list(select), "--select") | names(
-            settings.pop("select", []), "check.select"
-        )
-        chosen_ignore = names(list(ignore), "--ignore") | names(
-            settings.pop("ignore", []), "check.ignore"
-        )
-        overrides: dict[str, Severity] = {}
-        raw_severity = settings.pop("severity", {})
-        if isinstance(raw_severity, dict):
-            for rule_name, level in raw_severity.items():
-                if rule_name not in known:
-                    problems.append(
-                        Problem(
-                            f"unknown rule {rule_name!r}",
-                            file=file,
-                            path=f"check.severity.{rule_name}",
-                            hint=_rule_hint(rule_name),
-                            code="unknown-key",
-                        )
-                    )
-                elif level not in Severity._value2member_map_:
-                    problems.append(
-                        Problem(
-                            f"unknown severity {level!r}",
-                            file=file,
-                            path=f"check.severity.{rule_name}",
-                            hint="use error, warning or info",
-                        )
-                    )
-                else:
-                    overrides[rule_name] = Severity(level)
-        else:
-            problems.append(
-                Problem(
-                    "check.severity must be a table",
-                    file=file,
-                    path="check.severity",
-                    hint='e.g. severity = { "posting-gap" = "info" }',
-                )
-            )
-        thresholds, threshold_problems = Thresholds.from_settings(settings, file=file)
-        problems.extend(threshold_problems)
-        if problems:
-            raise PlanError(_with_lines(problems, file))
         return cls(
-            select=chosen_select,
-            ignore=chosen_ignore,
-            severity=overrides,
-            thresholds=thresholds,
+            select=frozenset(select) | settings.select,
+            ignore=frozenset(ignore) | settings.ignore,
+            severity=settings.severity,
+            thresholds=settings.thresholds,
         )
 
     def active(self, rule: Rule) -> bool:
@@ -258,20 +194,8 @@ class CheckConfig:
         return self.severity.get(rule.name) or self.severity.get(rule.code) or rule.severity
 
 
-def _with_lines(problems: list[Problem], file: str | None) -> list[Problem]:
-    """`problems` in the ``[check]`` table, each with the line of its key where known."""
-    from contentcal.checking.rules import _line_of, _plan_lines  # noqa: PLC0415 - only on error
-
-    lines = _plan_lines(file)
-    return [
-        attrs.evolve(problem, line=_line_of(lines, problem.path))
-        if problem.line is None and problem.path and problem.path.startswith("check.")
-        else problem
-        for problem in problems
-    ]
-
-
-def _rule_hint(value: str) -> str:
+def rule_hint(value: str) -> str:
+    """A hint for an unknown rule name: the closest rule, or where to find them all."""
     otherwise = "see docs/rules.md for every rule's name and code"
     return (
         did_you_mean(value, sorted(rule.name for rule in RULES), otherwise=otherwise) or otherwise
@@ -301,7 +225,9 @@ def check(
     """
     if workers < 1:
         raise InvalidOptionError(f"workers must be at least 1, got {workers}")
-    config = config or CheckConfig.from_settings(plan.settings.get("check"), file=plan.source)
+    require_valid(plan)
+    check_date(now, "now")  # rules shift `now` by days and weeks; this keeps that in range
+    config = config or CheckConfig.from_settings(plan.check_settings)
     context = Context(plan=plan, now=now, thresholds=config.thresholds, workers=workers)
     findings = []
     active = [rule for rule in RULES if config.active(rule)]
@@ -379,9 +305,7 @@ def check_file(
     name = os.fspath(path)
     try:
         plan = load(name)
-        config = CheckConfig.from_settings(
-            plan.settings.get("check"), select=select, ignore=ignore, file=name
-        )
+        config = CheckConfig.from_settings(plan.check_settings, select=select, ignore=ignore)
     except PlanFileNotFoundError:
         raise
     except PlanError as exc:

@@ -13,13 +13,14 @@ import functools
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
-from contentcal.errors import Problem, Severity
+from contentcal.errors import Severity
 from contentcal.hints import did_you_mean
 from contentcal.model import Account, ContentItem, Plan, Status
+from contentcal.model.settings import Thresholds
 from contentcal.model.zones import aware, get_zone
 
 if TYPE_CHECKING:
@@ -27,91 +28,6 @@ if TYPE_CHECKING:
     from contentcal.scheduling.place import Schedule
 
 __all__ = ["RULES", "Context", "RawFinding", "Rule", "Thresholds"]
-
-
-_MAX_DAYS = 3660
-"""The largest day count a threshold may have: ten years."""
-
-
-@attrs.frozen
-class Thresholds:
-    """Numbers the rules compare against; set in the plan's ``[check]`` table."""
-
-    near_duplicate: float = 0.0
-    """Similarity (0..1) from which two items on different platforms are near-duplicates.
-
-    0 means "the similarity module's tuned default".
-    """
-
-    mirrored_share: float = 0.5
-    """Share of a platform's items that duplicate another platform's before it is mirrored."""
-
-    repeat_days: int = 30
-    """Same copy again on one platform within this many days is a repeat."""
-
-    pillar_tolerance: float = 0.10
-    """How far (as a share, 0.10 = 10 points) a pillar's share may stray from its target."""
-
-    platforms_per_owner: int = 3
-    """More platforms than this for one person is too many."""
-
-    cadence_fill: float = 0.5
-    """A platform should fill at least this share of its slots in the window."""
-
-    posting_gap_days: int = 14
-    """A platform silent for more than this many days inside the window gets a warning."""
-
-    window_days: int = 28
-    """How far ahead of `now` the schedule rules look (days)."""
-
-    @classmethod
-    def from_settings(
-        cls, settings: Mapping[str, Any], *, file: str | None
-    ) -> tuple[Thresholds, list[Problem]]:
-        """Read the threshold keys of a ``[check]`` table; return problems for bad ones."""
-        problems = []
-        values: dict[str, Any] = {}
-        fields = {field.name: field for field in attrs.fields(cls)}
-        for key, raw in settings.items():
-            name = key.replace("-", "_")
-            if name not in fields:
-                known = [*fields, "select", "ignore", "severity"]
-                problems.append(
-                    Problem(
-                        f"unknown key {key!r} in [check]",
-                        file=file,
-                        path=f"check.{key}",
-                        hint=did_you_mean(name, known, otherwise="see docs/rules.md"),
-                        code="unknown-key",
-                    )
-                )
-                continue
-            default = fields[name].default
-            # Shares are fractions; day counts stay within what dates can hold (and what
-            # a schedule can compute quickly); other counts are whole numbers.
-            if isinstance(default, float):
-                expected, maximum = "a number from 0 to 1", 1.0
-            elif name.endswith("_days"):
-                expected, maximum = f"a whole number of days from 0 to {_MAX_DAYS}", _MAX_DAYS
-            else:
-                expected, maximum = "a whole number, 0 or more", float("inf")
-            if (
-                isinstance(raw, bool)
-                or not isinstance(raw, int | float)
-                or not 0 <= raw <= maximum
-                or (isinstance(default, int) and isinstance(raw, float) and not raw.is_integer())
-            ):
-                problems.append(
-                    Problem(
-                        f"check.{key} must be {expected}, got {raw!r}",
-                        file=file,
-                        path=f"check.{key}",
-                        hint=f"the default is {default}",
-                    )
-                )
-                continue
-            values[name] = type(default)(raw)
-        return cls(**values), problems
 
 
 @attrs.frozen
@@ -203,35 +119,22 @@ class Context:
 def _plan_lines(source: str | None) -> Mapping[str, int]:
     """Line of each ``[table]`` header and ``key =`` of a plan file, by key path.
 
-    Best effort, for locating plan-level findings: tomllib reports no positions. Keys
-    inside arrays of tables (``[[items]]``) are left out. Read afresh on every call (not
-    cached by name: the same file name can hold another plan a moment later).
+    Best effort, for locating plan-level findings: tomllib reports no positions, so this is
+    the loader's own scanner (:class:`~contentcal.files.readers.TomlLines`), one for the
+    whole package. Read afresh on every call (not cached by name: the same file name can
+    hold another plan a moment later).
     """
     if source is None:
         return {}
-    import re  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
+
+    from contentcal.files.readers import TomlLines  # noqa: PLC0415 - only for plan findings
 
     try:
         text = Path(source).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return {}
-    lines: dict[str, int] = {}
-    table: str | None = ""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if re.match(r"\s*\[\[", line):
-            table = None
-            continue
-        header = re.match(r"\s*\[([^\[\]]+)\]\s*(#.*)?$", line)
-        if header:
-            table = ".".join(part.strip().strip('"') for part in header.group(1).split("."))
-            lines.setdefault(table, number)
-            continue
-        key = re.match(r'\s*([A-Za-z0-9_\-]+|"[^"]*")\s*=', line)
-        if key and table is not None:
-            name = key.group(1).strip('"')
-            lines.setdefault(f"{table}.{name}" if table else name, number)
-    return lines
+    return TomlLines(text).lines
 
 
 def _line_of(lines: Mapping[str, int], path: str) -> int | None:

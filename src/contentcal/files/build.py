@@ -9,21 +9,25 @@ recorded with its file, line, key path and a hint; nothing stops at the first on
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Final, TypeVar
+import enum
+import os
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import attrs
 
 from contentcal import hints
 from contentcal.files import fields
 from contentcal.files.fields import Problems
-from contentcal.files.readers import RawTable, TomlLines
+from contentcal.files.readers import RawTable, TomlLines, inside
 from contentcal.model import (
     DEFAULT_PILLARS,
     Brand,
     ContentItem,
     FeedSettings,
     Goal,
+    Limits,
     Network,
     Pillar,
     Plan,
@@ -33,8 +37,29 @@ from contentcal.model import (
     Story,
     StoryStep,
 )
+from contentcal.model.settings import CheckSettings, Thresholds
 
 _SettingsT = TypeVar("_SettingsT", ScheduleSettings, FeedSettings)
+
+
+_VALID: dict[int, weakref.ref[Plan]] = {}
+"""Plans known to be valid (built here from checked values), by identity.
+
+A plan is immutable, so once valid it stays valid; ``attrs.evolve`` makes a new plan, which
+is validated again. Held weakly: a plan that is gone leaves the registry.
+"""
+
+
+def mark_valid(plan: Plan) -> None:
+    """Remember that `plan` passed validation, so later stages need not repeat it."""
+    key = id(plan)
+    _VALID[key] = weakref.ref(plan, lambda _ref: _VALID.pop(key, None))
+
+
+def known_valid(plan: Plan) -> bool:
+    """Whether `plan` itself (not an equal copy) is known to be valid."""
+    ref = _VALID.get(id(plan))
+    return ref is not None and ref() is plan
 
 
 @attrs.define
@@ -53,22 +78,39 @@ class RawItem:
     line_of: Callable[[str], int | None]
 
 
-_REPEATED_ITEM_KEYS: Final = frozenset(
-    {"platform", "pillar", "goal", "media", "status", "owner", "story", "duration", "priority"}
-)
-"""Item fields whose converters are pure and whose texts repeat across a plan's items."""
-_CONVERTED_LIMIT: Final = 4096
-_MISSING: Final = object()
-
-
 class PlanBuilder:
     """Converts the tables of one plan file; problems go to `problems`."""
 
-    def __init__(self, problems: Problems) -> None:
+    def __init__(
+        self,
+        problems: Problems,
+        *,
+        strict: bool = False,
+        base_dir: str | None = None,
+        limits: Limits | None = None,
+    ) -> None:
         self.problems = problems
-        # Item fields with few distinct values (platform, pillar, status...) convert each
-        # distinct text once: a plan has thousands of items and a handful of platforms.
-        self._converted: dict[tuple[str, str], Any] = {}
+        self.strict = strict
+        """Whether values must already be model values (a plan built in code, validated)."""
+        self.base_dir = base_dir
+        """Where files the plan names are found; the plan file's folder when ``None``."""
+        self.caps = limits or Limits()
+        """The plan's ``[limits]``: caps on slots and horizon, where the state file may go."""
+
+    def limits_table(self, data: dict[str, Any], file: str, lines: TomlLines) -> Limits:
+        """The plan's ``[limits]`` table (read first: it governs how the rest is read)."""
+        if "limits" not in data:
+            return Limits()
+        values = self.convert_table(
+            data["limits"],
+            fields.LIMIT_FIELDS,
+            file=file,
+            path="limits",
+            line_of=lines.line,
+            what="[limits]",
+        )
+        self.caps = Limits(**values) if values else Limits()
+        return self.caps
 
     def build(
         self, data: dict[str, Any], items: Iterable[RawTable], *, file: str, lines: TomlLines
@@ -86,6 +128,7 @@ class PlanBuilder:
         stories = self.stories(data, file, lines, goals, pillars, platforms)
         raw_items = [item for item in map(self.item_of, items) if item is not None]
 
+        check_settings = self.check_settings(data, file, lines)
         settings: dict[str, Mapping[str, Any]] = {}
         for name in fields.SETTINGS_TABLES:
             if name in data:
@@ -106,6 +149,8 @@ class PlanBuilder:
             data, "feeds", fields.FEED_FIELDS, FeedSettings, file, lines
         )
         resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms, stories)
+        self.check_horizon(schedule_settings, file, lines)
+        self.check_state_file(feed_settings, file, lines, raw_items)
         from contentcal.files.measured import load_measured  # noqa: PLC0415 - avoids a cycle
 
         measured = load_measured(
@@ -120,7 +165,7 @@ class PlanBuilder:
         )
         if self.problems or brand is None:
             return None
-        return Plan(
+        plan = Plan(
             brand=brand,
             goals=tuple(goals.values()),
             pillars=tuple(pillars.values()),
@@ -129,20 +174,84 @@ class PlanBuilder:
             stories=tuple(stories.values()),
             schedule_settings=schedule_settings,
             feed_settings=feed_settings,
+            check_settings=check_settings,
             settings=settings,
             source=file,
             results=measured.results,
             actions=measured.actions,
             review=measured.review,
             warnings=measured.warnings,
+            limits=self.caps,
         )
+        mark_valid(plan)
+        return plan
+
+    def check_horizon(self, settings: ScheduleSettings, file: str, lines: TomlLines) -> None:
+        """``[schedule] horizon`` may not exceed ``[limits] horizon_days``."""
+        most = self.caps.horizon_days
+        if settings.horizon > dt.timedelta(days=most):
+            self.problems.add(
+                f"the horizon is longer than {most} days",
+                file=file,
+                line=lines.line("schedule.horizon"),
+                path="schedule.horizon",
+                hint="plan at most a few years ahead, or raise horizon_days in [limits]",
+                code="limit-exceeded",
+            )
+
+    def check_state_file(
+        self, settings: FeedSettings, file: str, lines: TomlLines, raw_items: list[RawItem]
+    ) -> None:
+        """The feed state must be a .json file of its own, inside the plan's folder."""
+        name = settings.state_file
+        full = os.path.normpath(os.path.join(os.path.dirname(file), name))
+        real = os.path.realpath(full)
+        # realpath() once per file, not per item: a million items share a few files.
+        inputs = {os.path.realpath(name) for name in {file, *(r.source.file for r in raw_items)}}
+        root = os.path.realpath(os.path.dirname(file) or ".")
+        report = None
+        if not name.lower().endswith(".json"):
+            report = "the feed state file must end in .json"
+        elif real in inputs:
+            report = "the feed state file would overwrite a plan or item file"
+        elif not self.caps.allow_outside and not inside(real, root):
+            report = "the feed state file is outside the plan's folder"
+        if report:
+            self.problems.add(
+                f"{report}: {fields.quote(name)}",
+                file=file,
+                line=lines.line("feeds.state_file"),
+                path="feeds.state_file",
+                hint='e.g. state_file = ".contentcal/feed-state.json"; '
+                "set allow_outside = true in [limits] to keep it elsewhere",
+                code="unsafe-path",
+            )
+
+    def check_slots_per_day(
+        self, slots: Sequence[str], file: str, path: str, lines: TomlLines
+    ) -> None:
+        """A platform's slots may give at most ``[limits] slots_per_day`` times a day."""
+        from contentcal.scheduling.cadence import most_per_day, parse_slot  # noqa: PLC0415
+
+        most = self.caps.slots_per_day
+        count = sum(most_per_day(parse_slot(text)) for text in slots)
+        if count > most:
+            self.problems.add(
+                f"the slots give up to {count:,} posting times a day; at most {most} are allowed",
+                file=file,
+                line=lines.line(f"{path}.slots"),
+                path=f"{path}.slots",
+                hint="a platform needs a few slots a day; raise slots_per_day in [limits] "
+                "if yours needs more",
+                code="limit-exceeded",
+            )
 
     def top_level(self, data: dict[str, Any], file: str, lines: TomlLines) -> None:
         """Report top-level keys the plan file may not have."""
         for key in data:
             if key not in fields.TOP_LEVEL:
                 self.problems.add(
-                    f"unknown top-level key {key!r}",
+                    f"unknown top-level key {fields.quote(key)}",
                     file=file,
                     line=lines.line(key),
                     path=key,
@@ -171,13 +280,12 @@ class PlanBuilder:
             )
             return None
         values: dict[str, Any] = {}
-        converted = self._converted if spec is fields.ITEM_SPEC else None
         for key, raw in table.items():
+            key_path = f"{path}.{key}"
             field = spec.get(key)
             if field is None:
-                key_path = f"{path}.{key}"
                 self.problems.add(
-                    f"unknown key {key!r} in {what}",
+                    f"unknown key {fields.quote(key)} in {what}",
                     file=file,
                     line=line_of(key_path),
                     path=key_path,
@@ -185,32 +293,34 @@ class PlanBuilder:
                     code="unknown-key",
                 )
                 continue
-            if raw == "" and not field.required:
-                continue  # an empty spreadsheet cell means "not set"
-            if converted is not None and key in _REPEATED_ITEM_KEYS and type(raw) is str:
-                found = converted.get((key, raw), _MISSING)
-                if found is not _MISSING:
-                    values[key] = found
-                    continue
+            if raw == "" and not field.required and not self.strict:
+                continue  # an empty spreadsheet cell means "not set" (in files, not code)
             try:
                 values[key] = field.convert(raw)
             except fields.ConversionError as exc:
-                key_path = f"{path}.{key}"
-                self.problems.add(
-                    exc.message, file=file, line=line_of(key_path), path=key_path, hint=exc.hint
+                located = (
+                    exc.errors if isinstance(exc, fields.ManyConversionsError) else [("", exc)]
                 )
+                for subkey, error in located:
+                    self.problems.add(
+                        error.message,
+                        file=file,
+                        line=line_of(key_path),
+                        path=f"{key_path}.{subkey}" if subkey else key_path,
+                        hint=error.hint,
+                        code=error.code,
+                    )
                 continue
-            if (
-                converted is not None
-                and key in _REPEATED_ITEM_KEYS
-                and type(raw) is str
-                and len(converted) < _CONVERTED_LIMIT
-            ):
-                converted[key, raw] = values[key]
+            # A value passed through unchanged (times, slots) is checked where it is resolved.
+            if self.strict and values[key] is not raw and not same_kind(raw, values[key]):
+                message, hint = type_problem(raw, values[key])
+                self.problems.add(
+                    message, file=file, line=line_of(key_path), path=key_path, hint=hint
+                )
         for key, field in spec.items():
             if field.required and key not in table:
                 self.problems.add(
-                    f"{what} has no {key!r}",
+                    f"{what} has no {fields.quote(key)}",
                     file=file,
                     line=line_of(path),
                     path=f"{path}.{key}",
@@ -234,7 +344,59 @@ class PlanBuilder:
         values = self.convert_table(
             data[name], spec, file=file, path=name, line_of=lines.line, what=f"[{name}]"
         )
+        if values and values.get("holidays") is not None:
+            self.holidays(values, file, lines)
         return settings_type(**values) if values else settings_type()
+
+    def holidays(self, values: dict[str, Any], file: str, lines: TomlLines) -> None:
+        """Report an unknown holiday country or subdivision now, not when scheduling."""
+        from contentcal.scheduling.holidays import subdivisions  # noqa: PLC0415 - optional extra
+
+        country, subdivision = values["holidays"], values.get("subdivision")
+        known = subdivisions(country)
+        if known is None:  # the `holidays` extra is missing: scheduling will say so
+            return
+        if not known[0]:
+            self.problems.add(
+                f"no public holidays known for country {country!r}",
+                file=file,
+                line=lines.line("schedule.holidays"),
+                path="schedule.holidays",
+                hint=hints.did_you_mean(country.upper(), known[1])
+                or "use an ISO 3166 country code such as 'ID', 'DE' or 'US'",
+            )
+        elif subdivision is not None and subdivision not in known[1]:
+            self.problems.add(
+                f"no public holidays known for subdivision {subdivision!r} of {country!r}",
+                file=file,
+                line=lines.line("schedule.subdivision"),
+                path="schedule.subdivision",
+                hint=fields.did_you_mean(subdivision, known[1])
+                if known[1]
+                else f"the holidays data has no subdivisions of {country!r}; remove subdivision",
+            )
+
+    def check_settings(self, data: dict[str, Any], file: str, lines: TomlLines) -> CheckSettings:
+        """The ``[check]`` table, converted like every other table; defaults when absent."""
+        if "check" not in data:
+            return CheckSettings()
+        values = self.convert_table(
+            data["check"],
+            fields.CHECK_FIELDS,
+            file=file,
+            path="check",
+            line_of=lines.line,
+            what="[check]",
+        )
+        if not values:
+            return CheckSettings()
+        values = {key.replace("-", "_"): value for key, value in values.items()}
+        return CheckSettings(
+            select=values.pop("select", ()),
+            ignore=values.pop("ignore", ()),
+            severity=values.pop("severity", {}),
+            thresholds=Thresholds(**values),
+        )
 
     def brand(self, data: dict[str, Any], file: str, lines: TomlLines) -> Brand | None:
         if "brand" not in data:
@@ -288,7 +450,7 @@ class PlanBuilder:
                 file=file,
                 path=f"goals.{key}",
                 line_of=lines.line,
-                what=f"goal {key!r}",
+                what=f"goal {fields.quote(key)}",
             )
             if values is not None and "statement" in values:
                 goals[key] = Goal(id=key, **values)
@@ -308,7 +470,7 @@ class PlanBuilder:
                 file=file,
                 path=f"pillars.{key}",
                 line_of=lines.line,
-                what=f"pillar {key!r}",
+                what=f"pillar {fields.quote(key)}",
             )
             if values is not None:
                 pillars[key] = Pillar(id=key, **values)
@@ -326,7 +488,7 @@ class PlanBuilder:
                 file=file,
                 path=path,
                 line_of=lines.line,
-                what=f"platform {key!r}",
+                what=f"platform {fields.quote(key)}",
             )
             if values is None:
                 continue
@@ -338,7 +500,7 @@ class PlanBuilder:
                 elif isinstance(table, dict) and "network" not in table:
                     ok = False
                     self.problems.add(
-                        f"platform {key!r} does not say which network it is on",
+                        f"platform {fields.quote(key)} does not say which network it is on",
                         file=file,
                         line=lines.line(path),
                         path=f"{path}.network",
@@ -350,6 +512,7 @@ class PlanBuilder:
                     ok = False
             if "slots" in values:
                 values["slots"] = self.slots(values["slots"], file, path, lines)
+                self.check_slots_per_day(values["slots"], file, path, lines)
             if "limits" in values:
                 values["limits"] = self.limits(values["limits"], file, path, lines)
             timezone = values.pop("timezone", None) or (brand.timezone if brand else "UTC")
@@ -361,7 +524,7 @@ class PlanBuilder:
         from contentcal.scheduling.cadence import CadenceError, parse_slot  # noqa: PLC0415 - keep start-up light
 
         entries = [raw] if isinstance(raw, str) else raw
-        if not isinstance(entries, list):
+        if not isinstance(entries, list | tuple):
             self.problems.add(
                 f"slots must be a list of texts, got {fields.kind(raw)}",
                 file=file,
@@ -398,7 +561,7 @@ class PlanBuilder:
         return tuple(result)
 
     def limits(self, raw: object, file: str, path: str, lines: TomlLines) -> dict[str, int]:
-        if not isinstance(raw, dict):
+        if not isinstance(raw, Mapping):
             self.problems.add(
                 f"limits must be a table of whole numbers, got {fields.kind(raw)}",
                 file=file,
@@ -413,7 +576,7 @@ class PlanBuilder:
         for key, value in raw.items():
             if key not in LIMIT_KINDS:
                 self.problems.add(
-                    f"unknown limit {key!r}",
+                    f"unknown limit {fields.quote(key)}",
                     file=file,
                     line=lines.line(f"{path}.limits"),
                     path=f"{path}.limits.{key}",
@@ -423,7 +586,8 @@ class PlanBuilder:
                 continue
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 self.problems.add(
-                    f"limit {key!r} must be a positive whole number, got {value!r}",
+                    f"limit {fields.quote(key)} must be a positive whole number, "
+                    f"got {fields.quote(value)}",
                     file=file,
                     line=lines.line(f"{path}.limits"),
                     path=f"{path}.limits.{key}",
@@ -557,7 +721,7 @@ class PlanBuilder:
     ) -> RawItem | None:
         label = path
         if isinstance(table, dict) and isinstance(table.get("id"), str) and table["id"].strip():
-            label = f"item {table['id'].strip()!r}"
+            label = f"item {fields.quote(table['id'].strip())}"
         values = self.convert_table(
             table, fields.ITEM_SPEC, file=file, path=path, line_of=line_of, what=label
         )
@@ -594,7 +758,7 @@ class PlanBuilder:
 
             def report(key: str, message: str, hint: str | None, code: str) -> None:
                 self.problems.add(
-                    f"item {item_id!r}: {message}",  # noqa: B023 - used within this iteration
+                    f"item {fields.quote(item_id)}: {message}",  # noqa: B023 - used within this iteration
                     file=file,  # noqa: B023
                     line=raw.line_of(f"{path}.{key}"),  # noqa: B023
                     path=f"{path}.{key}",  # noqa: B023
@@ -607,7 +771,7 @@ class PlanBuilder:
                 where = first.file + (f":{first.line}" if first.line else "")
                 report(
                     "id",
-                    f"duplicate id {item_id!r}",
+                    f"duplicate id {fields.quote(item_id)}",
                     f"already used at {where}; ids must be unique across all files",
                     "duplicate-id",
                 )
@@ -618,7 +782,7 @@ class PlanBuilder:
             if platform is None:
                 report(
                     "platform",
-                    f"unknown platform {values['platform']!r}",
+                    f"unknown platform {fields.quote(values['platform'])}",
                     unknown_reference_hint(values["platform"], platforms, "platforms"),
                     "unknown-reference",
                 )
@@ -627,7 +791,7 @@ class PlanBuilder:
                 if key in values and values[key] not in known:
                     report(
                         key,
-                        f"unknown {key} {values[key]!r}",
+                        f"unknown {key} {fields.quote(values[key])}",
                         unknown_reference_hint(values[key], known, table),
                         "unknown-reference",
                     )
@@ -640,6 +804,10 @@ class PlanBuilder:
                     values[key] = fields.moment(raw_value, zone_name, allow_date=key == "at")
                 except fields.ConversionError as exc:
                     report(key, exc.message, exc.hint, "plan-invalid")
+                    ok = False
+                    continue
+                if self.strict and not same_kind(raw_value, values[key]):
+                    report(key, *type_problem(raw_value, values[key]), "plan-invalid")
                     ok = False
             if raw.raw_repeat_at is not None and raw.raw_repeat_at != "":
                 try:
@@ -658,6 +826,8 @@ class PlanBuilder:
                         values[key] = getattr(story, key)
             if ok:
                 if "owner" not in values and platform is not None and platform.owner:
+                    # The model's default (Plan gives an item its platform's owner), applied
+                    # here too so that a large plan is not rebuilt item by item.
                     values["owner"] = platform.owner
                 items.append(ContentItem(**values, source=raw.source))
         return tuple(items)
@@ -665,6 +835,49 @@ class PlanBuilder:
     def item_of(self, raw: RawTable) -> RawItem | None:
         """Convert one item table a reader found."""
         return self.item(raw.table, raw.file, raw.path, raw.line, raw.line_of)
+
+
+def same_kind(raw: object, converted: object) -> bool:
+    """Whether a value given in code already has the type its field converts to.
+
+    Containers are checked element by element by their converters; a whole number stands
+    for a float; ``None`` means "not set".
+    """
+    if converted is None or isinstance(raw, list | tuple | set | frozenset | Mapping):
+        return True
+    if isinstance(converted, float) and isinstance(raw, int) and not isinstance(raw, bool):
+        return True
+    if isinstance(converted, dt.datetime) and isinstance(raw, dt.datetime):
+        return raw.tzinfo is not None
+    return type(raw) is type(converted)
+
+
+def type_problem(raw: object, converted: object) -> tuple[str, str]:
+    """Message and hint for a value of the wrong type in a plan built in code."""
+    if isinstance(raw, dt.datetime) and raw.tzinfo is None:
+        return (
+            "a date-time without a time zone",
+            "give it the platform's zone, e.g. tzinfo=zoneinfo.ZoneInfo('Asia/Jakarta')",
+        )
+    expected = fields.kind(converted)
+    if isinstance(converted, enum.Enum):
+        expected = f"a {type(converted).__name__}"
+    return (
+        f"expected {expected}, got {fields.kind(raw)} {raw!r}",
+        f"use {_example(converted)}",
+    )
+
+
+def _example(value: object) -> str:
+    if isinstance(value, enum.Enum):
+        return f"{type(value).__name__}.{value.name}"
+    if isinstance(value, dt.datetime):
+        return "an aware datetime.datetime"
+    if isinstance(value, dt.date):
+        return "a datetime.date"
+    if isinstance(value, dt.timedelta):
+        return "a datetime.timedelta"
+    return f"{type(value).__name__} values"
 
 
 def evergreen_problems(

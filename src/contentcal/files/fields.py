@@ -8,15 +8,20 @@ value, or raises :class:`ConversionError` with a hint that shows the expected fo
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import math
 import re
+import reprlib
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
 from contentcal import hints
-from contentcal.errors import Problem
+from contentcal.errors import Problem, Severity
 from contentcal.model import (
     Account,
     Blackout,
@@ -26,16 +31,59 @@ from contentcal.model import (
     Network,
     Status,
 )
+from contentcal.model.bounds import EARLIEST, LATEST, LONGEST
+from contentcal.model.settings import MAX_THRESHOLD_DAYS, Thresholds
 from contentcal.model.zones import aware, get_zone, suggest_zone
 
 
 class ConversionError(ValueError):
     """A value could not be converted; carries the message and a fix hint."""
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None, code: str = "plan-invalid") -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.code = code
+
+
+class ManyConversionsError(ConversionError):
+    """Several keys of one table-valued field failed; each is reported at its own path."""
+
+    def __init__(self, errors: list[tuple[str, ConversionError]]) -> None:
+        super().__init__(errors[0][1].message, errors[0][1].hint, errors[0][1].code)
+        self.errors = errors
+
+
+# --- quoting foreign content ----------------------------------------------------------------
+
+
+class _ShortRepr(reprlib.Repr):
+    """``repr`` that never quotes more than a short excerpt of what it is given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.maxstring = self.maxother = self.maxlong = 40
+        self.maxlevel, self.maxlist, self.maxdict = 2, 4, 4
+
+    def repr_int(self, x: int, level: int) -> str:
+        # repr() of an int over 4,300 digits raises ValueError.
+        return repr(x) if x.bit_length() <= 128 else "a very large number"
+
+    def repr_str(self, x: str, level: int) -> str:
+        return repr(x[:40] + "…") if len(x) > 40 else repr(x)
+
+
+_SHORT_REPR = _ShortRepr()
+
+
+def quote(raw: object) -> str:
+    """How a message quotes a value from the user's files: at most a short excerpt, with
+    control characters and lone surrogates escaped (a file's content is not echoed whole)."""
+    return _SHORT_REPR.repr(raw)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+LARGEST_INTEGER = 999_999_999
 
 
 # --- value converters -------------------------------------------------------------------------
@@ -46,7 +94,17 @@ class ConversionError(ValueError):
 
 def text(raw: object) -> str:
     if isinstance(raw, str):
+        if _SURROGATE.search(raw):
+            raise ConversionError(
+                f"{quote(raw)} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), "
+                "which is not text",
+                "fix the \\u escapes in this value (emoji need both halves of the pair)",
+            )
         return raw
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ConversionError(f"expected text, got {raw!r}", 'put the value in quotes, e.g. "..."')
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 128:
+        raise ConversionError("expected text, got a very large number", "put it in quotes")
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         raise ConversionError(
             f"expected text, got {kind(raw)}", 'put the value in quotes, e.g. "..."'
@@ -65,23 +123,35 @@ def integer(raw: object) -> int:
     if isinstance(raw, bool):
         raise ConversionError(f"expected a whole number, got {kind(raw)}")
     if isinstance(raw, int):
+        if abs(raw) > LARGEST_INTEGER:
+            raise ConversionError(
+                f"{quote(raw)} is too large", f"use a whole number up to {LARGEST_INTEGER:,}"
+            )
         return raw
     if isinstance(raw, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", raw):
         return int(raw)
-    raise ConversionError(f"expected a whole number, got {raw!r}", "e.g. 2")
+    raise ConversionError(f"expected a whole number, got {quote(raw)}", "e.g. 2")
 
 
 def number(raw: object) -> float:
     if isinstance(raw, bool):
         raise ConversionError(f"expected a number, got {kind(raw)}")
+    value: float | None = None
     if isinstance(raw, int | float):
-        return float(raw)
-    if isinstance(raw, str):
         try:
-            return float(raw.replace("_", "").strip())
-        except ValueError:
-            pass
-    raise ConversionError(f"expected a number, got {raw!r}", "e.g. 2000")
+            value = float(raw)
+        except OverflowError:  # an int too large for a float
+            value = math.inf
+    elif isinstance(raw, str) and len(raw) <= 100:
+        with contextlib.suppress(ValueError):
+            value = float(raw.replace("_", "").strip())
+    if value is not None:
+        if math.isfinite(value):
+            return value
+        raise ConversionError(
+            f"expected a finite number, got {quote(raw)}", "use an ordinary number, e.g. 2000"
+        )
+    raise ConversionError(f"expected a number, got {quote(raw)}", "e.g. 2000")
 
 
 def share(raw: object) -> float:
@@ -99,7 +169,7 @@ def share(raw: object) -> float:
 def text_list(raw: object) -> tuple[str, ...]:
     if isinstance(raw, str):
         return tuple(part.strip() for part in raw.split(",") if part.strip())
-    if isinstance(raw, list):
+    if isinstance(raw, list | tuple):
         return tuple(text(value).strip() for value in raw if text(value).strip())
     raise ConversionError(f"expected a list, got {kind(raw)}", 'e.g. ["promo", "batik"]')
 
@@ -108,15 +178,27 @@ def date(raw: object) -> dt.date:
     if isinstance(raw, dt.datetime):
         raise ConversionError("expected a date without a time", "e.g. 2027-03-31")
     if isinstance(raw, dt.date):
-        return raw
+        return in_range(raw)
     if isinstance(raw, str):
         try:
-            return dt.date.fromisoformat(raw.strip())
+            day = dt.date.fromisoformat(raw.strip())
         except ValueError:
             pass
+        else:
+            return in_range(day)
     raise ConversionError(
-        f"expected a date, got {raw!r}", "write dates as YYYY-MM-DD, e.g. 2027-03-31"
+        f"expected a date, got {quote(raw)}", "write dates as YYYY-MM-DD, e.g. 2027-03-31"
     )
+
+
+def in_range(day: dt.date) -> dt.date:
+    """`day`, or a ConversionError when it lies outside the years contentcal works in."""
+    if not EARLIEST <= day <= LATEST:
+        raise ConversionError(
+            f"the date {day.isoformat()} is out of range",
+            f"contentcal works with dates from {EARLIEST.isoformat()} to {LATEST.isoformat()}",
+        )
+    return day
 
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(w|d|h|m|min|s)", re.IGNORECASE)
@@ -136,43 +218,52 @@ def parse_duration(text: str) -> dt.timedelta:
     datetime.timedelta(seconds=7200)
     """
     value = text.strip()
+    if len(value) > 100:
+        raise ValueError(f"unknown duration {quote(text)}")
     iso = _ISO_DURATION.fullmatch(value)
+    seconds: float
     if iso and value.upper() not in ("P", "PT") and not value.upper().endswith("T"):
-        parts = {key: int(number) for key, number in iso.groupdict().items() if number}
-        return dt.timedelta(
-            weeks=parts.get("w", 0),
-            days=parts.get("d", 0),
-            hours=parts.get("h", 0),
-            minutes=parts.get("m", 0),
-            seconds=parts.get("s", 0),
-        )
-    compact = value.replace(" ", "")
-    if compact and _DURATION_PART.sub("", compact) == "":
+        units = {"w": 604800, "d": 86400, "h": 3600, "m": 60, "s": 1}
+        seconds = sum(int(number) * units[key] for key, number in iso.groupdict().items() if number)
+    else:
+        compact = value.replace(" ", "")
+        if not compact or _DURATION_PART.sub("", compact) != "":
+            raise ValueError(f"unknown duration {quote(text)}")
         seconds = sum(
             float(number) * _UNIT_SECONDS[unit.lower()]
             for number, unit in _DURATION_PART.findall(compact)
         )
-        return dt.timedelta(seconds=seconds)
-    raise ValueError(f"unknown duration {text!r}")
+    # Compared before timedelta() sees it: a huge count would overflow there.
+    if not seconds <= LONGEST.total_seconds():
+        raise ValueError(f"duration {quote(text)} is longer than {LONGEST.days // 365} years")
+    return dt.timedelta(seconds=seconds)
 
 
 def duration(raw: object) -> dt.timedelta:
+    if isinstance(raw, dt.timedelta):
+        return raw  # a plan built in code
     if isinstance(raw, str):
         try:
             return parse_duration(raw)
-        except ValueError:
-            pass
+        except ValueError as exc:
+            if "longer than" in str(exc):
+                raise ConversionError(str(exc), "use a shorter duration") from None
     raise ConversionError(
-        f"expected a duration, got {raw!r}", 'write e.g. "90m", "2h", "1d", "1h30m" or "PT2H"'
+        f"expected a duration, got {quote(raw)}", 'write e.g. "90m", "2h", "1d", "1h30m" or "PT2H"'
     )
 
 
 def zone_name(raw: object) -> str:
     name = identifier(raw)
+    if len(name) > 64:  # IANA names are at most about 30 characters
+        raise ConversionError(
+            f"unknown time zone {quote(name)}",
+            "use an IANA name such as 'Asia/Jakarta' or 'Europe/Berlin'",
+        )
     try:
         get_zone(name)
     except ValueError:
-        raise ConversionError(f"unknown time zone {name!r}", suggest_zone(name)) from None
+        raise ConversionError(f"unknown time zone {quote(name)}", suggest_zone(name)) from None
     return name
 
 
@@ -188,7 +279,9 @@ def choice(
         try:
             return enum_type(value)
         except ValueError:
-            raise ConversionError(f"unknown {noun} {value!r}", did_you_mean(value, names)) from None
+            raise ConversionError(
+                f"unknown {noun} {quote(value)}", did_you_mean(value, names)
+            ) from None
 
     return convert
 
@@ -197,16 +290,20 @@ NETWORK_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "gmb": "
 
 
 def blackouts(raw: object) -> tuple[Blackout, ...]:
-    entries = raw if isinstance(raw, list) else [raw]
+    entries = raw if isinstance(raw, list | tuple) else [raw]
     result = []
     for entry in entries:
+        if isinstance(entry, Blackout):  # a plan built in code
+            entry = {"dates": f"{entry.first}..{entry.last}", "reason": entry.reason}
+            if entry["reason"] is None:
+                del entry["reason"]
         reason = None
         dates: object = entry
         if isinstance(entry, dict):
             unknown = set(entry) - {"dates", "date", "reason"}
             if unknown:
                 raise ConversionError(
-                    f"unknown key {sorted(unknown)[0]!r} in a blackout",
+                    f"unknown key {quote(sorted(unknown)[0])} in a blackout",
                     'write { dates = "2026-12-24..2026-12-26", reason = "Christmas" }',
                 )
             dates = entry.get("dates", entry.get("date"))
@@ -219,7 +316,7 @@ def blackouts(raw: object) -> tuple[Blackout, ...]:
             last = date(last_text) if last_text.strip() else first
         else:
             raise ConversionError(
-                f"expected a date or a range of dates, got {dates!r}",
+                f"expected a date or a range of dates, got {quote(dates)}",
                 'write "2026-12-25" or "2026-12-24..2026-12-26"',
             )
         if last < first:
@@ -238,6 +335,8 @@ def kind(raw: object) -> str:
         return "a date-time"
     if isinstance(raw, dt.date):
         return "a date"
+    if isinstance(raw, dt.timedelta):
+        return "a duration"
     return names.get(type(raw), type(raw).__name__)
 
 
@@ -320,7 +419,9 @@ SCHEDULE_FIELDS = {
 def boolean(raw: object) -> bool:
     if isinstance(raw, bool):
         return raw
-    raise ConversionError(f"expected true or false, got {raw!r}", "write true or false, unquoted")
+    raise ConversionError(
+        f"expected true or false, got {quote(raw)}", "write true or false, unquoted"
+    )
 
 
 def flag(raw: object) -> bool:
@@ -354,10 +455,17 @@ def alarm(raw: object) -> dt.timedelta | None:
 
 
 def url(raw: object) -> str:
+    """An absolute http(s) URL without white space, ending in ``/`` (feeds land inside it)."""
     value = identifier(raw)
-    if not re.match(r"https?://[^/\s]+", value):
+    parts = urllib.parse.urlsplit(value)
+    if (
+        parts.scheme.lower() not in {"http", "https"}
+        or not parts.netloc
+        or re.search(r"[\s\x00-\x1f\x7f]", value)
+    ):
         raise ConversionError(
-            f"expected an http(s) URL, got {value!r}", 'e.g. base_url = "https://example.com/cal/"'
+            f"expected an absolute http(s) URL without spaces, got {quote(value)}",
+            'e.g. base_url = "https://example.com/cal/"',
         )
     return value if value.endswith("/") else value + "/"
 
@@ -373,6 +481,34 @@ FEED_FIELDS = {
     "base_url": Field(url),
     "state_file": Field(identifier),
     "calendar_uid": Field(boolean),
+}
+
+
+def limit(most: int) -> Callable[[object], int]:
+    """A converter for one ``[limits]`` number: a whole number from 1 to `most`."""
+
+    def convert(raw: object) -> int:
+        if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= most:
+            raise ConversionError(
+                f"expected a whole number from 1 to {most:,}, got {quote(raw)}",
+                "see docs/security.md for the defaults",
+            )
+        return raw
+
+    return convert
+
+
+LIMIT_FIELDS = {
+    "allow_outside": Field(boolean),
+    "file_bytes": Field(limit(2**40)),
+    "rows": Field(limit(10**9)),
+    "columns": Field(limit(10_000)),
+    # Parsers recurse once per level; past a few hundred Python's stack runs out.
+    "nesting": Field(limit(200)),
+    "patterns": Field(limit(10**6)),
+    "files": Field(limit(10**7)),
+    "slots_per_day": Field(limit(1440)),
+    "horizon_days": Field(limit(LONGEST.days)),
 }
 
 ITEM_FIELDS: tuple[str, ...] = (
@@ -421,7 +557,7 @@ ITEM_SPEC = {
     "notes": Field(text),
     "updated": Field(lambda raw: raw),  # needs a zone, like `at`
     "priority": Field(integer),
-    "ignore": Field(text_list),
+    "ignore": Field(lambda raw: rule_names(raw)),
     "ignore_reason": Field(text),
     "evergreen": Field(flag),
     "repeat_after": Field(positive_duration),
@@ -445,8 +581,106 @@ TOP_LEVEL = (
     "results",
     "actions",
     "review",
+    "limits",
 )
-SETTINGS_TABLES = ("check",)
+SETTINGS_TABLES: tuple[str, ...] = ()
+"""Tables kept raw in ``Plan.settings`` for parts that convert their own (none today)."""
+
+
+# --- the [check] table ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _known_rules() -> tuple[frozenset[str], tuple[str, ...]]:
+    """Every rule name and code, and the names alone (for hints)."""
+    # Rule names are data of the check part; imported on first use, so loading a plan
+    # without [check] or `ignore` does not pay for the rules module.
+    from contentcal.checking.rules import RULES  # noqa: PLC0415
+
+    names = tuple(sorted(rule.name for rule in RULES))
+    return frozenset(names) | {rule.code for rule in RULES}, names
+
+
+def rule_hint(value: str) -> str:
+    """A hint for an unknown rule: the closest name, or where every rule is listed."""
+    otherwise = "see docs/rules.md for every rule's name and code"
+    return hints.did_you_mean(value, _known_rules()[1], otherwise=otherwise) or otherwise
+
+
+def rule_names(raw: object) -> tuple[str, ...]:
+    """Rule names or codes, as a list or comma-separated text; unknown ones are refused."""
+    names = text_list(raw)
+    known, _ = _known_rules()
+    for name in names:
+        if name not in known:
+            raise ConversionError(f"unknown rule {name!r}", rule_hint(name), "unknown-key")
+    return names
+
+
+def severities(raw: object) -> dict[str, Severity]:
+    """A table of rule name or code → ``error``, ``warning`` or ``info``."""
+    if not isinstance(raw, Mapping):
+        raise ConversionError(
+            f"expected a table of rule = severity, got {kind(raw)}",
+            'e.g. severity = { "posting-gap" = "info" }',
+        )
+    known, _ = _known_rules()
+    result = {}
+    errors = []
+    for name, level in raw.items():
+        if name not in known:
+            errors.append(
+                (name, ConversionError(f"unknown rule {name!r}", rule_hint(name), "unknown-key"))
+            )
+        elif level not in Severity._value2member_map_:
+            errors.append(
+                (name, ConversionError(f"unknown severity {level!r}", "use error, warning or info"))
+            )
+        else:
+            result[str(name)] = Severity(level)
+    if errors:
+        raise ManyConversionsError(errors)
+    return result
+
+
+def _threshold(name: str, default: Any) -> Callable[[object], Any]:
+    """The converter of one threshold: a share from 0 to 1, a day count or a count."""
+    # Shares are fractions; day counts stay within what dates can hold (and what a schedule
+    # can compute quickly); other counts are whole numbers.
+    if isinstance(default, float):
+        expected, maximum = "a number from 0 to 1", 1.0
+    elif name.endswith("_days"):
+        expected = f"a whole number of days from 0 to {MAX_THRESHOLD_DAYS}"
+        maximum = MAX_THRESHOLD_DAYS
+    else:
+        expected, maximum = "a whole number, 0 or more", float("inf")
+
+    def convert(raw: object) -> Any:
+        if (
+            isinstance(raw, bool)
+            or not isinstance(raw, int | float)
+            or not 0 <= raw <= maximum
+            or (isinstance(default, int) and isinstance(raw, float) and not raw.is_integer())
+        ):
+            raise ConversionError(
+                f"check.{name} must be {expected}, got {raw!r}", f"the default is {default}"
+            )
+        return type(default)(raw)
+
+    return convert
+
+
+THRESHOLD_FIELDS = {
+    field.name: Field(_threshold(field.name, field.default)) for field in attrs.fields(Thresholds)
+}
+CHECK_FIELDS = {
+    "select": Field(rule_names),
+    "ignore": Field(rule_names),
+    "severity": Field(severities),
+    **THRESHOLD_FIELDS,
+    # Thresholds may be spelt with dashes, like rule names (near-duplicate = 0.9).
+    **{name.replace("_", "-"): field for name, field in THRESHOLD_FIELDS.items() if "_" in name},
+}
 
 
 MOMENT_PATTERN = re.compile(
@@ -459,9 +693,9 @@ def moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | dt
     """Convert an ``at``/``updated`` value; local times belong to `zone_name`."""
     hint = "write e.g. 2026-12-02T19:00 (the platform's local time) or 2026-12-02T12:00Z (UTC)"
     if isinstance(raw, str):
-        match = MOMENT_PATTERN.fullmatch(raw.strip())
+        match = MOMENT_PATTERN.fullmatch(raw.strip()) if len(raw) <= 100 else None
         if not match:
-            raise ConversionError(f"expected a date-time, got {raw!r}", hint)
+            raise ConversionError(f"expected a date-time, got {quote(raw)}", hint)
         try:
             if match.group(2) is None:
                 raw = dt.date.fromisoformat(match.group(1))
@@ -473,7 +707,10 @@ def moment(raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | dt
                 offset = "+00:00" if offset.upper() == "Z" else offset
                 raw = dt.datetime.fromisoformat(f"{match.group(1)}T{clock}{offset}")
         except ValueError:
-            raise ConversionError(f"not a real date or time: {raw!r}", hint) from None
+            raise ConversionError(f"not a real date or time: {quote(raw)}", hint) from None
+    if isinstance(raw, dt.date):
+        # Checked before any zone conversion, which overflows near year 1 and 9999.
+        in_range(raw.date() if isinstance(raw, dt.datetime) else raw)
     if isinstance(raw, dt.datetime):
         return aware(raw, zone_name)
     if isinstance(raw, dt.date):
@@ -491,7 +728,7 @@ def moments(raw: object, zone_name: str) -> tuple[dt.datetime, ...]:
         entries: object = [part for part in raw.split(",") if part.strip()]
     else:
         entries = raw
-    if not isinstance(entries, list):
+    if not isinstance(entries, list | tuple):  # a tuple: a plan built in code
         raise ConversionError(
             f"expected a list of date-times, got {kind(raw)}",
             "e.g. repeat_at = [2027-01-15T19:00, 2027-03-01T19:00]",
@@ -510,11 +747,34 @@ def moments(raw: object, zone_name: str) -> tuple[dt.datetime, ...]:
     return tuple(result)
 
 
+MOST_PROBLEMS = 1000
+"""Problems kept per load: a broken million-row file gives one screen, not a million lines."""
+
+
 class Problems:
-    """Collects located problems while a plan is read, converted and resolved."""
+    """Collects located problems while a plan is read, converted and resolved.
+
+    Keeps the first :data:`MOST_PROBLEMS`; :meth:`all` adds one line saying how many more.
+    """
 
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self.dropped = 0
+        self.file: str | None = None
+
+    def all(self) -> list[Problem]:
+        """The problems kept, and a last one counting those left out."""
+        if not self.dropped:
+            return list(self.items)
+        return [
+            *self.items,
+            Problem(
+                f"{self.dropped} more problems not shown",
+                file=self.file,
+                hint="fix the ones above first",
+                code="too-many-problems",
+            ),
+        ]
 
     def add(
         self,
@@ -528,6 +788,9 @@ class Problems:
         code: str = "plan-invalid",
     ) -> None:
         """Record one problem."""
+        if len(self.items) >= MOST_PROBLEMS:
+            self.dropped += 1
+            return
         self.items.append(
             Problem(
                 message=message,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from contentcal.errors import Problem, Severity
+from contentcal.files.build import same_kind, type_problem
 from contentcal.files.build import unknown_reference_hint as _unknown_reference_hint
 from contentcal.files.fields import ConversionError as _ConversionError
 from contentcal.files.fields import Field as _Field
@@ -30,8 +31,9 @@ from contentcal.files.fields import duration as _duration
 from contentcal.files.fields import identifier as _identifier
 from contentcal.files.fields import kind as _kind
 from contentcal.files.fields import moment as _moment
+from contentcal.files.fields import quote as _quote
 from contentcal.files.fields import text as _text
-from contentcal.files.readers import Readers
+from contentcal.files.readers import Readers, nested_deeper
 from contentcal.files.readers import TomlLines as _TomlLines
 from contentcal.hints import closest
 from contentcal.model import Brand, Goal, Platform, Source
@@ -91,21 +93,23 @@ def result_value(raw: object) -> float:
             fix = text.replace(",", "")
         else:
             fix = whole.replace(".", "") + "." + fraction
-        raise _ConversionError(f"{shown!r} is not a plain number", f"write {fix}; {_NUMBER_HINT}")
+        raise _ConversionError(
+            f"{_quote(shown)} is not a plain number", f"write {fix}; {_NUMBER_HINT}"
+        )
     if _DOT_GROUPS.fullmatch(text):
         whole_number = text.replace(".", "")
         if text.count(".") > 1:
             raise _ConversionError(
-                f"{shown!r} is not a plain number", f"write {whole_number}; {_NUMBER_HINT}"
+                f"{_quote(shown)} is not a plain number", f"write {whole_number}; {_NUMBER_HINT}"
             )
         decimal = text.rstrip("0").rstrip(".")
         raise _ConversionError(
-            f"{shown!r} could be {whole_number} or {decimal}",
+            f"{_quote(shown)} could be {whole_number} or {decimal}",
             f"write {whole_number} or {decimal}; {_NUMBER_HINT}",
         )
     if _PLAIN_NUMBER.fullmatch(text):
         return float(text)
-    raise _ConversionError(f"expected a number, got {shown!r}", "e.g. 1350 or 4.5")
+    raise _ConversionError(f"expected a number, got {_quote(shown)}", "e.g. 1350 or 4.5")
 
 
 @attrs.frozen
@@ -121,10 +125,15 @@ class Measured:
 class _Loader:
     """What this module needs from the plan's builder: its problems, converter and reader."""
 
-    def __init__(self, builder: PlanBuilder) -> None:
+    def __init__(self, builder: PlanBuilder, plan_path: str) -> None:
         self.problem = builder.problems.add
         self.fields = builder.convert_table
-        self.read_text = Readers(builder.problems).read_text
+        # The plan's [limits] and folder: results are held to them like item files.
+        self.base_dir = builder.base_dir
+        self.strict = builder.strict
+        root = self.base_dir if self.base_dir is not None else os.path.dirname(plan_path)
+        self.readers = Readers(builder.problems, limits=builder.caps, root=root or ".")
+        self.read_text = self.readers.read_text
 
 
 @attrs.define
@@ -160,7 +169,7 @@ def load_measured(
     `item_ids` are the ids of every item read, including those with problems of their
     own, so one broken item is reported once, not again in every result that names it.
     """
-    loader = _Loader(builder)
+    loader = _Loader(builder, plan_path)
     context = _Context(
         loader=loader,
         brand=brand,
@@ -177,7 +186,7 @@ def load_measured(
         unknown = [key for key in table if key not in RESULT_COLUMNS]
         for key in unknown:
             loader.problem(
-                f"unknown key {key!r} in a result",
+                f"unknown key {_quote(key)} in a result",
                 file=plan_path,
                 line=line,
                 path=f"{path}.{key}",
@@ -185,7 +194,7 @@ def load_measured(
                 code="unknown-key",
             )
         if not unknown:
-            result = _result(context, table, plan_path, line or 1, path, inline=True)
+            result = _result(context, table, plan_path, line, path, inline=True)
             if result is not None:
                 results.append(result)
     for file in files:
@@ -225,8 +234,23 @@ def _result_files(
             hint=example,
         )
         return []
-    base = os.path.dirname(plan_path)
+    readers = context.loader.readers
+    if len(patterns) > readers.limits.patterns:
+        problem(
+            f"results has {len(patterns):,} entries; at most {readers.limits.patterns:,} "
+            "are allowed",
+            file=plan_path,
+            line=lines.line("results"),
+            path="results",
+            hint="use patterns such as results/*.csv, or raise patterns in [limits]",
+            code="limit-exceeded",
+        )
+        return []
+    base = context.loader.base_dir
+    if base is None:
+        base = os.path.dirname(plan_path)
     files: list[str] = []
+    seen: set[str] = set()
     for index, pattern in enumerate(patterns):
         path = f"results[{index}]"
         if isinstance(pattern, dict):
@@ -234,7 +258,7 @@ def _result_files(
             continue
         if not isinstance(pattern, str) or not pattern.strip():
             problem(
-                f"a results entry must be a file name, a pattern or a table, got {pattern!r}",
+                f"a results entry must be a file name, a pattern or a table, got {_quote(pattern)}",
                 file=plan_path,
                 line=lines.line("results"),
                 path=path,
@@ -242,25 +266,55 @@ def _result_files(
             )
             continue
         full = os.path.normpath(os.path.join(base, pattern))
-        if glob.has_magic(pattern):
-            matches = sorted(
-                match
-                for match in glob.glob(full, recursive=True)
-                if os.path.isfile(match) and _is_result_file(match)
+        if readers.pattern_outside(full):
+            problem(
+                f"results {_quote(pattern)} is outside the plan's folder",
+                file=plan_path,
+                line=lines.line("results"),
+                path=path,
+                hint="move the file into the plan's folder or below it, or set "
+                "allow_outside = true in [limits] if you trust the whole path",
+                code="unsafe-path",
             )
+            continue
+        if glob.has_magic(pattern):
+            found = []
+            for match in glob.iglob(full, recursive=True):
+                if not os.path.isdir(match) and _is_result_file(match):
+                    found.append(match)
+                if len(found) > readers.limits.files:
+                    break
+            matches = []
+            for match in sorted(found):
+                if readers.file_outside(match):
+                    problem(
+                        f"{_quote(match)} leads outside the plan's folder "
+                        "(a symbolic link or a folder link)",
+                        file=plan_path,
+                        line=lines.line("results"),
+                        path=path,
+                        hint="copy the file into the plan's folder, or set allow_outside = "
+                        "true in [limits] if you trust where it leads",
+                        code="unsafe-path",
+                    )
+                else:
+                    matches.append(match)
             if not matches:
                 problem(
-                    f"results pattern {pattern!r} matches no results file",
+                    f"results pattern {_quote(pattern)} matches no results file",
                     file=plan_path,
                     line=lines.line("results"),
                     path=path,
                     hint=f"looked for {full}; results files end in .csv or .jsonl",
                     code="file-not-found",
                 )
-            files.extend(match for match in matches if match not in files)
-        elif not os.path.exists(full):
+            for match in matches:
+                if match not in seen:
+                    seen.add(match)
+                    files.append(match)
+        elif not os.path.lexists(full):
             problem(
-                f"results file {pattern!r} does not exist",
+                f"results file {_quote(pattern)} does not exist",
                 file=plan_path,
                 line=lines.line("results"),
                 path=path,
@@ -269,13 +323,25 @@ def _result_files(
             )
         elif not _is_result_file(full):
             problem(
-                f"cannot read results from {pattern!r}: unknown file type",
+                f"cannot read results from {_quote(pattern)}: unknown file type",
                 file=plan_path,
                 line=lines.line("results"),
                 path=path,
                 hint="results files end in .csv or .jsonl (JSON lines)",
             )
-        elif full not in files:
+        elif readers.file_outside(full):
+            problem(
+                f"results {_quote(pattern)} leads outside the plan's folder "
+                "(a symbolic link or a folder link)",
+                file=plan_path,
+                line=lines.line("results"),
+                path=path,
+                hint="copy the file into the plan's folder, or set allow_outside = true "
+                "in [limits] if you trust where it leads",
+                code="unsafe-path",
+            )
+        elif full not in seen:
+            seen.add(full)
             files.append(full)
     return files
 
@@ -314,6 +380,18 @@ def _csv_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, di
     except csv.Error as exc:
         problem(f"invalid CSV: {exc}", file=file, line=1, code="syntax-error")
         return
+    limits = context.loader.readers.limits
+    if len(header) > limits.columns:
+        problem(
+            f"the header has {len(header):,} columns; at most {limits.columns:,} are allowed",
+            file=file,
+            line=1,
+            hint="a results file needs one column per result field; raise columns in "
+            "[limits] if you really need more",
+            code="limit-exceeded",
+        )
+        return
+    rows = 0
     columns: list[str | None] = []
     for position, name in enumerate(header, start=1):
         key = name.strip().lower().replace(" ", "_")
@@ -321,7 +399,7 @@ def _csv_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, di
             columns.append(None)
         elif key not in RESULT_COLUMNS:
             problem(
-                f"unknown column {name.strip()!r}",
+                f"unknown column {_quote(name.strip())}",
                 file=file,
                 line=1,
                 path=f"column {position}",
@@ -368,6 +446,10 @@ def _csv_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, di
         start, previous_end = previous_end + 1, reader.line_num
         if not any(cell.strip() for cell in row):
             continue
+        rows += 1
+        if rows > limits.rows:
+            context.loader.readers.too_many_rows(file, start)
+            return
         if len(row) > len(columns):
             problem(
                 f"row has {len(row)} cells but the header has {len(columns)} columns",
@@ -383,9 +465,15 @@ def _csv_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, di
 
 
 def _jsonl_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    readers = context.loader.readers
+    rows = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        rows += 1
+        if rows > readers.limits.rows:
+            readers.too_many_rows(file, number)
+            return
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -397,6 +485,21 @@ def _jsonl_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, 
                 hint="each line must be one JSON object",
                 code="syntax-error",
             )
+            continue
+        except RecursionError:
+            readers.nesting_problem(file, number)
+            continue
+        except ValueError:  # int() refuses numbers over 4,300 digits
+            context.loader.problem(
+                "invalid JSON: a number is too long",
+                file=file,
+                line=number,
+                hint="numbers in a result have at most a few digits",
+                code="syntax-error",
+            )
+            continue
+        if nested_deeper(row, readers.limits.nesting):
+            readers.nesting_problem(file, number)
             continue
         if not isinstance(row, dict):
             context.loader.problem(
@@ -410,7 +513,7 @@ def _jsonl_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, 
         unknown = [key for key in row if key not in RESULT_COLUMNS]
         for key in unknown:
             context.loader.problem(
-                f"unknown key {key!r} in a result",
+                f"unknown key {_quote(key)} in a result",
                 file=file,
                 line=number,
                 path=key,
@@ -426,7 +529,7 @@ def _result(
     context: _Context,
     row: dict[str, Any],
     file: str,
-    line: int,
+    line: int | None,
     label: str,
     *,
     inline: bool = False,
@@ -472,7 +575,7 @@ def _result(
     except _ConversionError:
         report(
             "date",
-            f"expected a date, got {row['date']!r}",
+            f"expected a date, got {_quote(row['date'])}",
             "write 2026-12-31, or 2026-12-31T20:00 (brand's time) or 2026-12-31T13:00Z",
         )
     try:
@@ -495,14 +598,14 @@ def _result(
                 if key == "item" and known
                 else _unknown_reference_hint(values[key], known, table)
             )
-            report(key, f"unknown {key} {values[key]!r}", hint, "unknown-reference")
+            report(key, f"unknown {key} {_quote(values[key])}", hint, "unknown-reference")
     goal = context.goals.get(values.get("goal", ""))
     if goal is not None and "metric" in values:
         expected = goal.metric
         if expected is None:
             report(
                 "goal",
-                f"goal {goal.id!r} has no metric to measure",
+                f"goal {_quote(goal.id)} has no metric to measure",
                 f"add metric = ... to [goals.{goal.id}]",
             )
         elif values["metric"].casefold() == expected.casefold():
@@ -513,8 +616,12 @@ def _result(
             report(
                 "metric",
                 f"goal {goal.id!r} is measured in {expected!r}, not {values['metric']!r}",
-                f"did you mean {expected!r}?",
+                f"did you mean {_quote(expected)}?",
             )
+    if loader.strict:  # a plan built in code: values must already be model values
+        for key, value in values.items():
+            if not same_kind(row[key], value):
+                report(key, *type_problem(row[key], value))
     if not ok:
         return None
     return Result(**values, source=Source(file=file, line=line))
@@ -562,11 +669,11 @@ def _warn_rare_metrics(context: _Context, results: list[Result]) -> list[Result]
         if near:
             context.warnings.append(
                 Problem(
-                    f"metric {result.metric!r} is used only here",
+                    f"metric {_quote(result.metric)} is used only here",
                     file=result.source.file,
                     line=result.source.line,
                     path="metric",
-                    hint=f"did you mean {near[0]!r}?",
+                    hint=f"did you mean {_quote(near[0])}?",
                     code="rare-metric",
                     severity=Severity.WARNING,
                 )
@@ -587,7 +694,9 @@ def _latest_wins(context: _Context, results: list[Result]) -> tuple[Result, ...]
         earlier = chosen.pop(key, None)
         if earlier is not None and earlier.source is not None and result.source is not None:
             what = next(
-                f"{kind} {name!r}" for kind, name in zip(_THINGS, result.thing, strict=True) if name
+                f"{kind} {_quote(name)}"
+                for kind, name in zip(_THINGS, result.thing, strict=True)
+                if name
             )
             context.warnings.append(
                 Problem(
@@ -627,7 +736,7 @@ def _actions(
         path = f"actions[{index}]"
         label = path
         if isinstance(table, dict) and isinstance(table.get("id"), str):
-            label = f"action {table['id'].strip()!r}"
+            label = f"action {_quote(table['id'].strip())}"
         values = loader.fields(
             table, _ACTION_FIELDS, file=file, path=path, line_of=lines.line, what=label
         )
@@ -636,7 +745,7 @@ def _actions(
         ok = all(key in values for key in ("id", "what", "due"))
         if "id" in values and values["id"] in seen:
             loader.problem(
-                f"duplicate action id {values['id']!r}",
+                f"duplicate action id {_quote(values['id'])}",
                 file=file,
                 line=lines.line(f"{path}.id"),
                 path=f"{path}.id",
@@ -649,7 +758,7 @@ def _actions(
         goal = values.get("goal")
         if goal is not None and goal not in context.goal_ids:
             loader.problem(
-                f"{label}: unknown goal {goal!r}",
+                f"{label}: unknown goal {_quote(goal)}",
                 file=file,
                 line=lines.line(f"{path}.goal"),
                 path=f"{path}.goal",

@@ -24,8 +24,9 @@ from typing import Any
 import attrs
 
 from contentcal.errors import PlanError, Problem
-from contentcal.files.atomic import write_atomic
+from contentcal.files.atomic import journal_for, write_all, write_atomic
 from contentcal.files.dialect import column_key, delimiter_of
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
 from contentcal.model.zones import get_zone
 from contentcal.scheduling.place import Entry, Schedule
 
@@ -70,6 +71,9 @@ class PinResult:
     changes: tuple[FileChange, ...]
     """One change per file that gets new times."""
 
+    plan_file: str | None = None
+    """The plan file; its folder's ``.contentcal/`` holds the journal of a pin in progress."""
+
     @property
     def pinned(self) -> int:
         """How many items get a time."""
@@ -108,7 +112,7 @@ def pin(schedule: Schedule) -> PinResult:
     for file in sorted(set(by_file) | set(repeat_values)):
         entries = by_file.get(file, [])
         repeat_times = repeat_values.get(file, {})
-        raw = Path(file).read_bytes()
+        raw = _read(file)
         encoding = "utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8"
         before = raw.decode(encoding)
         values = {entry.item.id: _local_text(entry) for entry in entries}
@@ -150,13 +154,57 @@ def pin(schedule: Schedule) -> PinResult:
                 encoding=encoding,
             )
         )
-    return PinResult(changes=tuple(changes))
+    return PinResult(changes=tuple(changes), plan_file=schedule.plan.source)
 
 
 def apply_pins(result: PinResult) -> None:
-    """Write every change atomically (each file is replaced in one rename)."""
-    for change in result.changes:
-        write_atomic(change.file, change.after.encode(change.encoding))
+    """Write every change, all files or none.
+
+    Each file must still hold exactly what :func:`pin` read: a file a teammate edited
+    meanwhile raises :class:`~contentcal.errors.FileChangedError` naming it, and nothing is
+    written. A run killed half-way through the renames is completed by the next
+    :func:`~contentcal.load` of the plan (see :func:`~contentcal.files.atomic.write_all`).
+    Raises :class:`~contentcal.errors.OutputError` when a file cannot be written.
+    """
+    if not result.changes:
+        return
+    if len(result.changes) == 1:  # one rename is all or nothing already: no journal needed
+        change = result.changes[0]
+        write_atomic(
+            change.file,
+            change.after.encode(change.encoding),
+            expected=change.before.encode(change.encoding),
+        )
+        return
+    anchor = result.plan_file or result.changes[0].file
+    write_all(
+        [
+            (
+                change.file,
+                change.after.encode(change.encoding),
+                change.before.encode(change.encoding),
+            )
+            for change in result.changes
+        ],
+        journal=journal_for(anchor),
+    )
+
+
+def _read(file: str) -> bytes:
+    """The item file as it is now; it was a regular file when loaded and must still be one."""
+    try:
+        return read_regular(file, 2**40)
+    except (OSError, NotRegularError, TooLargeError) as exc:
+        why = f"it is {exc.kind}" if isinstance(exc, NotRegularError) else "it cannot be read"
+        raise PlanError(
+            [
+                Problem(
+                    f"cannot pin: {why}",
+                    file=file,
+                    hint="the file changed while contentcal ran; run the command again",
+                )
+            ]
+        ) from None
 
 
 def _local(entry: Entry) -> dt.datetime:
@@ -193,7 +241,10 @@ def _pin_toml(
     import tomlkit  # noqa: PLC0415 - only pinning needs it
 
     repeats = repeats or {}
-    document = tomlkit.parse(text)
+    try:
+        document = tomlkit.parse(text)
+    except (ValueError, RecursionError, tomlkit.exceptions.TOMLKitError):
+        raise _missing(file, [entry.item.id for entry in entries]) from None
     items = document.get("items", [])
     by_id = {str(table.get("id", "")).strip(): table for table in items if hasattr(table, "get")}
     missing = [entry.item.id for entry in entries if entry.item.id not in by_id]
@@ -205,6 +256,9 @@ def _pin_toml(
     for item_id, times in repeats.items():
         _set_at(tomlkit, by_id[item_id], times, key="repeat_at")
     result: str = tomlkit.dumps(document)
+    if "\r\n" in text:
+        # tomlkit writes the lines it adds with "\n"; a CRLF file stays CRLF throughout.
+        result = re.sub(r"(?<!\r)\n", "\r\n", result)
     return result
 
 
@@ -287,7 +341,9 @@ def _pin_csv(text: str, values: Mapping[str, str], file: str, column: str = "at"
         item_id: f'"{value}"' if delimiter in value else value for item_id, value in values.items()
     }
     records = _scan_csv(text, delimiter)
-    header = [column_key(_cell_text(text, span)) for span in records[0].cells]
+    header = [column_key(_cell_text(text, span)) for span in records[0].cells] if records else []
+    if "id" not in header:  # the file changed since loading
+        raise _missing(file, values)
     id_column = header.index("id")
     at_column = header.index(column) if column in header else None
     edits: list[tuple[int, int, str]] = []  # (start, end, replacement), applied back to front
@@ -335,7 +391,12 @@ def _pin_jsonl(text: str, values: Mapping[str, str | list[str]], file: str, key:
     for index, line in enumerate(lines):
         if not line.strip():
             continue
-        data = json.loads(line)
+        try:
+            data = json.loads(line)
+        except (ValueError, RecursionError):
+            continue  # the file changed since loading; a missing item is reported below
+        if not isinstance(data, dict):
+            continue
         item_id = str(data.get("id", "")).strip()
         if item_id in values:
             found.add(item_id)

@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from contentcal.errors import PlanFileNotFoundError, Problem
 from contentcal.files import fields
 from contentcal.files.dialect import column_key, delimiter_of
 from contentcal.files.fields import Problems
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
+from contentcal.model import Limits
 
 LineOf = Callable[[str], int | None]
 """Maps a key path to its line in the file (``None`` when unknown)."""
@@ -87,6 +89,11 @@ class TomlLines:
                 path = key.group(1).strip('"')
                 self._lines.setdefault(f"{table}.{path}" if table else path, number)
 
+    @property
+    def lines(self) -> Mapping[str, int]:
+        """The line of each table header and key found, by key path."""
+        return self._lines
+
     def line(self, path: str) -> int | None:
         """Line of `path` or of its closest enclosing table; ``None`` when unknown."""
         while path:
@@ -113,6 +120,40 @@ def fixed_line(line: int) -> LineOf:
     return line_of
 
 
+def nested_deeper(value: object, limit: int) -> bool:
+    """Whether `value` nests lists and tables more than `limit` deep (iteratively: a
+    recursive walk would itself overflow the stack on the inputs this guards against)."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        current, level = stack.pop()
+        if isinstance(current, dict):
+            children: Any = current.values()
+        elif isinstance(current, list):
+            children = current
+        else:
+            continue
+        for child in children:
+            if isinstance(child, dict | list):
+                if level + 1 > limit:
+                    return True
+                stack.append((child, level + 1))
+    return False
+
+
+def inside(path: str, root: str) -> bool:
+    """Whether the (real) `path` is `root` or below it."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _fixed_part(pattern: str) -> str:
+    """The leading folders of a glob pattern before its first wildcard."""
+    parts = pattern.split(os.sep)
+    for index, part in enumerate(parts):
+        if glob.has_magic(part):
+            return os.sep.join(parts[:index]) or (os.sep if pattern.startswith(os.sep) else ".")
+    return pattern
+
+
 def is_item_file(name: str) -> bool:
     """Whether `name` has the suffix of a file that can hold items."""
     return Path(name).suffix.lower() in (".csv", ".jsonl", ".ndjson", ".toml")
@@ -124,16 +165,68 @@ def is_item_file(name: str) -> bool:
 class Readers:
     """Reads plan and item files, reporting every problem to `problems`."""
 
-    def __init__(self, problems: Problems) -> None:
+    def __init__(
+        self, problems: Problems, *, limits: Limits | None = None, root: str = "."
+    ) -> None:
         self.problems = problems
+        self.limits = limits or Limits()
+        """The plan's ``[limits]`` (set once the plan file is parsed)."""
+        self.root = os.path.realpath(root)
+        """The plan's folder after symlinks: includes must stay inside it."""
+
+    def pattern_outside(self, full: str) -> bool:
+        """Whether a (normalised) path or glob pattern leaves the plan's folder, judged by its
+        folders before the first wildcard, so nothing outside is ever searched."""
+        return not self.limits.allow_outside and not inside(
+            os.path.realpath(_fixed_part(full)), self.root
+        )
+
+    def file_outside(self, path: str) -> bool:
+        """Whether `path` leads outside the plan's folder once symlinks are followed."""
+        return not self.limits.allow_outside and not inside(os.path.realpath(path), self.root)
+
+    def nesting_problem(self, file: str, line: int | None = None) -> None:
+        """Report a document nested deeper than the limit."""
+        self.problems.add(
+            f"tables and lists are nested more than {self.limits.nesting} deep",
+            file=file,
+            line=line,
+            hint="a plan never needs this; if yours does, raise nesting in [limits]",
+            code="limit-exceeded",
+        )
 
     def read_text(self, file: str, *, is_plan: bool = False) -> str | None:
         """The decoded text of `file`; ``None`` (with a problem) when it cannot be read.
 
-        A missing plan file raises :class:`~contentcal.errors.PlanFileNotFoundError`.
+        A missing plan file raises :class:`~contentcal.errors.PlanFileNotFoundError`. Only
+        regular files are read (a FIFO or a device is a problem, not a hang), and none larger
+        than ``[limits] file_bytes`` (for the plan file itself: the default).
         """
+        most = Limits().file_bytes if is_plan else self.limits.file_bytes
         try:
-            data = Path(file).read_bytes()
+            data = read_regular(file, most)
+        except NotRegularError as exc:
+            if exc.kind == "a directory":
+                self.problems.add(
+                    "is a directory, not a file", file=file, hint="name the plan's .toml file"
+                )
+            else:
+                self.problems.add(
+                    f"is {exc.kind}, not a regular file",
+                    file=file,
+                    hint="contentcal only reads regular files; name a file",
+                    code="file-unreadable",
+                )
+            return None
+        except TooLargeError:
+            self.problems.add(
+                f"is larger than {most:,} bytes",
+                file=file,
+                hint="split it into several files, or raise file_bytes in [limits]"
+                + (" (the plan file itself is always held to the default)" if is_plan else ""),
+                code="limit-exceeded",
+            )
+            return None
         except FileNotFoundError:
             if is_plan:
                 raise PlanFileNotFoundError(
@@ -175,7 +268,19 @@ class Readers:
         """The TOML document in `text`; ``None`` (with a located problem) when invalid."""
         try:
             return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+        except RecursionError:
+            self.nesting_problem(file)
+            return None
+        except ValueError as exc:
+            if not isinstance(exc, tomllib.TOMLDecodeError):
+                # int() refuses numbers over 4,300 digits with a plain ValueError.
+                self.problems.add(
+                    "invalid TOML: a number is too long",
+                    file=file,
+                    hint="numbers in a plan have at most a few digits",
+                    code="syntax-error",
+                )
+                return None
             message = str(exc)
             where = re.search(r"\(at line (\d+), column (\d+)\)", message)
             line = column = None
@@ -195,8 +300,15 @@ class Readers:
             )
             return None
 
-    def includes(self, data: dict[str, Any], plan_path: str, lines: TomlLines) -> list[str]:
-        """The item files the plan's ``include`` names, in order, each once."""
+    def includes(
+        self, data: dict[str, Any], plan_path: str, lines: TomlLines, *, base: str | None = None
+    ) -> list[str]:
+        """The item files the plan's ``include`` names, in order, each once.
+
+        Patterns are relative to `base`, by default the plan file's folder. Patterns and the
+        files they match must stay inside the plan's folder after symlinks unless
+        ``[limits] allow_outside``; their number is limited by ``patterns`` and ``files``.
+        """
         raw = data.get("include", [])
         patterns = [raw] if isinstance(raw, str) else raw
         if not isinstance(patterns, list):
@@ -208,55 +320,111 @@ class Readers:
                 hint='e.g. include = ["items/*.csv"]',
             )
             return []
-        base = os.path.dirname(plan_path)
+        caps = self.limits
+        if len(patterns) > caps.patterns:
+            self.problems.add(
+                f"include has {len(patterns):,} entries; at most {caps.patterns:,} are allowed",
+                file=plan_path,
+                line=lines.line("include"),
+                path="include",
+                hint="use patterns such as items/*.csv, or raise patterns in [limits]",
+                code="limit-exceeded",
+            )
+            return []
+        base = os.path.dirname(plan_path) if base is None else base
         files: list[str] = []
+        seen: set[str] = set()  # a set: thousands of patterns must not cost quadratic time
         for index, pattern in enumerate(patterns):
             path = f"include[{index}]"
+            line = lines.line("include")
             if not isinstance(pattern, str) or not pattern.strip():
                 self.problems.add(
-                    f"an include must be a file name or pattern, got {pattern!r}",
+                    f"an include must be a file name or pattern, got {fields.quote(pattern)}",
                     file=plan_path,
-                    line=lines.line("include"),
+                    line=line,
                     path=path,
                     hint='e.g. include = ["items/*.csv"]',
                 )
                 continue
             full = os.path.normpath(os.path.join(base, pattern))
-            if glob.has_magic(pattern):
-                matches = sorted(
-                    match
-                    for match in glob.glob(full, recursive=True)
-                    if os.path.isfile(match) and is_item_file(match)
+            if self.pattern_outside(full):
+                # Refused before globbing: "/usr/**/*.csv" once ran for 42 minutes.
+                self.problems.add(
+                    f"include {fields.quote(pattern)} is outside the plan's folder",
+                    file=plan_path,
+                    line=line,
+                    path=path,
+                    hint="move the file into the plan's folder or below it, or set "
+                    "allow_outside = true in [limits] if you trust the whole path",
+                    code="unsafe-path",
                 )
+                continue
+            if glob.has_magic(pattern):
+                matches = []
+                for match in glob.iglob(full, recursive=True):
+                    # Not isfile(): a FIFO or device that matches is reported, not skipped.
+                    if not os.path.isdir(match) and is_item_file(match):
+                        matches.append(match)
+                    if len(seen) + len(matches) > caps.files:
+                        break
                 if not matches:
                     self.problems.add(
-                        f"include pattern {pattern!r} matches no item file",
+                        f"include pattern {fields.quote(pattern)} matches no item file",
                         file=plan_path,
-                        line=lines.line("include"),
+                        line=line,
                         path=path,
                         hint=f"looked for {full}; item files end in .csv, .jsonl or .toml",
                         code="file-not-found",
                     )
-                files.extend(match for match in matches if match not in files)
-            elif not os.path.exists(full):
+                candidates = sorted(matches)
+            elif not os.path.lexists(full):
                 self.problems.add(
-                    f"included file {pattern!r} does not exist",
+                    f"included file {fields.quote(pattern)} does not exist",
                     file=plan_path,
-                    line=lines.line("include"),
+                    line=line,
                     path=path,
                     hint=f"looked for {full}; paths are relative to the plan file",
                     code="file-not-found",
                 )
+                continue
             elif not is_item_file(full):
                 self.problems.add(
-                    f"cannot include {pattern!r}: unknown file type",
+                    f"cannot include {fields.quote(pattern)}: unknown file type",
                     file=plan_path,
-                    line=lines.line("include"),
+                    line=line,
                     path=path,
                     hint="item files end in .csv, .jsonl (JSON lines) or .toml",
                 )
-            elif full not in files:
-                files.append(full)
+                continue
+            else:
+                candidates = [full]
+            for candidate in candidates:
+                if candidate in seen:
+                    continue
+                if self.file_outside(candidate):
+                    self.problems.add(
+                        f"{fields.quote(candidate)} leads outside the plan's folder "
+                        "(a symbolic link or a folder link)",
+                        file=plan_path,
+                        line=line,
+                        path=path,
+                        hint="copy the file into the plan's folder, or set allow_outside = true "
+                        "in [limits] if you trust where it leads",
+                        code="unsafe-path",
+                    )
+                    continue
+                seen.add(candidate)
+                files.append(candidate)
+                if len(files) > caps.files:
+                    self.problems.add(
+                        f"the includes match more than {caps.files:,} files",
+                        file=plan_path,
+                        line=line,
+                        path=path,
+                        hint="include fewer, larger files, or raise files in [limits]",
+                        code="limit-exceeded",
+                    )
+                    return files[: caps.files]
         return files
 
     def item_file(self, file: str) -> Iterator[RawTable]:
@@ -274,11 +442,14 @@ class Readers:
         data = self.parse_toml(text, file)
         if data is None:
             return
+        if nested_deeper(data, self.limits.nesting):
+            self.nesting_problem(file)
+            return
         lines = TomlLines(text)
         for key in data:
             if key != "items":
                 self.problems.add(
-                    f"an included TOML file may only hold [[items]], found {key!r}",
+                    f"an included TOML file may only hold [[items]], found {fields.quote(key)}",
                     file=file,
                     line=lines.line(key),
                     path=key,
@@ -318,6 +489,17 @@ class Readers:
         except csv.Error as exc:
             self.problems.add(f"invalid CSV: {exc}", file=file, line=1, code="syntax-error")
             return
+        if len(header) > self.limits.columns:
+            self.problems.add(
+                f"the header has {len(header):,} columns; at most {self.limits.columns:,} "
+                "are allowed",
+                file=file,
+                line=1,
+                hint="an item file needs one column per item field; raise columns in [limits] "
+                "if you really need more",
+                code="limit-exceeded",
+            )
+            return
         columns: list[str | None] = []
         for position, name in enumerate(header, start=1):
             key = column_key(name)
@@ -326,7 +508,7 @@ class Readers:
                 continue
             if key not in fields.ITEM_SPEC:
                 self.problems.add(
-                    f"unknown column {name.strip()!r}",
+                    f"unknown column {fields.quote(name.strip())}",
                     file=file,
                     line=1,
                     path=f"column {position}",
@@ -355,6 +537,9 @@ class Readers:
             start, previous_end = previous_end + 1, reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
+            if index >= self.limits.rows:
+                self.too_many_rows(file, start)
+                return
             if len(row) > len(columns):
                 self.problems.add(
                     f"row has {len(row)} cells but the header has {len(columns)} columns",
@@ -378,12 +563,25 @@ class Readers:
             )
             index += 1
 
+    def too_many_rows(self, file: str, line: int) -> None:
+        """Report a file with more rows than [limits] rows."""
+        self.problems.add(
+            f"the file has more than {self.limits.rows:,} items",
+            file=file,
+            line=line,
+            hint="split it into several files, or raise rows in [limits]",
+            code="limit-exceeded",
+        )
+
     def jsonl_items(self, text: str, file: str) -> Iterator[RawTable]:
         """The objects of a JSON lines item file, one per line."""
         index = 0
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
+            if index >= self.limits.rows:
+                self.too_many_rows(file, number)
+                return
             try:
                 table = json.loads(line)
             except json.JSONDecodeError as exc:
@@ -395,6 +593,21 @@ class Readers:
                     hint="each line must be one JSON object",
                     code="syntax-error",
                 )
+                continue
+            except RecursionError:
+                self.nesting_problem(file, number)
+                continue
+            except ValueError:  # int() refuses numbers over 4,300 digits
+                self.problems.add(
+                    "invalid JSON: a number is too long",
+                    file=file,
+                    line=number,
+                    hint="numbers in an item have at most a few digits",
+                    code="syntax-error",
+                )
+                continue
+            if nested_deeper(table, self.limits.nesting):
+                self.nesting_problem(file, number)
                 continue
             path = f"items[{index}]"
             index += 1

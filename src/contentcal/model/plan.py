@@ -15,14 +15,35 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from contentcal.model.settings import CheckSettings
+
 if TYPE_CHECKING:
     from contentcal.errors import Problem
     from contentcal.model.results import Action, Result, ReviewSettings
 
 
 def _frozen_map(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A read-only copy, so frozen values stay frozen."""
-    return MappingProxyType(dict(value))
+    """A read-only copy, so frozen values stay frozen (anything else is left for validate)."""
+    return MappingProxyType(dict(value)) if isinstance(value, Mapping) else value
+
+
+def _to_tuple(value: Any) -> Any:
+    """Lists become tuples, so plans built in code compare equal to loaded ones."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _lenient(enum_type: type[enum.StrEnum], value: Any) -> Any:
+    """A known value's text becomes the enum member; anything else stays as it is.
+
+    Unknown values are not refused here: :func:`contentcal.validate` reports them with their
+    key path and a hint, together with every other problem of the plan.
+    """
+    if isinstance(value, str) and not isinstance(value, enum_type):
+        try:
+            return enum_type(value)
+        except ValueError:
+            return value
+    return value
 
 
 class Network(enum.StrEnum):
@@ -131,6 +152,26 @@ class Account(enum.StrEnum):
     PERSONAL = "personal"
 
 
+def _horizon(value: Any) -> Any:
+    return _lenient(Horizon, value)
+
+
+def _network(value: Any) -> Any:
+    return _lenient(Network, value)
+
+
+def _account(value: Any) -> Any:
+    return _lenient(Account, value)
+
+
+def _media(value: Any) -> Any:
+    return _lenient(Media, value)
+
+
+def _status(value: Any) -> Any:
+    return _lenient(Status, value)
+
+
 DEFAULT_PILLARS: tuple[tuple[str, str, str], ...] = (
     ("communication", "Talk with your audience: news, answers, behind the scenes.", "royalblue"),
     (
@@ -142,6 +183,14 @@ DEFAULT_PILLARS: tuple[tuple[str, str, str], ...] = (
     ("entertainment", "Stories, humour and moments people enjoy and share.", "orchid"),
 )
 """The four pillars of *The Social Media Bible*: id, description, colour."""
+
+
+def default_pillars() -> tuple[Pillar, ...]:
+    """The four pillars of *The Social Media Bible*, the pillars of a plan that names none."""
+    return tuple(
+        Pillar(id=pillar_id, description=description, color=color)
+        for pillar_id, description, color in DEFAULT_PILLARS
+    )
 
 
 @attrs.frozen
@@ -192,7 +241,7 @@ class Brand:
     domain: str | None = None
     """The brand's domain, e.g. ``batikcikarang.id``."""
 
-    blackout: tuple[Blackout, ...] = ()
+    blackout: tuple[Blackout, ...] = attrs.field(default=(), converter=_to_tuple)
     """Days without any posts on any platform."""
 
     id: str | None = None
@@ -225,7 +274,7 @@ class Goal:
     due: dt.date | None = None
     """When the target must be reached (the *timely* part)."""
 
-    horizon: Horizon = Horizon.SHORT
+    horizon: Horizon = attrs.field(default=Horizon.SHORT, converter=_horizon)
     """Short or long term."""
 
     owner: str | None = None
@@ -286,8 +335,8 @@ class Platform:
     id: str
     """Key of the platform in the plan (``[platforms.<id>]``)."""
 
-    network: Network
-    """Which network this account is on."""
+    network: Network = attrs.field(converter=_network)
+    """Which network this account is on (its value, e.g. ``"instagram"``, is accepted)."""
 
     timezone: str
     """IANA zone of the posting slots (the brand's unless set)."""
@@ -301,10 +350,10 @@ class Platform:
     purpose: str | None = None
     """Why the brand is on this platform."""
 
-    account: Account = Account.BUSINESS
+    account: Account = attrs.field(default=Account.BUSINESS, converter=_account)
     """Business or personal account."""
 
-    slots: tuple[str, ...] = ()
+    slots: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
     """Posting slots as cadence strings (``"MO,WE,FR 19:00"``) or RRULEs."""
 
     respond_within: dt.timedelta | None = None
@@ -313,7 +362,7 @@ class Platform:
     min_gap: dt.timedelta | None = None
     """Least time between two posts on this platform."""
 
-    blackout: tuple[Blackout, ...] = ()
+    blackout: tuple[Blackout, ...] = attrs.field(default=(), converter=_to_tuple)
     """Days without posts on this platform only."""
 
     limits: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen_map)
@@ -349,7 +398,7 @@ class ContentItem:
     copy: str = ""
     """The text of the post."""
 
-    media: Media | None = None
+    media: Media | None = attrs.field(default=None, converter=_media)
     """What kind of post it is; ``None`` when not stated."""
 
     link: str | None = None
@@ -361,16 +410,16 @@ class ContentItem:
     duration: dt.timedelta | None = None
     """How long the post occupies the calendar (the plan's default when ``None``)."""
 
-    status: Status = Status.APPROVED
+    status: Status = attrs.field(default=Status.APPROVED, converter=_status)
     """Where the item is in its life."""
 
     owner: str | None = None
-    """Who is responsible (the platform's owner unless set)."""
+    """Who is responsible; a plan gives an item without one its platform's owner."""
 
     story: str | None = None
     """Groups the versions of one idea across platforms."""
 
-    tags: tuple[str, ...] = ()
+    tags: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
     """Free labels."""
 
     notes: str | None = None
@@ -382,7 +431,7 @@ class ContentItem:
     priority: int = 0
     """Higher priority items are placed first; equal priorities keep plan order."""
 
-    ignore: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = attrs.field(default=(), converter=_to_tuple)
     """Check rules (names or codes) suppressed for this item."""
 
     ignore_reason: str | None = None
@@ -434,7 +483,7 @@ class Story:
     pillar: str | None = None
     """Pillar its items belong to when they set none."""
 
-    steps: tuple[StoryStep, ...] = ()
+    steps: tuple[StoryStep, ...] = attrs.field(default=(), converter=_to_tuple)
     """Where the story enters first, then where it moves, in order."""
 
     def step_of(self, platform_id: str) -> int | None:
@@ -455,6 +504,10 @@ class HolidayMode(enum.StrEnum):
     """Holidays only appear as context in schedules."""
 
 
+def _holiday_mode(value: Any) -> Any:
+    return _lenient(HolidayMode, value)
+
+
 @attrs.frozen
 class ScheduleSettings:
     """The plan's ``[schedule]`` table."""
@@ -471,7 +524,7 @@ class ScheduleSettings:
     subdivision: str | None = None
     """Optional subdivision (province, state) for the holidays, e.g. ``JK``."""
 
-    holiday_mode: HolidayMode = HolidayMode.SHOW
+    holiday_mode: HolidayMode = attrs.field(default=HolidayMode.SHOW, converter=_holiday_mode)
     """Whether holidays block slots or only show as context."""
 
 
@@ -511,8 +564,77 @@ class FeedSettings:
     one event of a feed that has one (see docs/subscribing.md)."""
 
 
+@attrs.frozen
+class Limits:
+    """The plan's ``[limits]`` table: how much input contentcal accepts, and from where.
+
+    The defaults are generous for a real plan and stop a hostile or broken one early, with a
+    clear error instead of hours of work or gigabytes of memory. Raise a limit in the plan
+    when a real plan needs more (see docs/security.md).
+    """
+
+    allow_outside: bool = False
+    """Let includes and the feed state file lie outside the plan's folder (after symlinks)."""
+
+    file_bytes: int = 64 * 1024 * 1024
+    """Largest file read (the plan file itself is always held to the default)."""
+
+    rows: int = 1_000_000
+    """Most rows in one CSV file, or lines in one JSON lines file."""
+
+    columns: int = 64
+    """Most columns in a CSV header."""
+
+    nesting: int = 32
+    """Deepest nesting of tables and lists in TOML and JSON."""
+
+    patterns: int = 256
+    """Most ``include`` entries."""
+
+    files: int = 10_000
+    """Most files all ``include`` patterns may match together."""
+
+    slots_per_day: int = 96
+    """Most posting slots one platform may have on one day."""
+
+    horizon_days: int = 3660
+    """Longest ``[schedule] horizon``, in days (ten years)."""
+
+
 def _index(values: tuple[Any, ...]) -> Mapping[str, Any]:
-    return MappingProxyType({value.id: value for value in values})
+    # Tolerates values of the wrong type, so validate() can report them instead of a crash.
+    return MappingProxyType(
+        {value.id: value for value in values if isinstance(getattr(value, "id", None), str)}
+    )
+
+
+def _with_defaults(items: Any, platforms: Mapping[str, Any], stories: Mapping[str, Any]) -> Any:
+    """`items` with the model's defaults filled in where an item leaves them out.
+
+    An item without an owner gets its platform's owner; a version of a story without a goal
+    or pillar gets the story's. Items that need nothing are kept as they are (not copied).
+    """
+    if not isinstance(items, tuple):
+        return items
+    filled = []
+    changed = False
+    for item in items:
+        if isinstance(item, ContentItem):
+            defaults: dict[str, Any] = {}
+            if item.owner is None and isinstance(item.platform, str):
+                owner = getattr(platforms.get(item.platform), "owner", None)
+                if isinstance(owner, str):
+                    defaults["owner"] = owner
+            story = stories.get(item.story) if isinstance(item.story, str) else None
+            for key in ("goal", "pillar"):
+                value = getattr(story, key, None)
+                if getattr(item, key) is None and isinstance(value, str):
+                    defaults[key] = value
+            if defaults:
+                item = attrs.evolve(item, **defaults)
+                changed = True
+        filled.append(item)
+    return tuple(filled) if changed else items
 
 
 @attrs.frozen
@@ -522,19 +644,22 @@ class Plan:
     brand: Brand
     """The business."""
 
-    goals: tuple[Goal, ...] = ()
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=_to_tuple)
     """SMART goals, in file order."""
 
-    pillars: tuple[Pillar, ...] = ()
-    """Content pillars, in file order."""
+    pillars: tuple[Pillar, ...] = attrs.field(factory=default_pillars, converter=_to_tuple)
+    """Content pillars, in file order; the four of :data:`DEFAULT_PILLARS` unless given."""
 
-    platforms: tuple[Platform, ...] = ()
+    platforms: tuple[Platform, ...] = attrs.field(default=(), converter=_to_tuple)
     """Platforms (accounts), in file order."""
 
-    items: tuple[ContentItem, ...] = ()
-    """Content items in plan order: the plan's own ``[[items]]`` first, then each include."""
+    items: tuple[ContentItem, ...] = attrs.field(default=(), converter=_to_tuple)
+    """Content items in plan order: the plan's own ``[[items]]`` first, then each include.
 
-    stories: tuple[Story, ...] = ()
+    An item without an owner gets its platform's owner when the plan is made.
+    """
+
+    stories: tuple[Story, ...] = attrs.field(default=(), converter=_to_tuple)
     """Stories (spirals), in file order."""
 
     schedule_settings: ScheduleSettings = attrs.field(factory=ScheduleSettings)
@@ -543,16 +668,19 @@ class Plan:
     feed_settings: FeedSettings = attrs.field(factory=FeedSettings)
     """Feed settings from the ``[feeds]`` table."""
 
+    check_settings: CheckSettings = attrs.field(factory=CheckSettings)
+    """Which rules run and with which thresholds, from the ``[check]`` table."""
+
     settings: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict, converter=_frozen_map)
-    """Raw tables for later stages, e.g. ``settings["check"]`` and ``settings["feeds"]``."""
+    """Raw tables of parts that convert their own settings (none of contentcal's do)."""
 
-    source: str | None = None
-    """The plan file, as the user named it."""
+    source: str | None = attrs.field(default=None, eq=False)
+    """The plan file, as the user named it; not part of equality."""
 
-    results: tuple[Result, ...] = ()
+    results: tuple[Result, ...] = attrs.field(default=(), converter=_to_tuple)
     """Measured values from the ``results = [...]`` files, in file order."""
 
-    actions: tuple[Action, ...] = ()
+    actions: tuple[Action, ...] = attrs.field(default=(), converter=_to_tuple)
     """Corrective actions from ``[[actions]]``, in file order."""
 
     review: ReviewSettings | None = None
@@ -560,6 +688,9 @@ class Plan:
 
     warnings: tuple[Problem, ...] = attrs.field(default=(), eq=False)
     """Problems found while loading that did not stop it (e.g. a result given twice)."""
+
+    limits: Limits = attrs.field(factory=Limits)
+    """Input limits from the ``[limits]`` table."""
 
     _goals: Mapping[str, Goal] = attrs.field(init=False, eq=False, repr=False)
     _pillars: Mapping[str, Pillar] = attrs.field(init=False, eq=False, repr=False)
@@ -572,8 +703,10 @@ class Plan:
         object.__setattr__(self, "_goals", _index(self.goals))
         object.__setattr__(self, "_pillars", _index(self.pillars))
         object.__setattr__(self, "_platforms", _index(self.platforms))
-        object.__setattr__(self, "_items", _index(self.items))
         object.__setattr__(self, "_stories", _index(self.stories))
+        items = _with_defaults(self.items, self._platforms, self._stories)
+        object.__setattr__(self, "items", items)
+        object.__setattr__(self, "_items", _index(self.items))
 
     def goal(self, goal_id: str) -> Goal:
         """Return the goal with this id; raise ``KeyError`` when there is none."""

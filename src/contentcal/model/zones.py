@@ -52,7 +52,7 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(name)
     # OSError: a folder of the database such as "Asia" (IsADirectoryError, not NotFound).
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, TypeError, OSError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
+        raise ValueError(f"unknown time zone {name[:60]!r}") from exc
 
 
 def _from_tzdata(name: str) -> zoneinfo.ZoneInfo | None:

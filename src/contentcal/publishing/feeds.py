@@ -26,14 +26,17 @@ import unicodedata
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import attrs
+import icalendar
 
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
+from contentcal.files.site import SiteWriter
 from contentcal.model import ContentItem, FeedSettings, Plan, Platform
+from contentcal.model.bounds import clamp_add
 from contentcal.model.zones import UTC, get_zone, localize
 from contentcal.publishing.ics import (
     EventStatus,
@@ -184,19 +187,26 @@ def state_path(plan: Plan) -> str:
     return os.path.normpath(os.path.join(base, plan.feed_settings.state_file))
 
 
+STATE_BYTES = 256 * 1024 * 1024
+"""The largest feed state file read (about a million events)."""
+
+
 def load_state(path: str) -> tuple[FeedState, str | None]:
     """Read the state file; a missing one is empty, a corrupt one is empty plus a warning."""
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path, STATE_BYTES)
     except FileNotFoundError:
         return FeedState(), None
     except OSError as exc:
         return FeedState(), f"{path}: cannot read the feed state ({exc.strerror}); rebuilding it"
+    except (NotRegularError, TooLargeError):
+        data = b""  # a FIFO, a device or a huge file is no state of ours: corrupt
     try:
         # Decoding belongs here: invalid UTF-8 (UnicodeDecodeError is a ValueError) is just
         # another kind of corrupt file. OverflowError: a time that has no UTC equivalent.
+        # RecursionError: JSON nested thousands deep.
         return FeedState.from_json(data.decode("utf-8")), None
-    except (ValueError, KeyError, TypeError, OverflowError):
+    except (ValueError, KeyError, TypeError, OverflowError, RecursionError):
         return FeedState(), (
             f"{path}: the feed state is corrupt; rebuilding it "
             "(subscribers may see every event as edited once)"
@@ -573,8 +583,9 @@ def owner_slug(name: str) -> str:
 def _entries_for_feeds(schedule: Schedule, settings: FeedSettings) -> list[Entry]:
     """Entries within the feed window around `now`, plus backlog with a time if asked."""
     plan = schedule.plan
-    first = schedule.now - settings.past
-    last = schedule.now + settings.ahead
+    # Clamped: settings built in code skip the loader's 100-year cap on durations.
+    first = clamp_add(schedule.now, -settings.past)
+    last = clamp_add(schedule.now, settings.ahead)
     chosen = [entry for entry in schedule.all_entries if first <= entry.instant < last]
     if settings.include_backlog:
         for item in schedule.backlog:
@@ -680,8 +691,8 @@ def _stamp_all(
             review_events(
                 plan,
                 now=schedule.now,
-                first=schedule.now - settings.past,
-                last=schedule.now + settings.ahead,
+                first=clamp_add(schedule.now, -settings.past),
+                last=clamp_add(schedule.now, settings.ahead),
                 brand=brand,
             )
         )
@@ -781,7 +792,7 @@ def feed(
     pillar: str | None = None,
     state: FeedState | None = None,
     base_url: str | None = None,
-) -> Any:
+) -> icalendar.Calendar:
     """The feed as an :class:`icalendar.Calendar` (the reference object model).
 
     Filters by `platform` id, `owner` name or `pillar` id. `state` keeps stamps stable
@@ -910,6 +921,7 @@ def build_site(
     state: FeedState | None = None,
     base_url: str | None = None,
     written_at: dt.datetime | None = None,
+    pages: Mapping[str, bytes] | None = None,
     previous: Site | None = None,
 ) -> Site:
     """Render every feed and the index page in memory.
@@ -917,6 +929,9 @@ def build_site(
     `written_at` is the real time of the run (default: the schedule's `now`): no stamp
     is later than it, so saving the returned state after a run with a pretend `now` in
     the future cannot put future stamps into later feeds.
+    `pages` (the site's month, week and post pages, see
+    :func:`contentcal.publishing.pipeline.site_pages`) are served too and linked from the
+    index.
 
     With `previous` (the last build, as ``serve`` keeps it), a feed whose calendar is equal
     to the one `previous` rendered keeps its bytes instead of being rendered again: after an
@@ -924,7 +939,9 @@ def build_site(
 
     Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
-    base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
+    # The plan's base_url was checked when the plan was loaded or validated; only an
+    # explicit `base_url` argument needs checking here.
+    base_url = _base_url(base_url) or schedule.plan.feed_settings.base_url
     stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
     files: dict[str, bytes] = {}
     calendars = []
@@ -935,7 +952,8 @@ def build_site(
             files[path] = previous.files[path]
         else:
             files[path] = ics_bytes(calendar)
-    files["index.html"] = _index_html(schedule.plan, calendars, base_url).encode()
+    files.update(pages or {})
+    files["index.html"] = _index_html(schedule.plan, calendars, base_url, pages or ()).encode()
     stamps = [event.stamp for event in stamped.events.values()]
     last = max(stamps, default=schedule.now.astimezone(UTC).replace(microsecond=0))
 
@@ -943,7 +961,8 @@ def build_site(
         # The configured base URL wins: it is where subscribers should point, even when
         # this server is reached through another name.
         link_base = base_url or checked_base_url(served_at)
-        return {"index.html": _index_html(schedule.plan, calendars, link_base).encode()}
+        index = _index_html(schedule.plan, calendars, link_base, pages or ())
+        return {"index.html": index.encode()}
 
     return Site(
         files=files,
@@ -1008,9 +1027,18 @@ def write_feeds(
     base_url: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     written_at: dt.datetime | None = None,
+    pages: Mapping[str, bytes] | None = None,
+    manifest: str | os.PathLike[str] | None = None,
 ) -> tuple[list[str], FeedState]:
     """Write every feed and ``index.html`` into `out_dir`, each file atomically.
 
+    `pages` are the site's month, week and post pages by relative path (see
+    :func:`contentcal.publishing.site.build_pages`): each is written after the feeds, only
+    when its bytes changed, and the index links them.
+    With a `manifest` file (:func:`~contentcal.files.site.manifest_for` the plan), files
+    published there before that are no longer part of the site (a removed platform's
+    feed, a page that left the window) are deleted and the manifest is updated; see
+    :mod:`contentcal.files.site`.
     Returns the written paths (relative to `out_dir`) and the updated feed state.
     `progress`, if given, is called with (feeds written, feeds in all) after each feed.
     `written_at` is the real time of the run (default: the schedule's `now`): no stamp
@@ -1026,6 +1054,8 @@ def write_feeds(
         base_url=base_url,
         progress=progress,
         written_at=written_at,
+        pages=pages,
+        manifest=manifest,
     )
     return written, stamped.state
 
@@ -1038,25 +1068,31 @@ def _write_feeds(
     base_url: str | None,
     progress: Callable[[int, int], None] | None,
     written_at: dt.datetime | None,
+    pages: Mapping[str, bytes] | None = None,
+    manifest: str | os.PathLike[str] | None = None,
 ) -> tuple[list[str], _Stamped]:
     """:func:`write_feeds`, also returning every stamped event (what the feeds hold)."""
-    base_url = _base_url(base_url or schedule.plan.feed_settings.base_url)
+    # The plan's base_url was checked when the plan was loaded or validated; only an
+    # explicit `base_url` argument needs checking here.
+    base_url = _base_url(base_url) or schedule.plan.feed_settings.base_url
     stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
     written = []
     calendars = []
     paths = feed_paths(schedule.plan, stamped.entries)
+    site = SiteWriter(out_dir, manifest=manifest)
     for path, window in paths:
         calendar = _calendar(schedule, stamped, window, path, base_url)
         calendars.append((path, calendar))
-        target = os.path.join(os.fspath(out_dir), path)
-        _make_folder_for(target)
-        write_atomic(target, functools.partial(write_ics, calendar))
+        site.write(path, functools.partial(write_ics, calendar))
         written.append(path)
         if progress is not None:
             progress(len(written), len(paths))
-    index = os.path.join(os.fspath(out_dir), "index.html")
-    write_atomic(index, _index_html(schedule.plan, calendars, base_url).encode())
+    for path, data in (pages or {}).items():
+        if site.write(path, data, unless_unchanged=True):
+            written.append(path)
+    site.write("index.html", _index_html(schedule.plan, calendars, base_url, pages or ()).encode())
     written.append("index.html")
+    site.finish()
     return written, stamped
 
 
@@ -1069,8 +1105,30 @@ def subscribe_links(base_url: str, path: str) -> tuple[str, str, str]:
     return link.url, link.webcal, link.google
 
 
+def _pages_html(pages: Iterable[str]) -> str:
+    """The index's links to the month and week pages ('' when the site has none)."""
+    from contentcal.views.site import index_links  # noqa: PLC0415 - only when there are pages
+
+    escape = html.escape
+    links = index_links(pages)
+    if not links["months"] and not links["weeks"]:
+        return ""
+    parts = ["<h2>The calendar</h2>\n"]
+    for kind, title in (("review", "Review"), ("months", "Months"), ("weeks", "Weeks")):
+        if links[kind]:
+            items = "".join(
+                f'<li><a href="{escape(path)}">{escape(text)}</a></li>'
+                for path, text in links[kind]
+            )
+            parts.append(f'<h3>{title}</h3>\n<ul class="pages">{items}</ul>\n')
+    return "".join(parts) + "<h2>Subscribe</h2>\n"
+
+
 def _index_html(
-    plan: Plan, calendars: Sequence[tuple[str, FeedCalendar]], base_url: str | None
+    plan: Plan,
+    calendars: Sequence[tuple[str, FeedCalendar]],
+    base_url: str | None,
+    pages: Iterable[str] = (),
 ) -> str:
     escape = html.escape
     rows = []
@@ -1100,9 +1158,12 @@ def _index_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n"
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;"
+        "overflow-wrap:anywhere;"
         "padding:0 1rem}td,th{padding:.3rem .6rem;text-align:left;vertical-align:top}"
+        "ul.pages{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem}"
         "</style>\n</head>\n<body>\n"
         f"<h1>{title}</h1>\n"
+        f"{_pages_html(pages)}"
         "<p>Subscribe to a feed in your calendar app; it updates itself. Google Calendar "
         "refreshes subscriptions every few hours and cannot be made faster.</p>\n"
         f"{note}"

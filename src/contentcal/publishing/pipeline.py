@@ -20,8 +20,11 @@ from pathlib import Path
 import attrs
 
 from contentcal.errors import InvalidOptionError
+from contentcal.files.build import known_valid, mark_valid
 from contentcal.files.load import load
+from contentcal.files.site import manifest_for
 from contentcal.model import Plan
+from contentcal.model.bounds import check_date
 from contentcal.model.zones import UTC, aware, get_zone
 from contentcal.publishing.feeds import (
     FeedState,
@@ -35,9 +38,11 @@ from contentcal.publishing.feeds import (
 )
 from contentcal.publishing.feeds import save_state as write_state
 from contentcal.publishing.ics import ics_bytes
-from contentcal.scheduling.place import schedule
+from contentcal.publishing.site import build_pages, review_parts
+from contentcal.scheduling.place import Schedule, schedule
+from contentcal.views.site import site_schedule
 
-__all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds"]
+__all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds", "site_pages"]
 
 logger = logging.getLogger("contentcal.publish")
 
@@ -47,7 +52,8 @@ class Published:
     """What a publishing run produced."""
 
     files: tuple[str, ...]
-    """Paths written (relative to the output folder), or ``()`` for stdout."""
+    """Every file of the published site (relative to the output folder): feeds, pages and
+    ``index.html``, whether rewritten or unchanged; ``()`` for stdout."""
 
     body: bytes = b""
     """The feed's bytes, for a single feed."""
@@ -58,12 +64,21 @@ class Published:
     events: int = 0
     """Number of events in the feed(s) written."""
 
+    pages: tuple[str, ...] = ()
+    """The site's month, week and post pages among `files` (relative paths)."""
+
+    rewritten: tuple[str, ...] = ()
+    """The pages whose bytes changed and were written; the others were left untouched."""
+
 
 def _window_settings(
     plan: Plan, now: dt.datetime, start: dt.date | None, end: dt.date | None
 ) -> Plan:
     settings = plan.feed_settings
     zone = get_zone(plan.brand.timezone)
+    for what, day in (("the start", start), ("the end", end)):
+        if day is not None:
+            check_date(day, what)
     if start is not None and end is not None and end <= start:
         raise InvalidOptionError(f"the end ({end}) must be after the start ({start})")
     # `past` and `ahead` are offsets from `now`; they go negative when the whole window
@@ -74,10 +89,16 @@ def _window_settings(
     if end is not None:
         last = aware(end, zone)
         settings = attrs.evolve(settings, ahead=last - now)
-    return attrs.evolve(plan, feed_settings=settings)
+    windowed = attrs.evolve(plan, feed_settings=settings)
+    if known_valid(plan):
+        # Only the feed window changed (durations computed here): no need to check the
+        # whole plan again when it is scheduled.
+        mark_valid(windowed)
+    return windowed
 
 
 def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
+    check_date(now, "now")  # before any zone conversion, which overflows near year 1 and 9999
     return aware(now, plan.brand.timezone)
 
 
@@ -151,18 +172,24 @@ def publish_feeds(
     save_state: bool = False,
     written_at: dt.datetime | None = None,
 ) -> Published:
-    """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics`` and ``index.html``.
+    """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics``, the site's pages
+    (``month/*.html``, ``week/*.html``, ``post/*.html``) and ``index.html``.
 
-    `progress` is passed on to :func:`~contentcal.publishing.feeds.write_feeds`;
-    `save_state` and `written_at` are as in :func:`publish_feed`. `events` counts the
-    events in the feeds (all of them are in ``all.ics``).
+    Pages are written only when their bytes changed. `progress` is passed on to
+    :func:`~contentcal.publishing.feeds.write_feeds`; `save_state` and `written_at` are as
+    in :func:`publish_feed`. `events` counts the events in the feeds (all of them are in
+    ``all.ics``). With `save_state`, the manifest of what was published
+    (``.contentcal/published.json``, state like the feed state) is updated too, and files
+    published before that are gone from the site (pages included) are deleted.
 
     Raises :class:`~contentcal.errors.OutputError` when the folder cannot be written.
     """
     now = _aware(plan, now)
     path = state_path(plan)
     state, warning = load_state(path)
-    placed = schedule(plan, now=now)
+    # One placement for feeds and pages: the site's window only widens what is shown.
+    placed = site_schedule(plan, now=now)
+    pages = site_pages(placed)
     written, stamped = _write_feeds(
         placed,
         out_dir,
@@ -170,6 +197,8 @@ def publish_feeds(
         base_url=base_url,
         progress=progress,
         written_at=_written_at(now, written_at, save_state),
+        pages=pages,
+        manifest=manifest_for(plan.source) if save_state and plan.source else None,
     )
     if save_state:
         _save_if_changed(path, state, stamped.state)
@@ -179,11 +208,30 @@ def publish_feeds(
             "index.html has relative links only; for subscribe links pass --base-url URL "
             "(the address the folder is published at) or set base_url under [feeds]"
         )
+    feeds = [path for path in written if path not in pages]  # the feeds, then index.html
     return Published(
-        files=tuple(written),
+        files=(*feeds[:-1], *pages, *feeds[-1:]),
         warnings=tuple(warnings),
         events=len(stamped.events),
+        pages=tuple(pages),
+        rewritten=tuple(path for path in written if path in pages),
     )
+
+
+def site_pages(placed: Schedule) -> dict[str, bytes]:
+    """The site's pages, with the plan's ``check`` findings on each post page and, for a
+    plan that measures, the review page and the review's dates on the calendar.
+
+    The findings follow the plan's ``[check]`` table, which was validated with the plan.
+    """
+    from contentcal.checking.engine import check  # noqa: PLC0415 - rules load only to publish
+
+    plan = placed.plan
+    findings = check(plan, now=placed.now)
+    notes, review_page = review_parts(placed)
+    links = [(path, "Review") for path in review_page]
+    pages = build_pages(placed, findings=findings, notes=notes, links=links)
+    return {**pages, **review_page}
 
 
 class SiteBuilder:
@@ -225,11 +273,13 @@ class SiteBuilder:
         else:
             state = self._state
         now = _aware(plan, self.clock())
+        placed = site_schedule(plan, now=now)
         site = build_site(
-            schedule(plan, now=now),
+            placed,
             state=state,
             base_url=self.base_url,
             written_at=now if self.save_state else None,
+            pages=site_pages(placed),
             previous=self._last,
         )
         if self.save_state:

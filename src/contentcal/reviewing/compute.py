@@ -22,6 +22,7 @@ from types import MappingProxyType
 import attrs
 
 from contentcal.model import Action, Goal, Plan, Result, Status
+from contentcal.model.bounds import check_date
 from contentcal.model.zones import get_zone
 from contentcal.reviewing.meetings import period_start
 
@@ -456,11 +457,19 @@ def review(plan: Plan, *, as_of: dt.date) -> Review:
     Results dated after `as_of` are ignored, so reviewing an old day gives what that
     review showed then. Nothing here reads the clock: the CLI passes today. A date-time
     counts as its day in the brand's zone (a naive one is the brand's wall time).
+
+    Raises :class:`~contentcal.errors.PlanError` with every problem of an invalid plan (see
+    :func:`contentcal.validate`).
     """
+    # The validation pass lives with the loader's field specs; a loaded plan skips it.
+    from contentcal.files.validate import require_valid  # noqa: PLC0415
+
+    require_valid(plan)
     if isinstance(as_of, dt.datetime):
         if as_of.tzinfo is not None:
             as_of = as_of.astimezone(get_zone(plan.brand.timezone))
         as_of = as_of.date()
+    check_date(as_of, "the review day")  # periods and forecasts shift it by weeks and months
     since = period_start(plan, as_of)
     by_goal = results_by_goal(plan.results)
     days = _days(plan)

@@ -28,7 +28,7 @@ from dateutil.rrule import rrulestr
 from contentcal.errors import ContentcalError
 from contentcal.model.zones import UTC, get_zone, localize
 
-__all__ = ["CadenceError", "SlotRule", "describe", "parse_slot", "slot_times"]
+__all__ = ["CadenceError", "SlotRule", "describe", "most_per_day", "parse_slot", "slot_times"]
 
 
 class CadenceError(ContentcalError, ValueError):
@@ -475,6 +475,24 @@ def _parse(text: str) -> SlotRule:
     if _is_rrule(text):
         return _parse_rrule(text)
     return _parse_cadence(text)
+
+
+def most_per_day(rule: SlotRule) -> int:
+    """The most slots `rule` can give on one day: an upper bound, cheap to tell.
+
+    >>> most_per_day(parse_slot("MO,WE,FR 9:00 19:00"))
+    2
+    >>> most_per_day(parse_slot("FREQ=DAILY;BYHOUR=9,13,17;BYMINUTE=0,30"))
+    6
+    """
+    if rule.rrule is None:
+        return len(rule.times)
+    parts = dict(part.split("=", 1) for part in rule.rrule.split(";") if "=" in part)
+    count = 1
+    for name in ("BYHOUR", "BYMINUTE", "BYSECOND"):
+        if name in parts:
+            count *= len(set(parts[name].split(",")))
+    return count
 
 
 def slot_times(

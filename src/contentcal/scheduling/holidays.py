@@ -55,3 +55,19 @@ def public_holidays(
             ]
         ) from None
     return sorted((day, str(name)) for day, name in calendar.items() if first <= day <= last)
+
+
+def subdivisions(country: str) -> tuple[bool, tuple[str, ...]] | None:
+    """Whether `country` has known public holidays, and its subdivisions (or every country).
+
+    ``(True, subdivisions)`` for a known country, ``(False, countries)`` for an unknown one,
+    ``None`` when the ``holidays`` package is not installed (it cannot be told).
+    """
+    try:
+        import holidays  # noqa: PLC0415 - optional extra, imported only when asked for
+    except ImportError:
+        return None
+    supported = holidays.list_supported_countries()
+    if country in supported:
+        return True, tuple(supported[country])
+    return False, tuple(sorted(supported))

@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
+from contentcal.errors import InvalidOptionError
 from contentcal.model import (
     Blackout,
     ContentItem,
@@ -40,6 +41,7 @@ from contentcal.model import (
     ScheduleSettings,
     Status,
 )
+from contentcal.model.bounds import check_date, clamp_add
 from contentcal.model.zones import UTC, aware, get_zone, localize, offset_text
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "ScheduleProblem",
     "UnplacedItem",
     "UnplacedReason",
+    "narrow",
     "next_change",
     "schedule",
     "story_versions",
@@ -261,9 +264,19 @@ def schedule(
     dates (midnight in the brand's zone) or date-times; they default to `now`'s day and
     eight weeks after it.
 
-    Raises :class:`~contentcal.errors.OptionalDependencyError` when the plan asks for
-    public holidays and the ``holidays`` extra is not installed.
+    Raises :class:`~contentcal.errors.PlanError` with every problem of an invalid plan (see
+    :func:`contentcal.validate`), :class:`~contentcal.errors.OptionalDependencyError`
+    when the plan asks for public holidays and the ``holidays`` extra is not installed, and
+    :class:`~contentcal.errors.InvalidOptionError` when `now`, `start` or `end` lies outside
+    the years contentcal works in (see :mod:`contentcal.model.bounds`).
     """
+    # The validation pass lives with the loader's field specs; a loaded plan skips it.
+    from contentcal.files.validate import require_valid  # noqa: PLC0415
+
+    require_valid(plan)
+    for what, moment in (("now", now), ("the start", start), ("the end", end)):
+        if moment is not None:
+            check_date(moment, what)
     brand_zone = get_zone(plan.brand.timezone)
     now = aware(now, brand_zone)
     window_start = (
@@ -273,7 +286,9 @@ def schedule(
     )
     window_end = aware(end, brand_zone) if end is not None else window_start + dt.timedelta(weeks=8)
     settings = plan.schedule_settings
-    horizon_end = now + settings.horizon
+    # The plan's cap applies to plans built in code too; clamp_add never overflows.
+    horizon = min(settings.horizon, dt.timedelta(days=plan.limits.horizon_days))
+    horizon_end = clamp_add(now, horizon)
     holidays = _holidays(plan, min(window_start, now), max(window_end, horizon_end))
     blocking = (
         frozenset(holiday.day for holiday in holidays)
@@ -329,13 +344,16 @@ def schedule(
         problems.extend(_fixed_problems(platform, platform_fixed, blackouts, blocking, now))
         entries.extend(platform_fixed)
         zone = get_zone(platform.timezone)
+        most = plan.limits.slots_per_day
         window_slots = _free_days(
-            _slot_times(platform, window_start, window_end), zone, blackouts, blocking
+            _slot_times(platform, window_start, window_end, most), zone, blackouts, blocking
         )
         slot_counts[platform.id] = len(window_slots)
         lanes[platform.id] = _Lane(
             platform=platform,
-            slots=functools.partial(_lane_slots, platform, now, horizon_end, blackouts, blocking),
+            slots=functools.partial(
+                _lane_slots, platform, now, horizon_end, blackouts, blocking, most
+            ),
             taken=sorted(
                 entry.start.astimezone(UTC)
                 for entry in platform_fixed
@@ -368,6 +386,52 @@ def schedule(
         slots=slot_counts,
         holidays=tuple(h for h in holidays if first_day <= h.day <= last_day),
         all_entries=tuple(entries),
+    )
+
+
+def narrow(
+    placed: Schedule, *, start: dt.datetime | dt.date, end: dt.datetime | dt.date
+) -> Schedule:
+    """`placed` seen through the window ``[start, end)``: nothing moves, nothing is re-placed.
+
+    The result equals ``schedule(placed.plan, now=placed.now, start=start, end=end)`` when
+    the new window lies inside `placed`'s (public holidays are only known there), at the
+    cost of counting slots instead of placing every item again: the site's week pages use
+    it once per week. Dates are midnight in the brand's zone.
+    """
+    plan = placed.plan
+    brand_zone = get_zone(plan.brand.timezone)
+    window_start, window_end = aware(start, brand_zone), aware(end, brand_zone)
+    start_utc, end_utc = window_start.astimezone(UTC), window_end.astimezone(UTC)
+    first_day, last_day = window_start.date(), (window_end - dt.timedelta(microseconds=1)).date()
+    holidays = tuple(h for h in placed.holidays if first_day <= h.day <= last_day)
+    blocking = (
+        frozenset(holiday.day for holiday in holidays)
+        if plan.schedule_settings.holiday_mode is HolidayMode.BLOCK
+        else frozenset()
+    )
+    slot_counts = {
+        platform.id: len(
+            _free_days(
+                _slot_times(platform, window_start, window_end),
+                get_zone(platform.timezone),
+                plan.brand.blackout + platform.blackout,
+                blocking,
+            )
+        )
+        for platform in plan.platforms
+    }
+    return attrs.evolve(
+        placed,
+        start=window_start,
+        end=window_end,
+        entries=tuple(
+            entry
+            for entry in placed.all_entries
+            if start_utc <= _instant(entry.start, entry.platform.timezone) < end_utc
+        ),
+        slots=slot_counts,
+        holidays=holidays,
     )
 
 
@@ -440,8 +504,9 @@ def _lane_slots(
     horizon_end: dt.datetime,
     blackouts: Sequence[Blackout],
     blocking: frozenset[dt.date],
+    most: int,
 ) -> tuple[list[dt.datetime], list[dt.datetime]]:
-    all_slots = _slot_times(platform, now, horizon_end)
+    all_slots = _slot_times(platform, now, horizon_end, most)
     return all_slots, _free_days(all_slots, get_zone(platform.timezone), blackouts, blocking)
 
 
@@ -572,12 +637,22 @@ def _follows(
     return None, None, ""
 
 
-def _slot_times(platform: Platform, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+def _slot_times(
+    platform: Platform, start: dt.datetime, end: dt.datetime, most: int = 1440
+) -> list[dt.datetime]:
     if not platform.slots or end <= start:
         return []
-    from contentcal.scheduling.cadence import parse_slot, slot_times  # noqa: PLC0415 - dateutil is heavy
+    from contentcal.scheduling.cadence import most_per_day, parse_slot, slot_times  # noqa: PLC0415 - dateutil is heavy
 
     rules = [parse_slot(text) for text in platform.slots]
+    # The loader holds plans to [limits] slots_per_day; a plan built in code is held here,
+    # before expanding: every minute for years would take minutes and gigabytes.
+    per_day = sum(most_per_day(rule) for rule in rules)
+    if per_day > most:
+        raise InvalidOptionError(
+            f"platform {platform.id!r} has up to {per_day} slots a day; at most {most} are "
+            "allowed (raise slots_per_day in [limits])"
+        )
     return slot_times(rules, timezone=platform.timezone, start=start, end=end)
 
 

@@ -12,13 +12,14 @@ import enum
 import html
 import json
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from contentcal.errors import InvalidOptionError
 from contentcal.model.zones import day_text
 from contentcal.reviewing.compute import GoalReview, GoalStatus, Review
 from contentcal.reviewing.words import day, forecast_words, number, percent
+from contentcal.views.escaping import md_text, one_line
 
 __all__ = ["ReviewFormat", "goal_summary", "render_review", "review_dict"]
 
@@ -46,7 +47,7 @@ def goal_summary(review: GoalReview) -> str:
     return text
 
 
-def _goal_lines(review: GoalReview) -> list[str]:
+def _goal_lines(review: GoalReview, esc: Callable[[str], str] = one_line) -> list[str]:
     goal = review.goal
     lines = []
     target = ""
@@ -62,7 +63,7 @@ def _goal_lines(review: GoalReview) -> list[str]:
         if review.latest is not None
         else "no result yet"
     )
-    lines.append(f"{goal.metric or 'no metric'}: {latest} ({baseline}{target})")
+    lines.append(f"{esc(goal.metric or 'no metric')}: {latest} ({baseline}{target})")
     parts = [f"progress {percent(review.progress)}"]
     if review.expected is not None:
         parts.append(f"expected {percent(review.expected)}")
@@ -97,6 +98,10 @@ def _wrapped(text: str, indent: str, more: str = "  ") -> list[str]:
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, markdown: bool) -> list[str]:
+    # Cells hold names from the plan: escaped, so no cell breaks its row or carries HTML.
+    esc = md_text if markdown else one_line
+    headers = [esc(cell) for cell in headers]
+    rows = [[esc(cell) for cell in row] for row in rows]
     if markdown:
         lines = ["| " + " | ".join(headers) + " |"]
         lines.append("|" + "|".join("---" if i == 0 else "---:" for i in range(len(headers))) + "|")
@@ -115,7 +120,10 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, markdown: b
 
 def _render_words(review: Review, *, markdown: bool) -> str:
     plan = review.plan
-    title = f"{plan.brand.name} — review on {day_text(review.as_of, year=True)}"
+    # Text from the plan is escaped for Markdown (no HTML, links or emphasis) and kept on
+    # one line in both formats (a line break in a name never breaks a heading or a row).
+    esc = md_text if markdown else one_line
+    title = f"{esc(plan.brand.name)} — review on {day_text(review.as_of, year=True)}"
     lines = [f"# {title}" if markdown else title, ""]
     lines.append(f"Looking back to {day_text(review.since, year=True)}.")
 
@@ -128,12 +136,12 @@ def _render_words(review: Review, *, markdown: bool) -> str:
     for goal_review in review.goals:
         goal = goal_review.goal
         if markdown:
-            lines.append(f"- **{goal.id}** ({goal_review.status}): {goal.statement}")
-            lines.extend(f"  - {line}" for line in _goal_lines(goal_review))
+            lines.append(f"- **{esc(goal.id)}** ({goal_review.status}): {esc(goal.statement)}")
+            lines.extend(f"  - {line}" for line in _goal_lines(goal_review, esc))
         else:
-            title = f"{goal.id}  {goal_review.status}  {goal.statement}"
+            title = f"{esc(goal.id)}  {goal_review.status}  {esc(goal.statement)}"
             lines.extend(_wrapped(title, "  ", more="    "))
-            for line in _goal_lines(goal_review):
+            for line in _goal_lines(goal_review, esc):
                 lines.extend(_wrapped(line, "    "))
 
     heading("Actions")
@@ -145,9 +153,11 @@ def _render_words(review: Review, *, markdown: bool) -> str:
             state = f"done {day(action.done)}"
         else:
             state = "overdue" if action_review.overdue else "open"
-        who = action.owner or "no owner"
-        serves = f" [{action.goal}]" if action.goal else ""
-        text = f"{action.id} ({state}): {action.what} — {who}, due {day(action.due)}{serves}"
+        who = esc(action.owner or "no owner")
+        serves = f" [{esc(action.goal)}]" if action.goal else ""
+        text = (
+            f"{esc(action.id)} ({state}): {esc(action.what)} — {who}, due {day(action.due)}{serves}"
+        )
         lines.extend([f"- {text}"] if markdown else _wrapped(text, "  "))
 
     heading(f"Posting since {day(review.since)}")
@@ -187,8 +197,9 @@ def _render_words(review: Review, *, markdown: bool) -> str:
             lines.append("")
         lines.extend(["Top posts:", ""] if markdown else ["Top posts:"])
         for top in works.top:
-            best = ", ".join(f"{item} ({number(value)})" for item, value in top.items)
-            lines.append(f"- {top.metric}: {best}" if markdown else f"  {top.metric}: {best}")
+            best = ", ".join(f"{esc(item)} ({number(value)})" for item, value in top.items)
+            metric = esc(top.metric)
+            lines.append(f"- {metric}: {best}" if markdown else f"  {metric}: {best}")
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -396,6 +407,8 @@ _CSS = (
     ".plan-key{border-top:1px dashed #8c959f}.forecast-key{border-top:2px dotted #0969da}"
     "table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.25rem .6rem;text-align:left;"
     "border-bottom:1px solid #eaeef2}.overdue{color:#cf222e;font-weight:600}"
+    # Narrower cells on a phone, so the page fits 390 pixels (the published site links it).
+    "body{overflow-wrap:break-word}@media (max-width:40rem){td,th{padding:.25rem .3rem}}"
 )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from contentcal.model import ContentItem, Plan
 from contentcal.model.zones import day_text, get_zone
 from contentcal.scheduling.stories import Spiral, SpiralStep
+from contentcal.views.escaping import md_text, one_line
 
 __all__ = ["Format", "render_stories", "to_json"]
 
@@ -109,7 +110,8 @@ def _heading(spiral: Spiral) -> str:
         for name, value in (("goal", story.goal), ("pillar", story.pillar))
         if value
     ]
-    return f"{story.title} ({story.id})" + (f" — {', '.join(details)}" if details else "")
+    # One line: a line break in a title never breaks the heading (docs/security.md).
+    return one_line(f"{story.title} ({story.id})" + (f" — {', '.join(details)}" if details else ""))
 
 
 def _text(spirals: Sequence[Spiral], plan: Plan) -> str:
@@ -137,16 +139,17 @@ def _text(spirals: Sequence[Spiral], plan: Plan) -> str:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    # Inert Markdown: no HTML, links or emphasis from the plan, and one line per cell.
+    return md_text(text)
 
 
 def _markdown(spirals: Sequence[Spiral], plan: Plan) -> str:
     zone = plan.brand.timezone
-    lines = [f"# Stories of {plan.brand.name}", ""]
+    lines = [f"# Stories of {md_text(plan.brand.name)}", ""]
     if not spirals:
         lines.extend(["The plan defines no stories.", ""])
     for spiral in spirals:
-        lines.extend([f"## {_heading(spiral)}", ""])
+        lines.extend([f"## {md_text(_heading(spiral))}", ""])
         if spiral.steps:
             lines.append("| Step | Where | How | When | After the step before |")
             lines.append("|---|---|---|---|---|")
@@ -165,7 +168,10 @@ def _markdown(spirals: Sequence[Spiral], plan: Plan) -> str:
         for item, start in _others(spiral):
             word = "also" if spiral.steps else "version"
             when = _start_text(start, zone)
-            lines.append(f"- {word} `{item.id}` ({item.platform}): {_cell(item.title)}, {when}")
+            item_id = one_line(item.id).replace("`", "'")  # a backtick would end the code span
+            lines.append(
+                f"- {word} `{item_id}` ({_cell(item.platform)}): {_cell(item.title)}, {when}"
+            )
         if spiral.others:
             lines.append("")
     return "\n".join(lines)

@@ -7,10 +7,8 @@ are ISO 8601 with their offset.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
-import io
 import json
 import unicodedata
 from collections import Counter
@@ -21,8 +19,10 @@ import attrs
 
 from contentcal.errors import InvalidOptionError
 from contentcal.model import ContentItem, Plan
+from contentcal.model.bounds import check_date, check_days
 from contentcal.model.zones import aware, day_text, get_zone, suggest_zone
 from contentcal.scheduling.place import Entry, Schedule, ScheduleProblem, schedule
+from contentcal.views.escaping import csv_text, md_link, md_text, one_line
 
 __all__ = [
     "Agenda",
@@ -30,6 +30,7 @@ __all__ = [
     "WeekView",
     "agenda",
     "entry_label",
+    "footer",
     "iso_week_start",
     "render_week",
     "select",
@@ -47,6 +48,9 @@ class Format(enum.StrEnum):
 
 
 TABLE_WIDTH = 100
+
+MOST_DAYS = 3660
+"""The longest view (ten years): a longer one is a typo, and would take minutes to draw."""
 
 
 def iso_week_start(week: str) -> dt.date:
@@ -154,12 +158,16 @@ def week(
         raise InvalidOptionError("give either a week or a start date, not both")
     if days < 1:
         raise InvalidOptionError(f"days must be at least 1, got {days}")
+    check_days(days, "days", most=MOST_DAYS)
+    check_date(now, "now")
     brand_zone = get_zone(plan.brand.timezone)
     aware_now = aware(now, brand_zone)
     if iso_week is not None:
         first = iso_week_start(iso_week)
+        check_date(first, "the week")
     elif start is not None:
         first = start
+        check_date(first, "the start")
     else:
         today = aware_now.astimezone(brand_zone).date()
         first = today - dt.timedelta(days=today.weekday())
@@ -167,13 +175,17 @@ def week(
     return select(placed, platforms=platforms, owner=owner, timezone=timezone)
 
 
-def render_week(view: WeekView, *, fmt: Format | str = Format.TABLE) -> str:
-    """Render a week (or any window) in one of the :class:`Format` s."""
+def render_week(view: WeekView, *, fmt: Format | str = Format.TABLE, raw: bool = False) -> str:
+    """Render a week (or any window) in one of the :class:`Format` s.
+
+    CSV cells that a spreadsheet would run as a formula get a leading ``'`` unless `raw`
+    (see :mod:`contentcal.views.escaping`); Markdown never carries HTML or non-http(s) links.
+    """
     fmt = Format(fmt)
     if fmt is Format.JSON:
         return json.dumps(to_json(view), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if fmt is Format.CSV:
-        return _csv(view)
+        return _csv(view, raw=raw)
     if fmt is Format.MARKDOWN:
         return _markdown(view)
     return _table(view)
@@ -404,7 +416,7 @@ def _heading(view: WeekView) -> str:
     span = f"{day_text(first, year=True)} – {day_text(last, year=True)}"
     iso_year, iso_week, iso_day = first.date().isocalendar()
     label = f"week {iso_year}-W{iso_week:02d}, " if iso_day == 1 and days == 7 else ""
-    return f"{schedule.plan.brand.name} — {label}{span} ({view.timezone})"
+    return f"{one_line(schedule.plan.brand.name)} — {label}{span} ({view.timezone})"
 
 
 # --- table (terminal) ----------------------------------------------------------------------------
@@ -435,7 +447,7 @@ def _wrap(text: str, width: int = TABLE_WIDTH, indent: str = "  ") -> list[str]:
     """
     lines: list[str] = []
     line = ""
-    for word in text.split():
+    for word in one_line(text).split():
         if line and _width(line) + 1 + _width(word) <= width:
             line += " " + word
             continue
@@ -457,7 +469,7 @@ def _fit(text: str, width: int) -> str:
     The cut falls at a word boundary ("Diskon Akhir Tahun…", not "Diskon Akhir Tahun untu…")
     unless that would keep less than half the column, as with one very long word.
     """
-    text = " ".join(text.split())
+    text = one_line(text)
     if _width(text) > width:
         cut = ""
         for char in text:
@@ -517,6 +529,12 @@ def _table(view: WeekView) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def footer(view: WeekView) -> list[str]:
+    """The lines under a week as ``week`` prints them: pillar mix against targets, holidays,
+    backlog, unplaced items and problems (the site's week pages show the same facts)."""
+    return _footer(view)
+
+
 def _footer(view: WeekView) -> list[str]:
     schedule = view.schedule
     mix = []
@@ -555,17 +573,17 @@ def _footer(view: WeekView) -> list[str]:
 
 
 def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+    return md_text(text)
 
 
 def _markdown(view: WeekView) -> str:
     plan, zone = view.schedule.plan, view.timezone
-    lines = [f"# {_heading(view)}", ""]
+    lines = [f"# {md_text(_heading(view))}", ""]
     slots = {platform: (filled, available) for platform, filled, available in _slots(view)}
     for platform_id in view.platforms:
         platform = plan.platform(platform_id)
         filled, available = slots[platform_id]
-        lines.append(f"## {platform.name} — {filled} of {available} slots filled")
+        lines.append(f"## {md_text(platform.name)} — {filled} of {available} slots filled")
         lines.append("")
         entries = [entry for entry in view.entries if entry.platform.id == platform_id]
         if not entries:
@@ -577,16 +595,16 @@ def _markdown(view: WeekView) -> str:
             item = entry.item
             label = entry_label(entry, plan)
             cells = (
-                _when(entry, zone),
-                item.title + (f" ({label})" if label else ""),
-                item.pillar or "",
-                item.goal or "",
-                str(entry.status),
-                item.owner or "",
+                _md_cell(_when(entry, zone)),
+                md_link(item.title, item.link) + (f" ({md_text(label)})" if label else ""),
+                _md_cell(item.pillar or ""),
+                _md_cell(item.goal or ""),
+                _md_cell(str(entry.status)),
+                _md_cell(item.owner or ""),
             )
-            lines.append("| " + " | ".join(_md_cell(cell) for cell in cells) + " |")
+            lines.append("| " + " | ".join(cells) + " |")
         lines.append("")
-    lines.extend(f"- {line}" for line in _footer(view))
+    lines.extend(f"- {md_text(line)}" for line in _footer(view))
     return "\n".join(lines) + "\n"
 
 
@@ -610,13 +628,8 @@ CSV_COLUMNS = (
 """Header of the CSV format, one row per entry."""
 
 
-def _csv(view: WeekView) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in _csv_rows(view.entries, view.timezone):
-        writer.writerow(row)
-    return out.getvalue()
+def _csv(view: WeekView, *, raw: bool = False) -> str:
+    return csv_text(CSV_COLUMNS, _csv_rows(view.entries, view.timezone), raw=raw)
 
 
 def _csv_rows(entries: Iterable[Entry], zone: str) -> Iterable[list[str]]:
