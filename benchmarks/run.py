@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/run.py                              # 1k, 10k and 100k items
     .venv/bin/python benchmarks/run.py --sizes 1000,10000 --repeat 3 --out results.json
     .venv/bin/python benchmarks/run.py --sizes 100000 --profile check   # cProfile one stage
+    .venv/bin/python benchmarks/run.py --commands 1000,5000,100000      # each command, end to end
 
 For each size N it generates (or reuses) a plan with ``benchmarks/generate.py`` (N items on
 ``--platforms`` platforms over one year, with known cross-posted near-duplicates), then
@@ -784,6 +785,252 @@ def machine() -> dict[str, Any]:
     }
 
 
+# --- commands: what a user waits for ---------------------------------------------------------
+#
+# Each command end to end, as a user runs it: a fresh `contentcal` process on a fresh copy
+# of the plan (no feed state), timed from spawn to exit, with the child's own peak RSS
+# (os.wait4). The floor is what any contentcal command pays before it reads a plan.
+
+FLOOR = 'python -c "import attrs, click, dateutil, icalendar"'
+COMMANDS: dict[str, list[str]] = {
+    "check": ["check", "{plan}", "--now", "{now}", "-q"],
+    "week": ["week", "{plan}", "--now", "{now}"],
+    "schedule": ["schedule", "{plan}", "--now", "{now}"],
+    "ics": [
+        *("ics", "{plan}", "--now", "{now}", "--start", "{start}", "--end", "{end}"),
+        *("-o", "{scratch}/all.ics"),
+    ],
+    "feeds": ["feeds", "{plan}", "--now", "{now}", "--out", "{scratch}/site", "-q"],
+    "review": ["review", "{plan}", "--as-of", "{today}"],
+}
+# Targets of issue 14: (size, command) -> (limit, reference).
+COMMAND_TARGETS: dict[tuple[int, str], tuple[float, str]] = {
+    (1000, "check"): (2.5, "floor"),
+    (1000, "ics"): (2.5, "floor"),
+    (5000, "check"): (4.0, "floor"),
+    (5000, "ics"): (4.0, "floor"),
+    (5000, "week"): (4.0, "floor"),
+    (100_000, "ics"): (4.0, "minimal writer"),
+}
+TARGET_CHECK_100K_SECONDS = 10.0
+TARGET_LOAD_100K_SECONDS = 2.0
+TARGET_SERVE_REBUILD_SECONDS = 0.5
+
+
+def _timed_process(
+    command: Sequence[str], cwd: Path | None = None
+) -> tuple[float, float, int, float]:
+    """(wall seconds, peak RSS MiB, exit code, CPU seconds) of `command` in a new process.
+
+    CPU is the child's user + system time (its own children included): on a machine shared
+    with other jobs it varies far less than the wall time.
+    """
+    started = time.perf_counter()
+    with subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    ) as child:
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, child.returncode, cpu
+
+
+def _command_line(name: str, plan_dir: Path, scratch: Path) -> list[str]:
+    now = _manifest(plan_dir)["now"]
+    day = dt.date.fromisoformat(now[:10])
+    values = {
+        "plan": str(scratch / "plan" / "plan.toml"),
+        "now": now,
+        "today": str(day),
+        "start": str(day - dt.timedelta(days=60)),
+        "end": str(day + dt.timedelta(days=366)),
+        "scratch": str(scratch),
+    }
+    contentcal = Path(sys.executable).with_name("contentcal")
+    return [str(contentcal), *(part.format(**values) for part in COMMANDS[name])]
+
+
+def _fresh_copy(plan_dir: Path, scratch: Path) -> None:
+    for name in ("plan", "site"):
+        shutil.rmtree(scratch / name, ignore_errors=True)
+    shutil.copytree(plan_dir, scratch / "plan")
+
+
+def serve_rebuild_worker(plan_dir: Path, scratch: Path) -> dict[str, Any]:
+    """Seconds from an edit of one item file to the first byte of the fresh ``all.ics``.
+
+    Runs in a fresh interpreter: builds the served site once (as `contentcal serve` does at
+    start), changes one item's title in one item file, then times the rebuild that the next
+    request triggers until the new ``all.ics`` body is there.
+    """
+    from contentcal.publishing.pipeline import SiteBuilder  # noqa: PLC0415
+    from contentcal.publishing.serve import SiteCache  # noqa: PLC0415
+
+    _fresh_copy(plan_dir, scratch)
+    plan = scratch / "plan"
+    now = dt.datetime.fromisoformat(_manifest(plan_dir)["now"]).replace(
+        tzinfo=dt.timezone(dt.timedelta(hours=7))
+    )
+    builder = SiteBuilder(str(plan / "plan.toml"), clock=lambda: now)
+    first = time.perf_counter()
+    cache = SiteCache(builder.build, builder.watched, check_interval=0)
+    initial = time.perf_counter() - first
+    before = cache.resources()["all.ics"].body
+    item_file = sorted((plan / "items").glob("*.csv"))[0]
+    text = item_file.read_text(encoding="utf-8")
+    titles = [row["title"] for row in csv.DictReader(text.splitlines(keepends=True))]
+    title = next(t for t in titles if t and '"' not in t and "\n" not in t and text.count(t) == 1)
+    item_file.write_text(text.replace(title, title + " (edited)"), encoding="utf-8")
+    started, cpu = time.perf_counter(), time.process_time()
+    body = cache.resources()["all.ics"].body
+    first_byte = body[:1]
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if not first_byte or body == before:
+        raise SystemExit("the edit did not change all.ics")
+    return {"seconds": seconds, "cpu_seconds": cpu, "initial_build_seconds": initial}
+
+
+def measure_commands(
+    sizes: Sequence[int], names: Sequence[str], repeat: int, data: Path, args: Any
+) -> dict[str, Any]:
+    """The floor and every command at each size, `repeat` fresh processes each (median)."""
+    floor_command = [sys.executable, "-c", "import attrs, click, dateutil, icalendar"]
+    floor: list[float] = []
+    floor_cpu: list[float] = []
+    results: dict[str, Any] = {"sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="contentcal-commands-") as scratch_name:
+        scratch = Path(scratch_name)
+        for size in sizes:
+            plan_dir = ensure_plan(data, size, args.platforms, args.seed, force=False)
+            rows: dict[str, Any] = {}
+            for name in names:
+                runs = []
+                for index in range(repeat if size < 100_000 else max(1, repeat // 2)):
+                    print(f"  {size} {name}: run {index + 1}", file=sys.stderr, flush=True)
+                    floor_run = _timed_process(floor_command)
+                    floor.append(floor_run[0])
+                    floor_cpu.append(floor_run[3])
+                    _fresh_copy(plan_dir, scratch)
+                    load = os.getloadavg()[0]
+                    seconds, rss, code, cpu = _timed_process(_command_line(name, plan_dir, scratch))
+                    runs.append((seconds, rss, code, load, cpu))
+                rows[name] = {
+                    "seconds": _median([run[0] for run in runs]),
+                    "cpu_seconds": _median([run[4] for run in runs]),
+                    "seconds_all": [round(run[0], 3) for run in runs],
+                    "peak_rss_mib": max(run[1] for run in runs),
+                    "exit_codes": sorted({run[2] for run in runs}),
+                    "load_average": [
+                        round(min(r[3] for r in runs), 2),
+                        round(max(r[3] for r in runs), 2),
+                    ],
+                }
+            if size >= 100_000 and "ics" in names:
+                with tempfile.TemporaryDirectory() as writer_scratch:
+                    _run_worker("feed", plan_dir, Path(writer_scratch), "time")
+                    minimal = [
+                        _run_worker("write-minimal", plan_dir, Path(writer_scratch), "time")
+                        for _ in range(max(1, repeat // 2))
+                    ]
+                rows["minimal writer"] = {
+                    "seconds": _median([run["seconds"] for run in minimal]),
+                    "cpu_seconds": _median([run["cpu_seconds"] for run in minimal]),
+                    "seconds_all": [round(run["seconds"], 3) for run in minimal],
+                }
+            if size >= 100_000:
+                loads = [_run_worker("load", plan_dir, scratch, "time") for _ in range(repeat)]
+                rows["load (library)"] = {
+                    "seconds": _median([run["seconds"] for run in loads]),
+                    "cpu_seconds": _median([run["cpu_seconds"] for run in loads]),
+                }
+            results["sizes"][str(size)] = rows
+        if args.serve_size:
+            plan_dir = ensure_plan(data, args.serve_size, args.platforms, args.seed, force=False)
+            runs = []
+            for _ in range(repeat):
+                command = [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--worker",
+                    "serve-rebuild",
+                    "--plan",
+                    str(plan_dir),
+                    "--scratch",
+                    str(scratch),
+                ]
+                done = subprocess.run(command, capture_output=True, text=True, check=False)
+                if done.returncode != 0:
+                    raise SystemExit(f"serve-rebuild worker failed:\n{done.stderr}")
+                runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            results["serve_rebuild"] = {
+                "items": args.serve_size,
+                "seconds": _median([run["seconds"] for run in runs]),
+                "seconds_all": [round(run["seconds"], 3) for run in runs],
+                "cpu_seconds": _median([run["cpu_seconds"] for run in runs]),
+                "initial_build_seconds": _median([run["initial_build_seconds"] for run in runs]),
+            }
+    results["floor"] = {
+        "command": FLOOR,
+        "seconds": _median(floor),
+        "cpu_seconds": _median(floor_cpu),
+        "runs": len(floor),
+    }
+    return results
+
+
+def print_commands(results: dict[str, Any]) -> None:
+    """Wall and CPU time of each command and their ratios to the reference, with verdicts.
+
+    The verdict uses the CPU ratio: on a shared machine a process's wall time includes the
+    time it waited for a core, the CPU time does not (both are printed).
+    """
+    floor, floor_cpu = results["floor"]["seconds"], results["floor"]["cpu_seconds"]
+    print(
+        f"floor ({FLOOR}): {floor * 1000:.0f} ms wall, {floor_cpu * 1000:.0f} ms CPU, "
+        f"median of {results['floor']['runs']}"
+    )
+    print(f"{'items':>7} {'command':<15} {'wall s':>7} {'CPU s':>7} {'wall x':>7} {'CPU x':>6} "
+          f"{'reference':<15} {'target':>7} {'RSS MiB':>8} {'load avg':>11}  verdict")  # fmt: skip
+    for size, rows in results["sizes"].items():
+        minimal = rows.get("minimal writer")
+        for name, row in rows.items():
+            limit, reference = COMMAND_TARGETS.get((int(size), name), (None, "floor"))
+            if reference == "minimal writer" and minimal:
+                ref_wall, ref_cpu = minimal["seconds"], minimal["cpu_seconds"]
+            else:
+                ref_wall, ref_cpu, reference = floor, floor_cpu, "floor"
+            wall_x: float | None = row["seconds"] / ref_wall
+            cpu_x: float | None = row["cpu_seconds"] / ref_cpu
+            verdict = ""
+            if limit is not None and cpu_x is not None:
+                verdict = "met" if cpu_x <= limit else "MISSED"
+            if name in ("minimal writer", "load (library)"):
+                wall_x = cpu_x = None
+                reference = ""
+            if int(size) >= 100_000 and name == "check":
+                ok = row["cpu_seconds"] <= TARGET_CHECK_100K_SECONDS
+                verdict, reference = ("met" if ok else "MISSED"), "<= 10 s"
+            if int(size) >= 100_000 and name == "load (library)":
+                ok = row["cpu_seconds"] <= TARGET_LOAD_100K_SECONDS
+                verdict, reference = ("met" if ok else "MISSED"), "<= 2 s"
+            load = row.get("load_average", ["", ""])
+            print(
+                f"{int(size):>7} {name:<15} {row['seconds']:>7.3f} {row['cpu_seconds']:>7.3f} "
+                f"{_fmt(wall_x):>7} {_fmt(cpu_x):>6} {reference:<15} "
+                f"{'' if limit is None else f'<= {limit}':>7} "
+                f"{_fmt(row.get('peak_rss_mib'), 0):>8} {load[0]!s:>5}-{load[1]!s:<5}  {verdict}"
+            )
+    serve = results.get("serve_rebuild")
+    if serve:
+        ok = serve["seconds"] <= TARGET_SERVE_REBUILD_SECONDS
+        print(
+            f"serve rebuild after an edit, {serve['items']} items: {serve['seconds']:.3f} s wall "
+            f"({serve['cpu_seconds']:.3f} s CPU) to the first fresh byte "
+            f"(<= {TARGET_SERVE_REBUILD_SECONDS} s: {'met' if ok else 'MISSED'}); "
+            f"first build {serve['initial_build_seconds']:.3f} s"
+        )
+
+
 # --- targets and tables ------------------------------------------------------------------
 
 
@@ -982,6 +1229,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--profile", metavar="STAGE", help="cProfile one run of STAGE per size")
     parser.add_argument("--profile-top", type=int, default=30)
+    parser.add_argument(
+        "--commands",
+        metavar="SIZES",
+        help="instead of stages: the floor and every command end to end at these item "
+        "counts (e.g. 1000,5000,100000), as ratios to the floor or the minimal writer",
+    )
+    parser.add_argument(
+        "--command-names", default=",".join(COMMANDS), help="commands for --commands"
+    )
+    parser.add_argument(
+        "--serve-size",
+        type=int,
+        default=10_000,
+        help="--commands: serve at this size",
+    )
     # Worker mode (internal).
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--plan", type=Path, help=argparse.SUPPRESS)
@@ -991,8 +1253,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    if args.worker == "serve-rebuild":
+        print(json.dumps(serve_rebuild_worker(args.plan, args.scratch)))
+        return 0
     if args.worker:
         print(json.dumps(worker(args.worker, args.plan, args.scratch, args.mode)))
+        return 0
+    if args.commands:
+        args.data.mkdir(parents=True, exist_ok=True)
+        command_sizes = [int(size) for size in args.commands.split(",") if size.strip()]
+        names = [name for name in args.command_names.split(",") if name]
+        commands: dict[str, Any] = {
+            "command": " ".join([Path(sys.executable).name, *sys.argv]),
+            "started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "machine": machine(),
+        }
+        commands.update(measure_commands(command_sizes, names, args.repeat, args.data, args))
+        commands["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        commands["machine"]["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()]
+        print_commands(commands)
+        if args.out:
+            args.out.write_text(json.dumps(commands, indent=1, sort_keys=True) + "\n")
         return 0
 
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]

@@ -297,6 +297,18 @@ def _beyond_chance(ratio: float) -> float:
     return max(0.0, (ratio - _CHANCE) / (1 - _CHANCE))
 
 
+_PAIRING_MARGIN: Final = 0.2
+"""Pair sentences only if the joined comparison is at most this far below the cutoff.
+
+Pairing (every differing sentence against every other) is most of the search's time, and
+almost every candidate the blocking proposes fails the joined comparison by far. Pairing
+adds to the joined score what moved or split sentences cost it; on the labelled corpus and
+on generated plans of up to 100,000 posts no pair whose joined score is more than 0.2 below
+the threshold reaches it by pairing (docs/performance.md). `similarity` (cutoff 0) always
+pairs, so its score is exact.
+"""
+
+
 def _score(left: _Copy, right: _Copy, cutoff: float = 0.0) -> float:
     """Similarity of two copies; a result below `cutoff` may be an underestimate.
 
@@ -309,22 +321,36 @@ def _score(left: _Copy, right: _Copy, cutoff: float = 0.0) -> float:
     """
     if left.normalized == right.normalized:
         return 1.0
-    left_counts, right_counts = Counter(left.sentences), Counter(right.sentences)
-    shared = left_counts & right_counts
     total = sum(map(len, left.sentences)) + sum(map(len, right.sentences))
-    same = 2 * sum(len(sentence) * count for sentence, count in shared.items())
-    left_rest = list((left_counts - shared).elements())
-    right_rest = list((right_counts - shared).elements())
+    left_set = frozenset(left.sentences)
+    if (
+        left_set.isdisjoint(right.sentences)
+        and len(left_set) == len(left.sentences)
+        and len(set(right.sentences)) == len(right.sentences)
+    ):
+        # Nothing shared and no sentence twice (most candidates): what the multiset
+        # arithmetic below gives, in the same order, without building three Counters.
+        same = 0
+        left_rest, right_rest = list(left.sentences), list(right.sentences)
+    else:
+        left_counts, right_counts = Counter(left.sentences), Counter(right.sentences)
+        shared = left_counts & right_counts
+        same = 2 * sum(len(sentence) * count for sentence, count in shared.items())
+        left_rest = list((left_counts - shared).elements())
+        right_rest = list((right_counts - shared).elements())
     if not left_rest or not right_rest:
         return same / total  # one copy is the other plus whole sentences, or reordered
     rest = total - same
-    # The rest must reach this share of "alike" for the whole to reach the cutoff.
-    needed = max(0.0, (cutoff * total - same) / rest)
+    # The rest must reach this share of "alike" for the whole to come within _PAIRING_MARGIN
+    # of the cutoff; below it the joined score is 0, and pairing is not tried.
+    hopeful = max(0.0, ((cutoff - _PAIRING_MARGIN) * total - same) / rest)
     joined = _beyond_chance(
-        _ratio(" ".join(left_rest), " ".join(right_rest), _CHANCE + (1 - _CHANCE) * needed)
+        _ratio(" ".join(left_rest), " ".join(right_rest), _CHANCE + (1 - _CHANCE) * hopeful)
     )
     best = same + rest * joined
-    if len(left_rest) > 1 or len(right_rest) > 1:
+    # A zero from a cutoff above chance means the joined text is more than the margin short:
+    # pairing its sentences would not reach the cutoff either (measured, see _PAIRING_MARGIN).
+    if (len(left_rest) > 1 or len(right_rest) > 1) and (joined > 0.0 or hopeful == 0.0):
         pairs = sorted(
             (
                 (_ratio(a, b, _CHANCE), i, j)

@@ -26,6 +26,7 @@ import unicodedata
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Final
 
 import attrs
 import icalendar
@@ -41,6 +42,7 @@ from contentcal.publishing.ics import (
     EventStatus,
     FeedCalendar,
     FeedEvent,
+    _to_int,
     ics_bytes,
     to_icalendar,
     write_ics,
@@ -434,9 +436,45 @@ def _duration_words(value: dt.timedelta) -> str:
     return f"{minutes} minutes"
 
 
+_UNSTAMPED: Final = dt.datetime(2000, 1, 1, tzinfo=UTC)
+_EVENT_FIELDS: Final = tuple(sorted(field.name for field in attrs.fields(FeedEvent)))
+
+
 def _fingerprint(event: FeedEvent) -> str:
-    shown = attrs.asdict(attrs.evolve(event, stamp=dt.datetime(2000, 1, 1, tzinfo=UTC), sequence=0))
-    return hashlib.sha256(repr(sorted(shown.items())).encode()).hexdigest()[:32]
+    """A digest of what the event shows, whatever its stamp and sequence.
+
+    The same digest as ``attrs.asdict`` of the event with a fixed stamp and sequence 0,
+    fields sorted by name, which is what the feed-state files hold; but read straight from
+    the fields instead of building and validating a copy.
+    """
+    shown = [
+        (name, _UNSTAMPED if name == "stamp" else 0 if name == "sequence" else getattr(event, name))
+        for name in _EVENT_FIELDS
+    ]
+    return hashlib.sha256(repr(shown).encode()).hexdigest()[:32]
+
+
+_STAMP_FIELD: Final = attrs.fields(FeedEvent).stamp
+_SEQUENCE_FIELD: Final = attrs.fields(FeedEvent).sequence
+
+
+def _stamped(event: FeedEvent, stamp: dt.datetime, sequence: int) -> FeedEvent:
+    """``attrs.evolve(event, stamp=stamp, sequence=sequence)`` without re-validating the rest.
+
+    Every other field was converted and validated when `event` was made; only the two new
+    values are checked, with the event's own converter and validators.
+    """
+    sequence = _to_int(sequence)  # the converter of FeedEvent.sequence
+    if _STAMP_FIELD.validator is not None:
+        _STAMP_FIELD.validator(event, _STAMP_FIELD, stamp)
+    if _SEQUENCE_FIELD.validator is not None:
+        _SEQUENCE_FIELD.validator(event, _SEQUENCE_FIELD, sequence)
+    copy = object.__new__(FeedEvent)
+    for name in _EVENT_FIELDS:
+        object.__setattr__(copy, name, getattr(event, name))
+    object.__setattr__(copy, "stamp", stamp)
+    object.__setattr__(copy, "sequence", sequence)
+    return copy
 
 
 def _iso(value: dt.datetime | dt.date) -> str:
@@ -495,7 +533,7 @@ def stamp_events(
         entries[draft.uid] = StateEntry(
             fingerprint=fingerprint, sequence=sequence, modified=modified, start=start, end=end
         )
-        events.append(attrs.evolve(draft, stamp=modified, sequence=sequence))
+        events.append(_stamped(draft, modified, sequence))
     for uid, entry in list(entries.items()):
         if uid in shown:
             continue
@@ -873,6 +911,9 @@ class Site:
     """Renders the files whose links depend on where the site is served (``index.html``)
     for a base URL; ``serve`` uses it to show absolute subscribe links."""
 
+    calendars: Mapping[str, FeedCalendar] = attrs.field(repr=False, eq=False, factory=dict)
+    """The feed values each ``.ics`` body was rendered from, so a later build can reuse it."""
+
 
 def build_site(
     schedule: Schedule,
@@ -881,6 +922,7 @@ def build_site(
     base_url: str | None = None,
     written_at: dt.datetime | None = None,
     pages: Mapping[str, bytes] | None = None,
+    previous: Site | None = None,
 ) -> Site:
     """Render every feed and the index page in memory.
 
@@ -890,6 +932,11 @@ def build_site(
     `pages` (the site's month, week and post pages, see
     :func:`contentcal.publishing.pipeline.site_pages`) are served too and linked from the
     index.
+
+    With `previous` (the last build, as ``serve`` keeps it), a feed whose calendar is equal
+    to the one `previous` rendered keeps its bytes instead of being rendered again: after an
+    edit only the feeds whose events changed are rendered. The result is the same bytes.
+
     Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
     # The plan's base_url was checked when the plan was loaded or validated; only an
@@ -901,7 +948,10 @@ def build_site(
     for path, window in feed_paths(schedule.plan, stamped.entries):
         calendar = _calendar(schedule, stamped, window, path, base_url)
         calendars.append((path, calendar))
-        files[path] = ics_bytes(calendar)
+        if previous is not None and previous.calendars.get(path) == calendar:
+            files[path] = previous.files[path]
+        else:
+            files[path] = ics_bytes(calendar)
     files.update(pages or {})
     files["index.html"] = _index_html(schedule.plan, calendars, base_url, pages or ()).encode()
     stamps = [event.stamp for event in stamped.events.values()]
@@ -920,6 +970,7 @@ def build_site(
         state=stamped.state,
         expires=feeds_expire(schedule),
         files_for=files_for,
+        calendars=dict(calendars),
     )
 
 

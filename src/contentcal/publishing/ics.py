@@ -132,11 +132,21 @@ def clean_category(name: str) -> str:
     >>> clean_category("C:\\\\")
     'C:'
     """
+    if type(name) is str:  # a str subclass could change what it cleans to
+        cached = _CLEAN_CATEGORIES.get(name)
+        if cached is not None:
+            return cached
     parts = (part.strip() for part in clean_text(name).split(","))
     cleaned = " ".join(part for part in parts if part)
     while cleaned.endswith("\\"):
         cleaned = cleaned.rstrip("\\").rstrip()
+    if type(name) is str and len(_CLEAN_CATEGORIES) < _CACHE_LIMIT:
+        _CLEAN_CATEGORIES[name] = cleaned
     return cleaned
+
+
+# A feed has a few distinct categories (platforms, pillars, goals) on thousands of events.
+_CLEAN_CATEGORIES: dict[str, str] = {}
 
 
 def _clean_categories(names: Iterable[str]) -> tuple[str, ...]:

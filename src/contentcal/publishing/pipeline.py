@@ -263,6 +263,7 @@ class SiteBuilder:
         # edit while serving still shows as an edit (a new SEQUENCE for a move).
         self._state: FeedState | None = None
         self._watched: list[Path] = [Path(plan_path)]
+        self._last: Site | None = None
 
     def build(self) -> Site:
         """Load, schedule and render every feed; raises PlanError for a broken plan."""
@@ -287,10 +288,12 @@ class SiteBuilder:
             base_url=self.base_url,
             written_at=now if self.save_state else None,
             pages=site_pages(placed),
+            previous=self._last,
         )
         if self.save_state:
             _save_if_changed(path, state, site.state)
         self._state = site.state
+        self._last = site  # unchanged feeds of the next build reuse these bytes
         return site
 
     def watched(self) -> list[Path]:
