@@ -15,8 +15,11 @@ def _floors() -> dict[str, str]:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     floors = {}
     for requirement in [*project["dependencies"], *project["optional-dependencies"]["holidays"]]:
-        match = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9][0-9A-Za-z.]*)", requirement)
-        assert match, f"{requirement!r}: give every runtime dependency a >= floor, nothing else"
+        # A floor, and at most a known-bad ceiling (`<X`) whose reason pyproject states.
+        match = re.fullmatch(
+            r"([A-Za-z0-9_.-]+)>=([0-9][0-9A-Za-z.]*)(?:,<[0-9][0-9A-Za-z.]*)?", requirement
+        )
+        assert match, f"{requirement!r}: give every runtime dependency a >= floor"
         floors[match.group(1).lower()] = match.group(2)
     return floors
 
