@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import glob
 import io
-import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -33,7 +32,7 @@ from contentcal.files.fields import kind as _kind
 from contentcal.files.fields import moment as _moment
 from contentcal.files.fields import quote as _quote
 from contentcal.files.fields import text as _text
-from contentcal.files.readers import Readers, nested_deeper
+from contentcal.files.readers import Readers
 from contentcal.files.readers import TomlLines as _TomlLines
 from contentcal.hints import closest
 from contentcal.model import Brand, Goal, Platform, Source
@@ -466,41 +465,7 @@ def _csv_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, di
 
 def _jsonl_rows(context: _Context, text: str, file: str) -> Iterator[tuple[int, dict[str, Any]]]:
     readers = context.loader.readers
-    rows = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        rows += 1
-        if rows > readers.limits.rows:
-            readers.too_many_rows(file, number)
-            return
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            context.loader.problem(
-                f"invalid JSON: {exc.msg}",
-                file=file,
-                line=number,
-                column=exc.colno,
-                hint="each line must be one JSON object",
-                code="syntax-error",
-            )
-            continue
-        except RecursionError:
-            readers.nesting_problem(file, number)
-            continue
-        except ValueError:  # int() refuses numbers over 4,300 digits
-            context.loader.problem(
-                "invalid JSON: a number is too long",
-                file=file,
-                line=number,
-                hint="numbers in a result have at most a few digits",
-                code="syntax-error",
-            )
-            continue
-        if nested_deeper(row, readers.limits.nesting):
-            readers.nesting_problem(file, number)
-            continue
+    for number, row in readers.json_lines(text, file, noun="a result"):
         if not isinstance(row, dict):
             context.loader.problem(
                 f"a result must be a JSON object, got {_kind(row)}",

@@ -573,17 +573,24 @@ class Readers:
             code="limit-exceeded",
         )
 
-    def jsonl_items(self, text: str, file: str) -> Iterator[RawTable]:
-        """The objects of a JSON lines item file, one per line."""
-        index = 0
+    def json_lines(self, text: str, file: str, *, noun: str) -> Iterator[tuple[int, Any]]:
+        """Each non-blank line of a JSON lines file, parsed: (line number, value).
+
+        A line that is not JSON, holds a number too long or nests too deep is reported and
+        skipped; past ``[limits] rows`` lines, reading stops with a problem. `noun` says
+        what a line holds ("an item", "a result") in messages. Item and results files both
+        read through here.
+        """
+        rows = 0
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
-            if index >= self.limits.rows:
+            rows += 1
+            if rows > self.limits.rows:
                 self.too_many_rows(file, number)
                 return
             try:
-                table = json.loads(line)
+                value = json.loads(line)
             except json.JSONDecodeError as exc:
                 self.problems.add(
                     f"invalid JSON: {exc.msg}",
@@ -602,15 +609,22 @@ class Readers:
                     "invalid JSON: a number is too long",
                     file=file,
                     line=number,
-                    hint="numbers in an item have at most a few digits",
+                    hint=f"numbers in {noun} have at most a few digits",
                     code="syntax-error",
                 )
                 continue
-            if nested_deeper(table, self.limits.nesting):
+            if nested_deeper(value, self.limits.nesting):
                 self.nesting_problem(file, number)
                 continue
-            path = f"items[{index}]"
-            index += 1
+            yield number, value
+
+    def jsonl_items(self, text: str, file: str) -> Iterator[RawTable]:
+        """The objects of a JSON lines item file, one per line."""
+        for index, (number, table) in enumerate(self.json_lines(text, file, noun="an item")):
             yield RawTable(
-                table=table, file=file, path=path, line=number, line_of=fixed_line(number)
+                table=table,
+                file=file,
+                path=f"items[{index}]",
+                line=number,
+                line_of=fixed_line(number),
             )
