@@ -45,6 +45,7 @@ __all__ = [
     "Doc",
     "Duplicates",
     "Match",
+    "SearchCache",
     "SimilarityError",
     "exact_groups",
     "find_duplicates",
@@ -102,6 +103,38 @@ class Duplicates:
 
     near: list[Match]
     """Near-duplicate pairs, as :func:`near_duplicate_pairs` returns them."""
+
+
+ALGORITHM: Final = "2026-12-03"
+"""Names this version of normalising, sketching and scoring; a cache made by another is unused.
+
+Change it whenever a change to this module can change a sketch or a score.
+"""
+
+
+@attrs.define
+class SearchCache:
+    """What a duplicate search computed, keyed by content hash, for the next search to reuse.
+
+    Pass one to :func:`find_duplicates` as `cache`: it reads what the entries already hold
+    and, when it returns, holds the entries of this search only (so entries of copy that is
+    gone are dropped). The findings are the same with or without a cache, and with any
+    entries in it: a sketch is reused only for the same normalised text and the same
+    boilerplate, a score only for the same two cleaned texts in the same order and the same
+    threshold. ``contentcal.checking.search_cache`` reads and writes it as a file.
+    """
+
+    boilerplate: bytes = b""
+    """Digest of the boilerplate the sketches were made with; other boilerplate: unused."""
+
+    threshold: float = 0.0
+    """The threshold the scores were computed for; another threshold: scores unused."""
+
+    sketches: dict[bytes, bytes] = attrs.field(factory=dict)
+    """16-byte digest of a normalised text -> its ``_BINS`` bin values (``array('Q')`` bytes)."""
+
+    scores: dict[bytes, int] = attrs.field(factory=dict)
+    """Digests of two cleaned texts, in scoring order -> the rounded score times 1,000."""
 
 
 # --- normalisation ---------------------------------------------------------------------------
@@ -635,6 +668,7 @@ def find_duplicates(
     threshold: float = DEFAULT_THRESHOLD,
     same_group: bool = False,
     workers: int = 1,
+    cache: SearchCache | None = None,
 ) -> Duplicates:
     """Exact groups and near-duplicate pairs of `docs`, normalising each post once.
 
@@ -642,6 +676,10 @@ def find_duplicates(
     :func:`near_duplicate_pairs` returns for the same arguments. With ``workers > 1``,
     normalising and sketching run in that many processes; the result is the same, and it
     pays off from some 20,000 posts.
+
+    With a `cache` (a :class:`SearchCache`, empty or from an earlier search) only posts whose
+    normalised copy is not in it are sketched and only candidate pairs not in it are scored;
+    the result is the same as without one, and afterwards `cache` holds this search's work.
 
     Raises :class:`SimilarityError` if two docs share a key, `threshold` is not in (0, 1] or
     `workers` is less than 1.
@@ -663,9 +701,13 @@ def find_duplicates(
             )
         )
         by_text = _group_by_text(cleaned)
-        values = array.array("Q")
-        for part in _map_slices(_sketch, list(by_text), _boilerplate(cleaned), pool=pool):
-            values.extend(part)
+        boilerplate = _boilerplate(cleaned)
+        if cache is None:
+            values = array.array("Q")
+            for part in _map_slices(_sketch, list(by_text), boilerplate, pool=pool):
+                values.extend(part)
+        else:
+            values = _cached_sketches(list(by_text), boilerplate, cache, pool)
     exact = sorted(
         sorted(docs[i].key for i in indices) for indices in by_text.values() if len(indices) > 1
     )
@@ -678,6 +720,20 @@ def find_duplicates(
             found = copies[index] = _Copy.from_cleaned(cleaned[index])
         return found
 
+    cutoff = threshold - _ROUNDING
+    known: dict[bytes, int] = {}
+    if cache is not None:
+        known = cache.scores if cache.threshold == threshold else {}
+        cache.threshold = threshold
+        cache.scores = {}
+    digests: dict[int, bytes] = {}
+
+    def digest(index: int) -> bytes:
+        found = digests.get(index)
+        if found is None:
+            found = digests[index] = _digest(cleaned[index])
+        return found
+
     near: list[Match] = []
     for left, right in _bucket_pairs(values):
         for a in members[left]:
@@ -686,12 +742,51 @@ def find_duplicates(
                     continue
                 # Docs with one normalised text can differ in punctuation and so in
                 # sentences; each pair is scored from its own two texts.
-                score = round(_score(copy(a), copy(b), threshold - _ROUNDING), 3)
+                if cache is None:
+                    score = round(_score(copy(a), copy(b), cutoff), 3)
+                else:
+                    key = digest(a) + digest(b)
+                    thousandths = known.get(key)
+                    if thousandths is None:
+                        thousandths = round(1000 * round(_score(copy(a), copy(b), cutoff), 3))
+                    cache.scores[key] = thousandths
+                    score = thousandths / 1000
                 if score >= threshold:
                     first, second = sorted((docs[a].key, docs[b].key))
                     near.append(Match(first, second, score))
     near.sort(key=operator.attrgetter("a", "b"))
     return Duplicates(exact=exact, near=near)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _cached_sketches(
+    texts: list[str],
+    boilerplate: frozenset[int],
+    cache: SearchCache,
+    pool: concurrent.futures.Executor | None,
+) -> array.array[int]:
+    """`_sketch` of `texts`, reusing the sketches in `cache`; leaves only these in it."""
+    stamp = _digest(" ".join(map(str, sorted(boilerplate))))
+    known = cache.sketches if cache.boilerplate == stamp else {}
+    keys = list(map(_digest, texts))
+    missing = [index for index, key in enumerate(keys) if key not in known]
+    made = array.array("Q")
+    for part in _map_slices(_sketch, [texts[index] for index in missing], boilerplate, pool=pool):
+        made.extend(part)
+    width = _BINS * made.itemsize
+    fresh = made.tobytes()
+    sketches = {
+        keys[index]: fresh[position * width : (position + 1) * width]
+        for position, index in enumerate(missing)
+    }
+    sketches.update((key, known[key]) for key in keys if key not in sketches)
+    cache.boilerplate, cache.sketches = stamp, sketches
+    values = array.array("Q")
+    values.frombytes(b"".join(map(sketches.__getitem__, keys)))
+    return values
 
 
 def exact_groups(docs: Iterable[Doc]) -> list[list[str]]:
