@@ -602,7 +602,8 @@ def _bucket_pairs(values: array.array[int]) -> set[tuple[int, int]]:
     pairs that agree in at least ``_MIN_SHARED_BINS`` of the sketch's bins are candidates.
     """
     pairs: set[tuple[int, int]] = set()
-    crowded: Counter[tuple[int, int]] = Counter()
+    # Text -> the crowded buckets it is in, as (band, key); one per band at most.
+    crowded: dict[int, list[tuple[int, int]]] = {}
     for band in range(_BANDS):
         column = _band_column(values, band)
         counts = Counter(column)
@@ -614,13 +615,26 @@ def _bucket_pairs(values: array.array[int]) -> set[tuple[int, int]]:
         buckets: dict[int, list[int]] = {}
         for index in itertools.compress(range(len(column)), map(shared.__contains__, column)):
             buckets.setdefault(column[index], []).append(index)
-        for bucket in buckets.values():
+        for key, bucket in buckets.items():
             if len(bucket) <= _SMALL_BUCKET:
                 pairs.update(itertools.combinations(bucket, 2))
             else:
-                crowded.update(itertools.combinations(bucket, 2))
-    pairs.update(pair for pair, bands in crowded.items() if bands > 1)
+                membership = (band, key)
+                for index in bucket:
+                    crowded.setdefault(index, []).append(membership)
+    # Two texts meet in two crowded buckets exactly when they share a pair of buckets:
+    # grouping texts by each pair of their buckets finds them without counting every pair
+    # of every crowded bucket (millions at 100,000 posts).
+    meetings: dict[tuple[tuple[int, int], tuple[int, int]], list[int]] = {}
+    for index, memberships in crowded.items():
+        if len(memberships) > 1:
+            for both in itertools.combinations(memberships, 2):
+                meetings.setdefault(both, []).append(index)
     del crowded
+    for group in meetings.values():
+        if len(group) > 1:
+            pairs.update(itertools.combinations(sorted(group), 2))
+    del meetings
     return {pair for pair in pairs if _shared_bins(values, *pair) >= _MIN_SHARED_BINS}
 
 
