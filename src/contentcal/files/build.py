@@ -154,9 +154,12 @@ class PlanBuilder:
         feed_settings = self.settings_table(
             data, "feeds", fields.FEED_FIELDS, FeedSettings, file, lines
         )
+        item_ids = [raw.values["id"] for raw in raw_items]
+        item_files = {raw.source.file for raw in raw_items}
+        # Consumes raw_items: each item's raw values are gone once it is made.
         resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms, stories)
         self.check_horizon(schedule_settings, file, lines)
-        self.check_state_file(feed_settings, file, lines, raw_items)
+        self.check_state_file(feed_settings, file, lines, item_files)
         from contentcal.files.measured import load_measured  # noqa: PLC0415 - avoids a cycle
 
         measured = load_measured(
@@ -167,7 +170,7 @@ class PlanBuilder:
             brand=brand,
             goals=goals,
             platforms=platforms,
-            item_ids=[raw.values["id"] for raw in raw_items],
+            item_ids=item_ids,
         )
         if self.problems or brand is None:
             return None
@@ -206,14 +209,14 @@ class PlanBuilder:
             )
 
     def check_state_file(
-        self, settings: FeedSettings, file: str, lines: TomlLines, raw_items: list[RawItem]
+        self, settings: FeedSettings, file: str, lines: TomlLines, item_files: set[str]
     ) -> None:
         """The feed state must be a .json file of its own, inside the plan's folder."""
         name = settings.state_file
         full = os.path.normpath(os.path.join(os.path.dirname(file), name))
         real = os.path.realpath(full)
         # realpath() once per file, not per item: a million items share a few files.
-        inputs = {os.path.realpath(name) for name in {file, *(r.source.file for r in raw_items)}}
+        inputs = {os.path.realpath(name) for name in {file, *item_files}}
         root = os.path.realpath(os.path.dirname(file) or ".")
         report = None
         if not name.lower().endswith(".json"):
@@ -778,7 +781,16 @@ class PlanBuilder:
                 raw = table[key]
                 if raw == "" and not required:
                     continue  # an empty spreadsheet cell means "not set"
-                if type(raw) is str and convert in _PLAIN and (raw.isascii() or not surrogate(raw)):
+                if memo is not None and type(raw) is str:
+                    value = memo.get(raw, _NOT_COMPILED)
+                    if value is _NOT_COMPILED:
+                        value = convert(raw)
+                        if len(memo) < _MOST_MEMO:
+                            memo[raw] = value
+                    values[key] = value
+                elif (
+                    type(raw) is str and convert in _PLAIN and (raw.isascii() or not surrogate(raw))
+                ):
                     # What fields.text and fields.identifier give, without the calls.
                     if convert is _TEXT:
                         values[key] = raw
@@ -786,13 +798,6 @@ class PlanBuilder:
                     value = raw.strip()
                     if not value:
                         return None  # "must not be empty": reported the general way
-                    values[key] = value
-                elif memo is not None and type(raw) is str:
-                    value = memo.get(raw, _NOT_COMPILED)
-                    if value is _NOT_COMPILED:
-                        value = convert(raw)
-                        if len(memo) < _MOST_MEMO:
-                            memo[raw] = value
                     values[key] = value
                 else:
                     values[key] = convert(raw)
@@ -818,9 +823,14 @@ class PlanBuilder:
         platforms: Mapping[str, Platform],
         stories: Mapping[str, Story],
     ) -> tuple[ContentItem, ...]:
+        """The items whose references and times resolve, in order; consumes `raw_items`."""
         seen: dict[str, Source] = {}
         items = []
-        for raw in raw_items:
+        # Taken from the end of the reversed list, so that each item's raw values (a dict
+        # per item) are freed as soon as it is made, not held until the last one is.
+        raw_items.reverse()
+        while raw_items:
+            raw = raw_items.pop()
             values = raw.values
             file, path = raw.source.file, raw.path
             item_id = values["id"]
