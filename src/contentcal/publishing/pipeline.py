@@ -19,6 +19,7 @@ from pathlib import Path
 
 import attrs
 
+from contentcal.files.atomic import remove_stale_temporaries_of
 from contentcal.files.build import known_valid, mark_valid
 from contentcal.files.load import load
 from contentcal.files.site import manifest_for
@@ -113,6 +114,8 @@ def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
 def _save_if_changed(path: str, old: FeedState, new: FeedState) -> None:
     if new != old:
         write_state(path, new)
+    else:
+        remove_stale_temporaries_of(path)  # a killed run's leftovers go even so
 
 
 def _written_at(now: dt.datetime, written_at: dt.datetime | None, save: bool) -> dt.datetime | None:
