@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from contentcal.errors import FileChangedError, OutputError
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
 
 if sys.platform != "win32":  # elsewhere the pid and the age decide alone
     import fcntl
@@ -222,11 +223,14 @@ def _copy_metadata(temporary: str, status: os.stat_result | None, shown: str) ->
 
 
 def _check_unchanged(target: str, expected: bytes, shown: str) -> None:
+    current: bytes | None
     try:
-        with open(target, "rb") as stream:
-            current: bytes | None = stream.read(len(expected) + 1)
+        # Never open() for reading what may have become a FIFO meanwhile: it would block.
+        current = read_regular(target, len(expected))
     except FileNotFoundError:
         current = None
+    except (OSError, NotRegularError, TooLargeError):
+        raise FileChangedError(shown) from None
     if current is None and expected is MISSING:
         return
     if current != expected:
@@ -373,11 +377,10 @@ def write_if_changed(
     :class:`~contentcal.errors.OutputError` like :func:`write_atomic`.
     """
     try:
-        with open(path, "rb") as existing:
-            if existing.read(len(data) + 1) == data:
-                return False
-    except OSError:
-        pass  # missing or unreadable: write it (an unwritable place fails below, clearly)
+        if read_regular(os.fspath(path), len(data)) == data:
+            return False
+    except (OSError, NotRegularError, TooLargeError):
+        pass  # missing, unreadable or not a file: write it (what is refused fails clearly)
     write_atomic(path, data, temp_dir=temp_dir, sweep=sweep)
     return True
 
@@ -462,10 +465,11 @@ def finish_interrupted(journal: str | os.PathLike[str]) -> bool:
 
     journal = os.fspath(journal)
     try:
-        with open(journal, "rb") as stream:
-            text = stream.read(1_000_000)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
+        text = read_regular(journal, 1_000_000)
+    except (FileNotFoundError, NotADirectoryError, NotRegularError):
+        return False  # no journal; or a FIFO or device someone put there: never ours to read
+    except TooLargeError:
+        text = b""  # not a journal contentcal wrote: dropped below, like a garbled one
     except OSError as exc:
         raise OutputError(f"cannot read {journal}: {exc.strerror or exc}") from None
     try:

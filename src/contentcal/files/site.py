@@ -33,6 +33,7 @@ from contentcal.files.atomic import (
     write_atomic,
     write_if_changed,
 )
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
 
 __all__ = ["SiteWriter", "manifest_for"]
 
@@ -127,10 +128,18 @@ class SiteWriter:
         if self.manifest is None:
             return {}
         try:
-            with open(self.manifest, "rb") as stream:
-                data = json.loads(stream.read(10_000_000))
+            # Only a regular file: a FIFO put in its place must not hang the run.
+            data = json.loads(read_regular(self.manifest, 10_000_000))
             folders = data["folders"]
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            RecursionError,
+            NotRegularError,
+            TooLargeError,
+        ):
             return {}  # no manifest (or not ours): then nothing is ever deleted
         if not isinstance(folders, dict):
             return {}
