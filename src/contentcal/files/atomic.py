@@ -271,7 +271,11 @@ def remove_stale_temporaries(
         entries = list(os.scandir(folder))
     except OSError:
         return 0
+    # Cheap first look: a folder may hold thousands of files, and almost none are ours.
+    prefixes = tuple(f".{name}." for name in names) if names is not None else (".",)
     for entry in entries:
+        if not entry.name.startswith(prefixes):
+            continue
         match = _TEMPORARY.match(entry.name)
         if match is None and names is not None:
             match = _OLD_TEMPORARY.match(entry.name)
