@@ -28,7 +28,7 @@ from contentcal.files.atomic import (
     remove_stale_temporaries,
     write_atomic,
 )
-from contentcal.publishing.pipeline import publish_feed
+from contentcal.publishing.pipeline import publish_feed, publish_feeds
 
 from .conftest import MINIMAL_PLAN, NOW, WriteFiles
 
@@ -232,3 +232,22 @@ def test_a_sweep_removes_exactly_the_stale_temporaries(entries: list[tuple[str, 
         assert before - after == expected_gone
         assert removed == len(expected_gone)
         assert (outside / "precious").read_bytes() == b"keep"
+
+
+def test_a_concurrent_feeds_runs_staged_file_is_left_alone(write_files: WriteFiles) -> None:
+    """The staging folder is swept whole at the start of a run: never a live run's file."""
+    plan = write_files({"plan.toml": MINIMAL_PLAN})
+    staging = Path(".site.contentcal-staging")
+    staging.mkdir()
+    live = staging / f".all.ics.{LIVE_PID}-l1v3ly{TEMP_SUFFIX}"
+    dead = staging / f".all.ics.{DEAD_PID}-d3adly{TEMP_SUFFIX}"
+    for path in (live, dead):
+        path.write_bytes(b"partial")
+    descriptor = os.open(live, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)  # what a writer holds while it writes
+        os.utime(live, (0, 0))
+        publish_feeds(load(plan), now=NOW, out_dir="site")
+        assert temporaries(staging) == [live.name]
+    finally:
+        os.close(descriptor)
