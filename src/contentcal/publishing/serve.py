@@ -126,7 +126,10 @@ class Site(Protocol):
       could give other files with nothing edited (a slot passes, a day begins): the first
       request after it starts a rebuild;
     - ``files_for(base_url)``: the files whose bytes depend on the address they are served
-      on (an index page with absolute subscribe links), rendered for that address.
+      on (an index page with absolute subscribe links), rendered for that address;
+    - ``complete()``: the rest of the build, returning the whole site. A build may hand
+      over its quick part first (fresh feeds beside the previous build's pages): it is
+      served at once, and the whole site replaces it as soon as ``complete`` returns.
     """
 
     @property
@@ -258,6 +261,9 @@ class SiteCache:
         site: Site
         try:
             site = build()
+            complete = getattr(site, "complete", None)
+            if complete is not None:
+                site = complete()  # the first build is served whole
         except ContentcalError as exc:
             if not wait_for_fix:
                 raise
@@ -386,8 +392,16 @@ class SiteCache:
             self._rebuild()
 
     def _rebuild(self) -> None:
+        site = self._publish(self._build)
+        complete = getattr(site, "complete", None)
+        if complete is not None:
+            # The quick part (fresh feeds) is being served; now the rest (the pages).
+            self._publish(complete)
+
+    def _publish(self, build: Callable[[], Site]) -> Site | None:
+        """Build, then serve the result; ``None`` (logged) when the build failed."""
         try:
-            site = self._build()
+            site = build()
             resources = _resources(site, previous=self._resources, now=self._now())
             expires = _expires(site)
         except Exception as exc:
@@ -395,7 +409,7 @@ class SiteCache:
             self._log_failure(exc)
             if self._failure is not None:
                 self._failure = _failure_text(exc)  # still no good build: show the newest
-            return
+            return None
         changed = sum(
             1
             for path, resource in resources.items()
@@ -409,8 +423,9 @@ class SiteCache:
         if self._failure is not None:
             self._failure = None
             logger.info("the plan loads again: built %d file(s)", len(resources))
-            return
+            return site
         logger.info("rebuilt %d file(s), %d changed", len(resources), changed)
+        return site
 
     @staticmethod
     def _log_failure(exc: Exception) -> None:
