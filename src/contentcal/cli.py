@@ -273,6 +273,13 @@ def _format_option(*choices: str, help_text: str) -> Callable[[F], F]:
     metavar="N",
     help="Processes the duplicate search may use on plans with 20,000+ items; 1 for none.",
 )
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Keep the duplicate search's work in the plan's state folder (plans with 10,000+ "
+    "items), so the next check redoes only what changed.",
+)
 @_now_option
 @_quiet_option
 def check(
@@ -282,6 +289,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     jobs: int,
+    cache: bool,
     now: dt.datetime | None,
     quiet: bool,
 ) -> None:
@@ -301,7 +309,9 @@ def check(
             ignore=ignore,
             progress=progress,
             workers=jobs,
+            cache=cache,
         )
+    _warn(report.warnings)
     if output_format == "json":
         click.echo(checking.render_json(report))
     else:

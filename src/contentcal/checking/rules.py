@@ -28,6 +28,7 @@ from contentcal.model.settings import Thresholds
 from contentcal.model.zones import aware, get_zone
 
 if TYPE_CHECKING:
+    from contentcal.checking.similarity import SearchCache
     from contentcal.networks.limits import Limit, NetworkInfo
     from contentcal.scheduling.place import Schedule
 
@@ -86,6 +87,9 @@ class Context:
 
     copies: list[_Copies] = attrs.field(factory=list, eq=False, repr=False)
     """The duplicate search, run once on first use by the content rules."""
+
+    search_cache: SearchCache | None = attrs.field(default=None, eq=False, repr=False)
+    """The duplicate search's cache: read, and refilled, by the search (None: no cache)."""
 
     @functools.cached_property
     def order(self) -> dict[str, int]:
@@ -672,7 +676,9 @@ def _copies(context: Context) -> _Copies:
     # when the caller allowed them: on spawn platforms a worker re-imports the caller's
     # script, so the library never starts one unasked.
     workers = context.workers if len(docs) >= PARALLEL_FROM else 1
-    found = find_duplicates(docs, threshold=min(threshold, 1.0), workers=workers)
+    found = find_duplicates(
+        docs, threshold=min(threshold, 1.0), workers=workers, cache=context.search_cache
+    )
     order = context.order
     exact = tuple(tuple(sorted(group, key=order.__getitem__)) for group in found.exact)
     near = []
