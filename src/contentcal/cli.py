@@ -271,7 +271,8 @@ def _format_option(*choices: str, help_text: str) -> Callable[[F], F]:
     default=2,
     show_default=True,
     metavar="N",
-    help="Processes the duplicate search may use on plans with 20,000+ items; 1 for none.",
+    help="Processes the duplicate search may use on plans of 20,000 to 250,000 items (larger "
+    "ones use one, to save memory); 1 for none.",
 )
 @click.option(
     "--cache/--no-cache",

@@ -232,7 +232,8 @@ def check(
     from it. `progress`, if given, is called with (rules done, rules to run) after each rule.
 
     `workers` is how many processes the duplicate search may use on large plans (20,000
-    items with copy or more); the default, 1, starts none. More than one starts a process
+    to 250,000 items with copy; larger ones use one, to bound memory); the default, 1,
+    starts none. More than one starts a process
     pool, which on Windows and macOS re-imports your script in each worker: guard its entry
     point with ``if __name__ == "__main__":``. The findings are the same for any `workers`.
 
