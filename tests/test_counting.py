@@ -521,3 +521,12 @@ def test_a_text_without_tlds_never_matches_a_url() -> None:
     pattern = re.compile(counting._url_regex(counting._X_URLS, counting._tld(())))
     assert pattern.search("see example.notatld and example.c") is None
     assert pattern.search("see example.xn--p1ai") is not None
+
+
+@given(text=TEXTS)
+def test_hashtag_count_is_the_tags_with_a_letter(text: str) -> None:
+    """The ASCII shortcut counts what the Unicode letter search alone counts."""
+    expected = sum(
+        1 for match in counting._HASHTAG.finditer(text) if counting._LETTER.search(match["tag"])
+    )
+    assert hashtag_count(text) == expected

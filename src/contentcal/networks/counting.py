@@ -820,4 +820,10 @@ def hashtag_count(text: str) -> int:
     """
     if "#" not in text and "\uff03" not in text:
         return 0
-    return sum(1 for match in _HASHTAG.finditer(text) if _LETTER.search(match["tag"]))
+    count = 0
+    for match in _HASHTAG.finditer(text):
+        tag = match["tag"]
+        # An ASCII tag of letters only has a letter; the Unicode search is for the rest.
+        if (tag.isascii() and tag.isalpha()) or _LETTER.search(tag):
+            count += 1
+    return count
