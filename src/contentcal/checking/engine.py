@@ -16,7 +16,16 @@ from typing import Any
 import attrs
 
 from contentcal.checking.rules import RULES, Context, Rule, Thresholds
-from contentcal.errors import InvalidOptionError, PlanError, Problem, Severity
+from contentcal.errors import (
+    InvalidOptionError,
+    PlanError,
+    Problem,
+    Severity,
+    escape_controls,
+    escape_optional,
+    escape_path,
+)
+from contentcal.files.fields import quote
 from contentcal.files.validate import require_valid
 from contentcal.hints import did_you_mean
 from contentcal.model import Plan
@@ -48,10 +57,10 @@ class Finding:
     severity: Severity
     """error, warning or info (after configuration)."""
 
-    message: str
-    """What is wrong, in one sentence."""
+    message: str = attrs.field(converter=escape_controls)
+    """What is wrong, in one sentence (control characters escaped)."""
 
-    hint: str | None = None
+    hint: str | None = attrs.field(default=None, converter=escape_optional)
     """How to fix it."""
 
     file: str | None = None
@@ -63,7 +72,7 @@ class Finding:
     column: int | None = None
     """1-based column, where known (syntax errors)."""
 
-    path: str | None = None
+    path: str | None = attrs.field(default=None, converter=escape_path)
     """Key path such as ``items[3].pillar``, where known."""
 
     item: str | None = None
@@ -174,7 +183,7 @@ class CheckConfig:
                 if value not in known:
                     # A bad option is a usage error (exit 2), not a problem of the plan.
                     raise InvalidOptionError(
-                        f"{option}: unknown rule {value!r}; {rule_hint(str(value))}"
+                        f"{option}: unknown rule {quote(value)}; {rule_hint(str(value))}"
                     )
         return cls(
             select=frozenset(select) | settings.select,
@@ -335,7 +344,7 @@ def render_text(report: CheckReport) -> str:
         if finding.file != current_file and current_file is not None:
             lines.append("")
         current_file = finding.file
-        where = finding.file or report.plan_file
+        where = escape_controls(finding.file or report.plan_file)  # a file name may be hostile
         if finding.line is not None:
             where += f":{finding.line}"
             if finding.column is not None:
