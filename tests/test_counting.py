@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import regex
 import yaml
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from contentcal.networks import counting
 from contentcal.networks.counting import (
     MASTODON_URL_LENGTH,
     X_MAX_WEIGHTED_LENGTH,
@@ -370,3 +374,159 @@ def test_grapheme_length_agrees_with_unicode_segmentation(text: str) -> None:
 def test_x_ascii_without_a_dot_counts_characters(text: str) -> None:
     """Without a dot there is no link, and every ASCII character weighs 1."""
     assert x_weighted_length(text) == len(text)
+
+
+# --- the URL patterns compiled for the TLDs in use ---------------------------------------------
+# counting compiles twitter-text's URL pattern with only the TLDs that follow a dot in the
+# text instead of all 1,574 (~50 ms a process). These properties compare it with the full
+# pattern, on text built around real TLDs in any case, Unicode ones and look-alikes included.
+_SOME_TLDS = sorted(counting._TLDS)
+_TLD_PIECES = st.builds(
+    lambda tld, upper: "".join(
+        char.upper() if flag else char for char, flag in zip(tld, upper, strict=False)
+    ),
+    st.sampled_from(_SOME_TLDS),
+    st.lists(st.booleans(), min_size=20, max_size=20),
+)
+_URL_PIECES = st.sampled_from(
+    [
+        ".",
+        "..",
+        "/",
+        ":",
+        "://",
+        "https://",
+        "http://",
+        "ipfs://",
+        "xn--",
+        "www",
+        "-",
+        "_",
+        "@",
+        "+",
+        "?",
+        "#",
+        "(",
+        ")",
+        "=",
+        "é",
+        "ö",
+        "İ",
+        "\u212a",
+        "ß",
+        "Σ",
+        "ς",
+        "\u0131",
+        " ",
+        "\n",
+        "8080",
+        "t.co/",
+        "example",
+        "co.id",
+        "\u3002",
+        "日本",
+        "рф",
+        "ελ",
+    ]
+)
+_DOMAINS = st.builds(
+    lambda label, tld: f"{label}.{tld}",
+    st.sampled_from(["example", "a", "b.example", "batik-kita", "xn--p1ai", "日本", "é", ""]),
+    _TLD_PIECES,
+)
+URL_TEXTS = st.lists(
+    st.one_of(_DOMAINS, _TLD_PIECES, _URL_PIECES, _DOMAINS, ANY_CHAR), max_size=25
+).map("".join)
+
+
+@functools.cache
+def _full_url_pattern(syntax: Any) -> re.Pattern[str]:
+    return re.compile(counting._url_regex(syntax, counting._tld(counting._TLDS)))
+
+
+@functools.cache
+def _full_ascii_domain() -> re.Pattern[str]:
+    return re.compile(counting._ascii_domain_regex(counting._tld(counting._TLDS)))
+
+
+def _full_url_spans(text: str, syntax: Any, *, bare: bool) -> list[tuple[int, int]]:
+    """`_url_spans` as it was: the full TLD list in both patterns."""
+    full = _full_url_pattern(syntax)
+    full_ascii = _full_ascii_domain()
+    with mock.patch.object(counting, "_ascii_domain", return_value=full_ascii):
+        return [
+            span
+            for start, end in counting._url_regions(text)
+            for match in full.finditer(text, start, end)
+            for span in counting._url_span(match, bare=bare)
+        ]
+
+
+def _fewest_tlds_url_spans(text: str, syntax: Any, *, bare: bool) -> list[tuple[int, int]]:
+    """`_url_spans` with patterns for exactly the TLDs after the text's dots, no more."""
+
+    def ascii_domain(domain: str) -> Any:
+        tlds = counting._tlds_after_dots(domain, 0, len(domain))
+        return re.compile(counting._ascii_domain_regex(counting._tld(tlds)))
+
+    spans = []
+    with mock.patch.object(counting, "_ascii_domain", ascii_domain):
+        for start, end in counting._url_regions(text):
+            tlds = counting._tlds_after_dots(text, start, end)
+            pattern = re.compile(counting._url_regex(syntax, counting._tld(tlds)))
+            for match in pattern.finditer(text, start, end):
+                spans.extend(counting._url_span(match, bare=bare))
+    return spans
+
+
+@pytest.mark.parametrize(
+    ("syntax", "bare"),
+    [(counting._X_URLS, True), (counting._MASTODON_URLS, False)],
+    ids=["x", "mastodon"],
+)
+@settings(deadline=None)  # the first example compiles the full pattern (~50 ms, more when busy)
+@given(text=URL_TEXTS)
+def test_url_pattern_for_the_tlds_in_use_finds_what_the_full_one_does(
+    syntax: Any, bare: bool, text: str
+) -> None:
+    """The same URLs, at the same places, with the fewest TLDs and as the module runs it."""
+    expected = _full_url_spans(text, syntax, bare=bare)
+    assert _fewest_tlds_url_spans(text, syntax, bare=bare) == expected
+    assert list(counting._url_spans(text, syntax, bare=bare)) == expected
+
+
+@settings(deadline=None)
+@given(text=URL_TEXTS)
+def test_ascii_domain_for_the_tlds_in_use_finds_what_the_full_one_does(text: str) -> None:
+    full = _full_ascii_domain()
+    tlds = counting._tlds_after_dots(text, 0, len(text))
+    fewest = re.compile(counting._ascii_domain_regex(counting._tld(tlds)))
+    assert [m.span() for m in fewest.finditer(text)] == [m.span() for m in full.finditer(text)]
+    assert [m.span() for m in counting._ascii_domain(text).finditer(text)] == [
+        m.span() for m in full.finditer(text)
+    ]
+
+
+def test_no_character_stands_for_two_tld_letters() -> None:
+    """The case fold behind `_tlds_after_dots` maps each character to one TLD letter."""
+    letters: dict[str, set[str]] = {}
+    for char in {char for tld in counting._TLDS for char in tld}:
+        for variant in counting._case_variants(char):
+            letters.setdefault(variant, set()).add(char)
+    assert {variant: chars for variant, chars in letters.items() if len(chars) > 1} == {}
+
+
+def test_a_text_without_tlds_never_matches_a_url() -> None:
+    """With no TLD after any dot, the pattern still finds punycode domains, nothing else."""
+    pattern = re.compile(counting._url_regex(counting._X_URLS, counting._tld(())))
+    assert pattern.search("see example.notatld and example.c") is None
+    assert pattern.search("see example.xn--p1ai") is not None
+
+
+@given(text=TEXTS)
+def test_hashtag_count_is_the_tags_with_a_letter(text: str) -> None:
+    """The ASCII shortcut counts what the Unicode letter search alone counts."""
+    expected = sum(
+        1 for match in counting._HASHTAG.finditer(text) if counting._LETTER.search(match["tag"])
+    )
+    assert hashtag_count(text) == expected

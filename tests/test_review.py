@@ -15,6 +15,7 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -480,3 +481,24 @@ def test_posting_pillars_and_what_works_on_a_small_plan(write_files: WriteFiles)
     # On 10 January the numbers of the 20th do not exist yet: 'measured' is not out.
     early = contentcal.review(plan, as_of=dt.date(2027, 1, 10))
     assert [(p.planned, p.published) for p in early.posting] == [(2, 1)]
+
+
+@given(
+    values=st.one_of(
+        st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=30),
+        st.lists(st.integers(min_value=-(10**12), max_value=10**12), min_size=1, max_size=30),
+    )
+)
+def test_mean_is_statistics_fmean_to_the_bit(values: list[float] | list[int]) -> None:
+    """compute's own mean (no `statistics` import at start-up) gives fmean's float exactly."""
+    import statistics
+
+    from contentcal.reviewing.compute import _mean
+
+    def outcome(mean: Any) -> str:
+        try:
+            return repr(mean(values))
+        except OverflowError as exc:  # both sum with math.fsum
+            return repr(exc)
+
+    assert outcome(_mean) == outcome(statistics.fmean)

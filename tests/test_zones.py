@@ -141,3 +141,24 @@ def test_past_items_are_reported_with_a_numeric_offset() -> None:
     assert place._show(moment) == "2026-11-29 19:00 +07:00"
     assert place._show(moment.date()) == "2026-11-29"
     assert zones.offset_text(moment.astimezone(dt.UTC)) == "+00:00"
+
+
+@pytest.mark.parametrize("from_folder", [True, False], ids=["tzdata-folder", "importlib-resources"])
+def test_tzdata_zones_are_the_same_read_from_the_folder_or_as_a_resource(
+    from_folder: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tzdata folder is read directly (no importlib.resources imports at start-up);
+    a tzdata that is no folder (a zip) is read through importlib.resources, with one result."""
+    from contentcal.model import zones
+
+    if not from_folder:
+        monkeypatch.setattr(zones, "_tzdata_folder", lambda: None)
+    berlin = zones._from_tzdata("Europe/Berlin")
+    assert berlin is not None
+    assert berlin.key == "Europe/Berlin"
+    reference = zoneinfo.ZoneInfo.no_cache("Europe/Berlin")
+    for month in range(1, 13):
+        moment = dt.datetime(2027, month, 28, 2, 30)
+        assert berlin.utcoffset(moment) == reference.utcoffset(moment)
+    assert zones._from_tzdata("Europe") is None  # a folder of the database
+    assert zones._from_tzdata("Nowhere/Atlantis") is None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib.resources
+import os
 import re
 import zoneinfo
 from typing import Any
@@ -55,8 +55,30 @@ def get_zone(name: str) -> zoneinfo.ZoneInfo:
         raise ValueError(f"unknown time zone {name[:60]!r}") from exc
 
 
+@functools.cache
+def _tzdata_folder() -> str | None:
+    """The folder of the installed ``tzdata`` package, when it is a folder on disk.
+
+    Opening its files directly is what ``importlib.resources`` does for such a package, but
+    ``importlib.resources`` costs ~10 ms of imports (zipfile among them) in every process.
+    """
+    import importlib.util  # noqa: PLC0415 - imported at start-up by Python already
+
+    spec = importlib.util.find_spec("tzdata")
+    if spec is None or not spec.origin:
+        return None
+    folder = os.path.dirname(spec.origin)
+    return folder if os.path.isdir(folder) else None
+
+
 def _from_tzdata(name: str) -> zoneinfo.ZoneInfo | None:
     try:
+        folder = _tzdata_folder()
+        if folder is not None:
+            with open(os.path.join(folder, "zoneinfo", *name.split("/")), "rb") as data:
+                return _TzdataZone.from_file(data, key=name)
+        import importlib.resources  # noqa: PLC0415 - tzdata in a zip file, or not installed
+
         resource = importlib.resources.files("tzdata").joinpath("zoneinfo", *name.split("/"))
         with resource.open("rb") as data:
             return _TzdataZone.from_file(data, key=name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Final
 
 import attrs
@@ -243,13 +243,21 @@ def _not_domain_char(*allowed: str) -> str:
 _DOMAIN_CHAR: Final = _not_domain_char()
 _SUBDOMAIN: Final = rf"(?:(?:{_DOMAIN_CHAR}{_not_domain_char('_', '-')}*)?{_DOMAIN_CHAR}\.)"
 _DOMAIN_NAME: Final = rf"(?:(?:{_DOMAIN_CHAR}{_not_domain_char('-')}*)?{_DOMAIN_CHAR}\.)"
-_TLD: Final = (
-    "(?:(?:"
-    + _alternation(_GENERIC_TLDS.split() + _COUNTRY_TLDS.split())
-    + r")(?=[^0-9a-zA-Z@+\-]|\Z))"
-)
+_TLDS: Final = frozenset(_GENERIC_TLDS.split() + _COUNTRY_TLDS.split())
+
+
+def _tld(tlds: Iterable[str]) -> str:
+    """twitter-text's TLD regex, restricted to `tlds` (a TLD, then no letter, digit, @, + or -).
+
+    With all of :data:`_TLDS` this is twitter-text's own; it takes ~50 ms to compile into the
+    URL pattern, so the patterns are compiled for the TLDs the texts could use
+    (:class:`_TldPattern`).
+    """
+    body = _alternation(tlds) or "(?!)"  # no TLD: never matches
+    return "(?:(?:" + body + r")(?=[^0-9a-zA-Z@+\-]|\Z))"
+
+
 _PUNYCODE: Final = rf"(?:{_any_case('xn')}--[\-0-9a-zA-Z]+)"
-_DOMAIN: Final = rf"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{_TLD}|{_PUNYCODE}))"
 
 _PATH_CHAR: Final = rf"[a-zA-Z{_CYRILLIC}0-9!*';:=+,.$/%#\[\]\-\u2013_~@|&{_LATIN_ACCENTS}]"
 _BALANCED_PARENS: Final = rf"\((?:{_PATH_CHAR}+|(?:{_PATH_CHAR}*\({_PATH_CHAR}+\){_PATH_CHAR}*))\)"
@@ -312,22 +320,113 @@ _MASTODON_URLS: Final = _UrlSyntax(
 )
 
 
-@functools.cache
-def _url_pattern(syntax: _UrlSyntax) -> re.Pattern[str]:
-    # Compiled on first use, not at import: the TLD list makes this take ~50 ms.
-    return re.compile(
+def _url_regex(syntax: _UrlSyntax, tld: str) -> str:
+    domain = rf"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}(?:{tld}|{_PUNYCODE}))"
+    return (
         rf"(?P<before>{_PRECEDING})"
         rf"(?P<url>(?P<protocol>{_alternation(syntax.protocols)}://)?"
-        rf"(?P<domain>{_DOMAIN})"
+        rf"(?P<domain>{domain})"
         r"(?::[0-9]+)?"
         rf"(?P<path>/{syntax.path}*)?"
         rf"(?:\?{syntax.query_char}*{syntax.query_ending_char})?)"
     )
 
 
+def _ascii_domain_regex(tld: str) -> str:
+    return rf"(?:[\-a-zA-Z0-9{_LATIN_ACCENTS}]+\.)+(?:{tld}|{_PUNYCODE})"
+
+
+# --- Compiling the TLD patterns for the TLDs in use ---------------------------------------------
+# Compiling twitter-text's pattern with all 1,574 TLDs costs ~50 ms a process, a sixth of a
+# small plan's `check`. In these patterns a TLD always follows a "." (the end of
+# `_DOMAIN_NAME`), so a TLD that matches in a stretch of text starts right after one of its
+# dots. A pattern whose TLD alternation holds only the TLDs found after its dots (or more)
+# finds exactly the same URLs: the trie tries the same words in the same order, minus words
+# that cannot match there. tests/test_counting.py checks this against the full pattern.
+_COMMON_TLDS: Final = frozenset(("com", "id", "co", "net", "org", "info", "io", "me", "app"))
+_MAX_PARTIAL_COMPILES: Final = 3
+"""After this many compiles for a growing set of TLDs, compile the full list once instead."""
+
+
+def _case_variants(char: str) -> set[str]:
+    # The characters `_any_case` lets stand for `char`.
+    variants = {char, char.upper(), char.lower()} if char.isalpha() else {char}
+    return {variant for variant in variants if len(variant) == 1}
+
+
 @functools.cache
-def _ascii_domain() -> re.Pattern[str]:
-    return re.compile(rf"(?:[\-a-zA-Z0-9{_LATIN_ACCENTS}]+\.)+(?:{_TLD}|{_PUNYCODE})")
+def _tld_index() -> tuple[dict[int, str], dict[str, frozenset[str]], int]:
+    """How to find the TLDs a text could hold: (case fold, TLDs by folded spelling, longest).
+
+    The fold maps every character `_any_case` accepts for a TLD's letter to that letter, so a
+    text's TLD, folded, is spelled as the TLD is.
+    """
+    fold: dict[int, str] = {}
+    for char in sorted({char for tld in _TLDS for char in tld}):
+        for variant in _case_variants(char):
+            # No character stands for two letters (tests/test_counting.py checks it).
+            fold.setdefault(ord(variant), char)
+    by_spelling: dict[str, set[str]] = {}
+    for tld in _TLDS:
+        by_spelling.setdefault(tld.translate(fold), set()).add(tld)
+    return (
+        fold,
+        {spelling: frozenset(tlds) for spelling, tlds in by_spelling.items()},
+        max(map(len, _TLDS)),
+    )
+
+
+def _tlds_after_dots(text: str, start: int, end: int) -> frozenset[str]:
+    """Every TLD that starts right after a "." in ``text[start:end]`` (a superset of those
+    twitter-text's `_tld` can match there: what follows is not looked at)."""
+    fold, by_spelling, longest = _tld_index()
+    found: set[str] = set()
+    dot = text.find(".", start, end)
+    while dot != -1:
+        tail = text[dot + 1 : min(dot + 1 + longest, end)].translate(fold)
+        for size in range(1, len(tail) + 1):
+            tlds = by_spelling.get(tail[:size])
+            if tlds:
+                found.update(tlds)
+        dot = text.find(".", dot + 1, end)
+    return frozenset(found)
+
+
+class _TldPattern:
+    """A pattern with a TLD alternation in it, compiled for the TLDs asked for so far.
+
+    Each call names the TLDs a text could use; the pattern is recompiled, for those and the
+    ones before, only when a text needs one it lacks, and after a few recompiles for all.
+    """
+
+    def __init__(self, regex_for: Callable[[str], str]) -> None:
+        self._regex_for = regex_for
+        self._state: tuple[frozenset[str], re.Pattern[str]] | None = None
+        self._compiles = 0
+
+    def covering(self, tlds: frozenset[str]) -> re.Pattern[str]:
+        state = self._state
+        if state is not None and tlds <= state[0]:
+            return state[1]
+        self._compiles += 1
+        wanted = _TLDS
+        if self._compiles <= _MAX_PARTIAL_COMPILES:
+            wanted = (state[0] if state else _COMMON_TLDS) | tlds
+        pattern = re.compile(self._regex_for(_tld(wanted)))
+        self._state = (wanted, pattern)
+        return pattern
+
+
+@functools.cache
+def _url_pattern(syntax: _UrlSyntax) -> _TldPattern:
+    return _TldPattern(functools.partial(_url_regex, syntax))
+
+
+_ASCII_DOMAIN: Final = _TldPattern(_ascii_domain_regex)
+
+
+def _ascii_domain(domain: str) -> re.Pattern[str]:
+    return _ASCII_DOMAIN.covering(_tlds_after_dots(domain, 0, len(domain)))
 
 
 # Every URL has a dot followed by a TLD, and every TLD starts with a letter. Most posts have
@@ -345,7 +444,7 @@ _TLD_END: Final = frozenset("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO
 
 
 def _tld_follows(text: str, dot: int) -> bool:
-    """Whether a TLD (or ``xn--``) starts right after the dot at `dot`, as `_TLD` would see.
+    """Whether a TLD (or ``xn--``) starts right after the dot at `dot`, as `_tld` would see.
 
     A set lookup: the TLD pattern's branch-by-branch search costs microseconds per dot.
     """
@@ -395,7 +494,7 @@ def _punycode_label_length(label: str) -> int:
 
 
 def _is_valid_domain(domain: str) -> bool:
-    if domain.startswith("xn--") and not _ascii_domain().search(domain):
+    if domain.startswith("xn--") and not _ascii_domain(domain).search(domain):
         return False
     if domain.isascii():
         return all(1 <= len(label) <= _MAX_LABEL_LENGTH for label in domain.split("."))
@@ -428,7 +527,9 @@ def _url_spans(text: str, syntax: _UrlSyntax, *, bare: bool) -> Iterator[tuple[i
     not).
     """
     for region_start, region_end in _url_regions(text):
-        for match in _url_pattern(syntax).finditer(text, region_start, region_end):
+        tlds = _tlds_after_dots(text, region_start, region_end)
+        pattern = _url_pattern(syntax).covering(tlds)
+        for match in pattern.finditer(text, region_start, region_end):
             yield from _url_span(match, bare=bare)
 
 
@@ -452,7 +553,7 @@ def _url_span(match: re.Match[str], *, bare: bool) -> Iterator[tuple[int, int]]:
     # Only the ASCII part of a bare domain is linked; with a path, the last one runs on.
     domain_start = match.start("domain")
     last: tuple[int, int] | None = None
-    for ascii_domain in _ascii_domain().finditer(domain):
+    for ascii_domain in _ascii_domain(domain).finditer(domain):
         if last is not None:
             yield last
         last = (domain_start + ascii_domain.start(), domain_start + ascii_domain.end())
@@ -518,9 +619,14 @@ _SIMPLE: Final = (
 # Non-simple characters with one neighbour on each side, which they may join (a combining
 # accent joins the letter before it, an Arabic number sign the digit after it). Runs one
 # simple character apart are merged so that no neighbour is shared between chunks.
-_GRAPHEME_CHUNK: Final = re.compile(
-    rf"[{_SIMPLE}]?[^{_SIMPLE}](?:[^{_SIMPLE}]|[{_SIMPLE}](?=[^{_SIMPLE}]))*[{_SIMPLE}]?"
-)
+
+
+@functools.cache
+def _grapheme_chunk() -> re.Pattern[str]:
+    # Compiled on first use (~5 ms: `re` fills a table per CJK range of each class).
+    return re.compile(
+        rf"[{_SIMPLE}]?[^{_SIMPLE}](?:[^{_SIMPLE}]|[{_SIMPLE}](?=[^{_SIMPLE}]))*[{_SIMPLE}]?"
+    )
 
 
 def _x_weight(segment: str) -> int:
@@ -614,7 +720,7 @@ def grapheme_length(text: str) -> int:
     # Printable Latin characters are each a cluster of their own; only the stretches around
     # anything else need the (slow) Unicode segmentation.
     length = len(text)
-    for chunk in _GRAPHEME_CHUNK.finditer(text):
+    for chunk in _grapheme_chunk().finditer(text):
         length -= chunk.end() - chunk.start() - len(_GRAPHEME.findall(chunk.group()))
     return length
 
@@ -714,4 +820,10 @@ def hashtag_count(text: str) -> int:
     """
     if "#" not in text and "\uff03" not in text:
         return 0
-    return sum(1 for match in _HASHTAG.finditer(text) if _LETTER.search(match["tag"]))
+    count = 0
+    for match in _HASHTAG.finditer(text):
+        tag = match["tag"]
+        # An ASCII tag of letters only has a letter; the Unicode search is for the rest.
+        if (tag.isascii() and tag.isalpha()) or _LETTER.search(tag):
+            count += 1
+    return count

@@ -40,9 +40,7 @@ from contentcal.publishing.feeds import (
 )
 from contentcal.publishing.feeds import save_state as write_state
 from contentcal.publishing.ics import ics_bytes
-from contentcal.publishing.site import build_pages, review_parts
 from contentcal.scheduling.place import Schedule, schedule
-from contentcal.views.site import site_schedule
 
 __all__ = ["FeedsFirst", "Published", "SiteBuilder", "publish_feed", "publish_feeds", "site_pages"]
 
@@ -196,6 +194,8 @@ def publish_feeds(
 
     Raises :class:`~contentcal.errors.OutputError` when the folder cannot be written.
     """
+    from contentcal.views.site import site_schedule  # noqa: PLC0415 - `ics` needs no site
+
     now = _aware(plan, now)
     path = state_path(plan)
     state, warning = load_state(path)
@@ -237,6 +237,7 @@ def site_pages(placed: Schedule) -> dict[str, bytes]:
     The findings follow the plan's ``[check]`` table, which was validated with the plan.
     """
     from contentcal.checking.engine import check  # noqa: PLC0415 - rules load only to publish
+    from contentcal.publishing.site import build_pages, review_parts  # noqa: PLC0415 - as above
 
     plan = placed.plan
     findings = check(plan, now=placed.now)
@@ -301,6 +302,8 @@ class SiteBuilder:
         ``complete()`` renders the pages, which take most of the time (the check, a page
         per post), and returns the whole site.
         """
+        from contentcal.views.site import site_schedule  # noqa: PLC0415 - as publish_feeds
+
         try:
             plan = load(self.plan_path)
         except PlanError as exc:
