@@ -23,7 +23,6 @@ precision, recall and speed.
 from __future__ import annotations
 
 import array
-import concurrent.futures
 import contextlib
 import functools
 import hashlib
@@ -33,12 +32,15 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import attrs
 from rapidfuzz import fuzz
 
 from contentcal.errors import ContentcalError
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -704,11 +706,7 @@ def find_duplicates(
         raise SimilarityError(f"workers must be at least 1, not {workers!r}")
     docs = _checked(docs)
     with contextlib.ExitStack() as stack:
-        pool = (
-            stack.enter_context(concurrent.futures.ProcessPoolExecutor(workers))
-            if workers > 1
-            else None
-        )
+        pool = stack.enter_context(_process_pool(workers)) if workers > 1 else None
         cleaned = list(
             itertools.chain.from_iterable(
                 _map_slices(_clean, [doc.text for doc in docs], pool=pool)
@@ -841,3 +839,11 @@ def near_duplicate_pairs(
     a key, `threshold` is not in (0, 1] or `workers` is less than 1.
     """
     return find_duplicates(docs, threshold=threshold, same_group=same_group, workers=workers).near
+
+
+def _process_pool(workers: int) -> concurrent.futures.Executor:
+    """A pool of `workers` processes; imported here, since most checks never start one
+    (the import costs every `check` about 5 ms)."""
+    import concurrent.futures  # noqa: PLC0415 - lazy, see above
+
+    return concurrent.futures.ProcessPoolExecutor(workers)
