@@ -10,23 +10,28 @@ the bytes of whole commands.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contentcal.errors import InvalidOptionError
 from contentcal.files.load import load
 from contentcal.model import Plan
 from contentcal.model.zones import get_zone
 from contentcal.publishing import feeds
 from contentcal.publishing.feeds import FeedState, FeedWindow, feed_paths
 from contentcal.publishing.ics import EventStatus, FeedEvent, FeedValueError, _clean_event
+from contentcal.publishing.pipeline import publish_feed
 from contentcal.scheduling.place import Schedule, schedule
 from tests.interop.strategies import hostile_text
 
@@ -35,6 +40,7 @@ from .conftest import EXAMPLE, NOW, REPO
 GENERATOR = REPO / "benchmarks" / "generate.py"
 
 UTC = dt.UTC
+T = TypeVar("T")
 
 
 @pytest.fixture(scope="module", params=["example", "generated"])
@@ -242,3 +248,42 @@ def test_every_window_gets_the_events_it_admits_in_draft_order(placed: Schedule)
             stamped.events[d.event.uid] for d in stamped.drafts if window.admits(d.item)
         )
         assert feeds._window_events(stamped, window) == expected, window
+
+
+# --- the collector ---------------------------------------------------------------------------
+
+
+def test_publishing_pauses_the_collector_and_switches_it_on_again() -> None:
+    plan = load(EXAMPLE)
+    seen = []
+
+    def spy() -> None:
+        seen.append(gc.isenabled())
+
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(feeds, "_calendar", _spying(feeds._calendar, spy))
+        publish_feed(plan, now=NOW, use_state=False)
+    assert seen == [False]
+    assert gc.isenabled()
+    with pytest.raises(InvalidOptionError, match="unknown platform"):
+        publish_feed(plan, now=NOW, use_state=False, window=FeedWindow(platform="nope"))
+    assert gc.isenabled()
+
+
+def test_a_collector_switched_off_by_the_caller_stays_off() -> None:
+    gc.disable()
+    try:
+        with feeds.collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def _spying(function: Callable[..., T], spy: Callable[..., None]) -> Callable[..., T]:
+    def wrapper(*args: object, **kwargs: object) -> T:
+        spy()
+        return function(*args, **kwargs)
+
+    return wrapper

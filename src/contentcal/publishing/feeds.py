@@ -15,8 +15,10 @@ longer than the feed's ``past`` window.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import hashlib
 import html
 import json
@@ -26,7 +28,7 @@ import re
 import unicodedata
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -237,6 +239,27 @@ def _make_folder_for(path: str) -> None:
 
 
 # --- events --------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a schedule's feeds are built.
+
+    Building makes a few objects per event (the event, its state entry, its texts), none
+    of them in a reference cycle, and they live until the feeds are written: the collector
+    would walk the whole growing heap, plan included, again and again and free nothing
+    (a fifth of the CPU time of ``ics`` at 100,000 items). Reference counting frees them as
+    before. The collector is switched on again on the way out, also after an error, unless
+    it was already off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @attrs.frozen
@@ -929,8 +952,11 @@ def build_calendar(
     base_url = _base_url(base_url)
     if path is None:
         path = _window_path(schedule, window)
-    stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at, keep_gone=keep_gone)
-    return _calendar(schedule, stamped, window, path, base_url), stamped.state
+    with collector_paused():
+        stamped = _stamp_all(
+            schedule, state or FeedState(), written_at=written_at, keep_gone=keep_gone
+        )
+        return _calendar(schedule, stamped, window, path, base_url), stamped.state
 
 
 def feed(
