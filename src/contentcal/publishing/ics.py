@@ -387,8 +387,18 @@ def _clean_event(
     _SET(event, "sequence", sequence)
     _SET(event, "alarm_before", alarm_before)
     _SET(event, "alarm_text", alarm_text)
-    _check_start(event, _FEED_EVENT_FIELDS.start, start)
-    _check_end(event, _FEED_EVENT_FIELDS.end, end)
+    if (
+        type(start) is dt.datetime
+        and type(end) is dt.datetime
+        and start.tzinfo is dt.UTC
+        and end.tzinfo is dt.UTC
+    ):
+        # Aware and already in UTC: _check_aware cannot fail, only the order can.
+        if _wire_seconds(end) <= _wire_seconds(start):
+            _check_end(event, _FEED_EVENT_FIELDS.end, end)  # raises with its message
+    else:
+        _check_start(event, _FEED_EVENT_FIELDS.start, start)
+        _check_end(event, _FEED_EVENT_FIELDS.end, end)
     return event
 
 
