@@ -881,13 +881,29 @@ def serve_rebuild_worker(plan_dir: Path, scratch: Path) -> dict[str, Any]:
     titles = [row["title"] for row in csv.DictReader(text.splitlines(keepends=True))]
     title = next(t for t in titles if t and '"' not in t and "\n" not in t and text.count(t) == 1)
     item_file.write_text(text.replace(title, title + " (edited)"), encoding="utf-8")
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu_start = time.perf_counter(), time.process_time()
     body = cache.resources()["all.ics"].body
+    # The rebuild runs in the background (as in `serve`): the request that notices the edit
+    # still gets the old feed; poll, as clients would, until the fresh one is served.
+    # process_time() counts every thread of the process.
+    deadline = started + 600
+    while body == before and time.perf_counter() < deadline:
+        time.sleep(0.002)
+        body = cache.resources()["all.ics"].body
     first_byte = body[:1]
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_start
     if not first_byte or body == before:
         raise SystemExit("the edit did not change all.ics")
-    return {"seconds": seconds, "cpu_seconds": cpu, "initial_build_seconds": initial}
+    # Then the rest of the rebuild (the pages), until the whole site is served.
+    cache.settle(600)
+    whole, whole_cpu = time.perf_counter() - started, time.process_time() - cpu_start
+    return {
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "initial_build_seconds": initial,
+        "whole_rebuild_seconds": whole,
+        "whole_rebuild_cpu_seconds": whole_cpu,
+    }
 
 
 def measure_commands(

@@ -96,6 +96,12 @@ class PlanBuilder:
         """Where files the plan names are found; the plan file's folder when ``None``."""
         self.caps = limits or Limits()
         """The plan's ``[limits]``: caps on slots and horizon, where the state file may go."""
+        self._compiled: dict[tuple[str, ...], _CompiledItem | None] = {}
+        """The conversion steps of each item key order met (one per CSV file header)."""
+        self._memos: dict[str, dict[str, Any]] = {key: {} for key in _MEMO_FIELDS}
+        """Converted values of the few distinct texts of category-like item fields."""
+        self._moments: dict[tuple[str, str, bool], dt.datetime | dt.date] = {}
+        """Converted ``at``/``updated`` texts by zone: slots repeat across platforms."""
 
     def limits_table(self, data: dict[str, Any], file: str, lines: TomlLines) -> Limits:
         """The plan's ``[limits]`` table (read first: it governs how the rest is read)."""
@@ -148,9 +154,12 @@ class PlanBuilder:
         feed_settings = self.settings_table(
             data, "feeds", fields.FEED_FIELDS, FeedSettings, file, lines
         )
+        item_ids = [raw.values["id"] for raw in raw_items]
+        item_files = {raw.source.file for raw in raw_items}
+        # Consumes raw_items: each item's raw values are gone once it is made.
         resolved = self.resolve_items(raw_items, brand, goals, pillars, platforms, stories)
         self.check_horizon(schedule_settings, file, lines)
-        self.check_state_file(feed_settings, file, lines, raw_items)
+        self.check_state_file(feed_settings, file, lines, item_files)
         from contentcal.files.measured import load_measured  # noqa: PLC0415 - avoids a cycle
 
         measured = load_measured(
@@ -161,7 +170,7 @@ class PlanBuilder:
             brand=brand,
             goals=goals,
             platforms=platforms,
-            item_ids=[raw.values["id"] for raw in raw_items],
+            item_ids=item_ids,
         )
         if self.problems or brand is None:
             return None
@@ -200,14 +209,14 @@ class PlanBuilder:
             )
 
     def check_state_file(
-        self, settings: FeedSettings, file: str, lines: TomlLines, raw_items: list[RawItem]
+        self, settings: FeedSettings, file: str, lines: TomlLines, item_files: set[str]
     ) -> None:
         """The feed state must be a .json file of its own, inside the plan's folder."""
         name = settings.state_file
         full = os.path.normpath(os.path.join(os.path.dirname(file), name))
         real = os.path.realpath(full)
         # realpath() once per file, not per item: a million items share a few files.
-        inputs = {os.path.realpath(name) for name in {file, *(r.source.file for r in raw_items)}}
+        inputs = {os.path.realpath(name) for name in {file, *item_files}}
         root = os.path.realpath(os.path.dirname(file) or ".")
         report = None
         if not name.lower().endswith(".json"):
@@ -719,6 +728,12 @@ class PlanBuilder:
         line: int | None,
         line_of: Callable[[str], int | None],
     ) -> RawItem | None:
+        if not self.strict and type(table) is dict:
+            fast = self._fast_item(table, file, path, line, line_of)
+            if fast is not None:
+                return fast
+        # The general way: every key looked up and checked, every problem located. It gives
+        # the same values as the fast way, which falls back to it on anything unusual.
         label = path
         if isinstance(table, dict) and isinstance(table.get("id"), str) and table["id"].strip():
             label = f"item {fields.quote(table['id'].strip())}"
@@ -739,6 +754,66 @@ class PlanBuilder:
             line_of=line_of,
         )
 
+    def _fast_item(
+        self,
+        table: dict[str, Any],
+        file: str,
+        path: str,
+        line: int | None,
+        line_of: Callable[[str], int | None],
+    ) -> RawItem | None:
+        """`table` converted by the compiled steps of its keys; ``None`` when the table has
+        anything to report (an unknown or missing key, a value that does not convert), so
+        that :meth:`item` converts it again the general way and reports it there."""
+        keys = tuple(table)
+        if keys in self._compiled:
+            compiled = self._compiled[keys]
+        else:
+            compiled = _compile_item_keys(keys, self._memos)
+            if len(self._compiled) < _MOST_KEY_ORDERS:
+                self._compiled[keys] = compiled
+        if compiled is None:
+            return None
+        values: dict[str, Any] = {}
+        surrogate = fields.SURROGATE.search
+        try:
+            for key, convert, memo, required in compiled.steps:
+                raw = table[key]
+                if raw == "" and not required:
+                    continue  # an empty spreadsheet cell means "not set"
+                if memo is not None and type(raw) is str:
+                    value = memo.get(raw, _NOT_COMPILED)
+                    if value is _NOT_COMPILED:
+                        value = convert(raw)
+                        if len(memo) < _MOST_MEMO:
+                            memo[raw] = value
+                    values[key] = value
+                elif (
+                    type(raw) is str and convert in _PLAIN and (raw.isascii() or not surrogate(raw))
+                ):
+                    # What fields.text and fields.identifier give, without the calls.
+                    if convert is _TEXT:
+                        values[key] = raw
+                        continue
+                    value = raw.strip()
+                    if not value:
+                        return None  # "must not be empty": reported the general way
+                    values[key] = value
+                else:
+                    values[key] = convert(raw)
+        except fields.ConversionError:
+            return None
+        return RawItem(
+            values=values,
+            raw_at=values.pop("at", None),
+            raw_updated=values.pop("updated", None),
+            raw_repeat_at=values.pop("repeat_at", None),
+            given=compiled.given,
+            source=Source(file=file, line=line, path=path),
+            path=path,
+            line_of=line_of,
+        )
+
     def resolve_items(
         self,
         raw_items: list[RawItem],
@@ -748,9 +823,14 @@ class PlanBuilder:
         platforms: Mapping[str, Platform],
         stories: Mapping[str, Story],
     ) -> tuple[ContentItem, ...]:
+        """The items whose references and times resolve, in order; consumes `raw_items`."""
         seen: dict[str, Source] = {}
         items = []
-        for raw in raw_items:
+        # Taken from the end of the reversed list, so that each item's raw values (a dict
+        # per item) are freed as soon as it is made, not held until the last one is.
+        raw_items.reverse()
+        while raw_items:
+            raw = raw_items.pop()
             values = raw.values
             file, path = raw.source.file, raw.path
             item_id = values["id"]
@@ -801,7 +881,7 @@ class PlanBuilder:
                 if raw_value is None:
                     continue
                 try:
-                    values[key] = fields.moment(raw_value, zone_name, allow_date=key == "at")
+                    values[key] = self._moment(raw_value, zone_name, allow_date=key == "at")
                 except fields.ConversionError as exc:
                     report(key, exc.message, exc.hint, "plan-invalid")
                     ok = False
@@ -815,9 +895,10 @@ class PlanBuilder:
                 except fields.ConversionError as exc:
                     report("repeat_at", exc.message, exc.hint, "plan-invalid")
                     ok = False
-            for problem in evergreen_problems(values, raw.given):
-                report(*problem)
-                ok = False
+            if not raw.given.isdisjoint(_EVERGREEN_KEYS):
+                for problem in evergreen_problems(values, raw.given):
+                    report(*problem)
+                    ok = False
             story = stories.get(values.get("story", ""))
             if story is not None:
                 # A story's goal and pillar are its versions' unless a version sets its own.
@@ -832,9 +913,87 @@ class PlanBuilder:
                 items.append(ContentItem(**values, source=raw.source))
         return tuple(items)
 
+    def _moment(self, raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | dt.date:
+        """:func:`fields.moment`, remembered for texts (the same slot times recur)."""
+        if self.strict or type(raw) is not str:
+            return fields.moment(raw, zone_name, allow_date=allow_date)
+        key = (raw, zone_name, allow_date)
+        value = self._moments.get(key)
+        if value is None:
+            value = fields.moment(raw, zone_name, allow_date=allow_date)
+            if len(self._moments) < _MOST_MEMO:
+                self._moments[key] = value
+        return value
+
     def item_of(self, raw: RawTable) -> RawItem | None:
         """Convert one item table a reader found."""
         return self.item(raw.table, raw.file, raw.path, raw.line, raw.line_of)
+
+
+_NOT_COMPILED = object()
+"""Marks a key order not compiled yet, and a value not converted yet."""
+
+_MOST_KEY_ORDERS = 256
+"""Key orders remembered per load: one per CSV header, a few for JSON lines and TOML."""
+
+_MOST_MEMO = 4096
+"""Distinct texts remembered per field: categories repeat, unique texts stop being kept."""
+
+_MEMO_FIELDS = frozenset(
+    {
+        "platform",
+        "pillar",
+        "goal",
+        "media",
+        "status",
+        "owner",
+        "story",
+        "tags",
+        "duration",
+        "priority",
+        "ignore",
+        "evergreen",
+        "repeat_after",
+        "times",
+        "until",
+    }
+)
+"""Item fields whose texts repeat from item to item: each distinct text is converted once,
+and the items share the converted value (one string or tuple in memory, not one per item)."""
+
+_EVERGREEN_KEYS = frozenset({"evergreen", "repeat_after", "times", "until", "repeat_at"})
+"""The keys :func:`evergreen_problems` looks at: an item with none of them has nothing to
+report there."""
+
+
+_TEXT = fields.text
+_PLAIN = (fields.text, fields.identifier)
+"""Converters whose work on ordinary text (no lone surrogate) is done inline."""
+
+
+@attrs.frozen
+class _CompiledItem:
+    """How to convert the items of one key order (e.g. every row of one CSV file)."""
+
+    steps: tuple[tuple[str, Callable[[object], Any], dict[str, Any] | None, bool], ...]
+    """Per key: the key, its converter, its memo (``None``: not remembered), required."""
+
+    given: frozenset[str]
+    """The keys, shared by every item that has them."""
+
+
+def _compile_item_keys(
+    keys: tuple[str, ...], memos: Mapping[str, dict[str, Any]]
+) -> _CompiledItem | None:
+    """The conversion steps for items with exactly these keys; ``None`` when a key is
+    unknown or a required one is missing (the general way reports it)."""
+    spec = fields.ITEM_SPEC
+    if any(key not in spec for key in keys):
+        return None
+    if any(field.required and key not in keys for key, field in spec.items()):
+        return None
+    steps = tuple((key, spec[key].convert, memos.get(key), spec[key].required) for key in keys)
+    return _CompiledItem(steps=steps, given=frozenset(keys))
 
 
 def same_kind(raw: object, converted: object) -> bool:

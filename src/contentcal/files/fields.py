@@ -82,7 +82,8 @@ def quote(raw: object) -> str:
     return _SHORT_REPR.repr(raw)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE = re.compile("[\ud800-\udfff]")
+"""A lone surrogate: text decoded from JSON escapes may hold one, and it is not text."""
 LARGEST_INTEGER = 999_999_999
 
 
@@ -94,7 +95,7 @@ LARGEST_INTEGER = 999_999_999
 
 def text(raw: object) -> str:
     if isinstance(raw, str):
-        if _SURROGATE.search(raw):
+        if SURROGATE.search(raw):
             raise ConversionError(
                 f"{quote(raw)} holds a lone surrogate (an unpaired \\ud800-\\udfff escape), "
                 "which is not text",

@@ -518,6 +518,11 @@ class Readers:
                 columns.append(None)
                 continue
             columns.append(key)
+        # Without unknown, unnamed or repeated columns, rows become tables the fast way.
+        plain_columns = tuple(key for key in columns if key is not None)
+        if len(set(plain_columns)) != len(columns):
+            plain_columns = ()
+        copy_at = plain_columns.index("copy") if "copy" in plain_columns else None
         index = 0
         previous_end = reader.line_num
         while True:
@@ -535,7 +540,7 @@ class Readers:
                 )
                 return
             start, previous_end = previous_end + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
+            if not (row and row[0].strip()) and not any(cell.strip() for cell in row):
                 continue
             if index >= self.limits.rows:
                 self.too_many_rows(file, start)
@@ -549,11 +554,17 @@ class Readers:
                     hint="quote cells that contain the delimiter "
                     f"{delimiter!r}, or add a column name to the header",
                 )
-            table = {
-                key: cell.strip() if key != "copy" else cell
-                for key, cell in zip(columns, row, strict=False)
-                if key is not None
-            }
+            if plain_columns:
+                # One C-level pass; the copy keeps its spaces (its position in the dict too).
+                table = dict(zip(plain_columns, map(str.strip, row), strict=False))
+                if copy_at is not None and copy_at < len(row):
+                    table["copy"] = row[copy_at]
+            else:
+                table = {
+                    key: cell.strip() if key != "copy" else cell
+                    for key, cell in zip(columns, row, strict=False)
+                    if key is not None
+                }
             yield RawTable(
                 table=table,
                 file=file,

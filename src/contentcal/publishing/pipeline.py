@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import attrs
@@ -43,7 +43,7 @@ from contentcal.publishing.site import build_pages, review_parts
 from contentcal.scheduling.place import Schedule, schedule
 from contentcal.views.site import site_schedule
 
-__all__ = ["Published", "SiteBuilder", "publish_feed", "publish_feeds", "site_pages"]
+__all__ = ["FeedsFirst", "Published", "SiteBuilder", "publish_feed", "publish_feeds", "site_pages"]
 
 logger = logging.getLogger("contentcal.publish")
 
@@ -246,6 +246,28 @@ def site_pages(placed: Schedule) -> dict[str, bytes]:
     return {**pages, **review_page}
 
 
+@attrs.frozen
+class FeedsFirst:
+    """The quick part of a rebuild for ``serve``: fresh feeds and index beside the previous
+    build's pages. :class:`~contentcal.publishing.serve.SiteCache` serves it at once, then
+    calls `complete` for the whole site."""
+
+    files: Mapping[str, bytes]
+    """Relative path → body: the fresh feeds, the previous pages, the index."""
+
+    last_modified: dt.datetime
+    """The newest stamp of any event."""
+
+    expires: dt.datetime | None
+    """When building again could give other feeds with nothing edited."""
+
+    files_for: Callable[[str], Mapping[str, bytes]] | None = attrs.field(eq=False, repr=False)
+    """The index page for a base URL (see :class:`~contentcal.publishing.feeds.Site`)."""
+
+    complete: Callable[[], Site] = attrs.field(eq=False, repr=False)
+    """Renders the pages and returns the whole site."""
+
+
 class SiteBuilder:
     """Builds the served site from a plan file; knows which files to watch for changes."""
 
@@ -268,9 +290,17 @@ class SiteBuilder:
         self._state: FeedState | None = None
         self._watched: list[Path] = [Path(plan_path)]
         self._last: Site | None = None
+        self._pages: dict[str, bytes] = {}
+        """The pages of the last whole build, served beside fresh feeds until new ones are."""
 
-    def build(self) -> Site:
-        """Load, schedule and render every feed; raises PlanError for a broken plan."""
+    def build(self) -> Site | FeedsFirst:
+        """Load, schedule and render every feed; raises PlanError for a broken plan.
+
+        The first build is whole. After that, the feeds come first: the result is a
+        :class:`FeedsFirst` (the fresh feeds beside the previous build's pages), whose
+        ``complete()`` renders the pages, which take most of the time (the check, a page
+        per post), and returns the whole site.
+        """
         plan = load(self.plan_path)
         sources = {item.source.file for item in plan.items if item.source is not None}
         # Results files too: a new result changes the review meetings' descriptions.
@@ -286,18 +316,55 @@ class SiteBuilder:
             state = self._state
         now = _aware(plan, self.clock())
         placed = site_schedule(plan, now=now)
+        if self._last is None:
+            return self._whole(placed, state, path, now, saved=state, previous=None)
+        feeds = build_site(
+            placed,
+            state=state,
+            base_url=self.base_url,
+            written_at=now if self.save_state else None,
+            pages=self._pages,
+            previous=self._last,
+        )
+        if self.save_state:
+            _save_if_changed(path, state, feeds.state)
+        self._state = feeds.state
+        return FeedsFirst(
+            files=feeds.files,
+            last_modified=feeds.last_modified,
+            expires=feeds.expires,
+            files_for=feeds.files_for,
+            complete=lambda: self._whole(
+                placed, state, path, now, saved=feeds.state, previous=feeds
+            ),
+        )
+
+    def _whole(
+        self,
+        placed: Schedule,
+        state: FeedState,
+        path: str,
+        now: dt.datetime,
+        *,
+        saved: FeedState,
+        previous: Site | None,
+    ) -> Site:
+        """The whole site: feeds (stamped from `state`, reusing the bytes of `previous`'s
+        equal feeds) and pages; `saved` is the state on disk."""
+        pages = site_pages(placed)
         site = build_site(
             placed,
             state=state,
             base_url=self.base_url,
             written_at=now if self.save_state else None,
-            pages=site_pages(placed),
-            previous=self._last,
+            pages=pages,
+            previous=previous,
         )
         if self.save_state:
-            _save_if_changed(path, state, site.state)
+            _save_if_changed(path, saved, site.state)
         self._state = site.state
         self._last = site  # unchanged feeds of the next build reuse these bytes
+        self._pages = pages
         return site
 
     def watched(self) -> list[Path]:

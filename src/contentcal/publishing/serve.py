@@ -126,7 +126,10 @@ class Site(Protocol):
       could give other files with nothing edited (a slot passes, a day begins): the first
       request after it starts a rebuild;
     - ``files_for(base_url)``: the files whose bytes depend on the address they are served
-      on (an index page with absolute subscribe links), rendered for that address.
+      on (an index page with absolute subscribe links), rendered for that address;
+    - ``complete()``: the rest of the build, returning the whole site. A build may hand
+      over its quick part first (fresh feeds beside the previous build's pages): it is
+      served at once, and the whole site replaces it as soon as ``complete`` returns.
     """
 
     @property
@@ -248,6 +251,9 @@ class SiteCache:
         before = _fingerprint(watched())
         self._watch_error: str | None = None
         site = build()
+        complete = getattr(site, "complete", None)
+        if complete is not None:
+            site = complete()  # the first build is served whole
         # The build may name more files (a plan's includes only show up once it is read);
         # fingerprint those now, so the first request does not take them for an edit.
         self._seen: _Fingerprint | None = _extend(before, watched())
@@ -358,14 +364,22 @@ class SiteCache:
             self._rebuild()
 
     def _rebuild(self) -> None:
+        site = self._publish(self._build)
+        complete = getattr(site, "complete", None)
+        if complete is not None:
+            # The quick part (fresh feeds) is being served; now the rest (the pages).
+            self._publish(complete)
+
+    def _publish(self, build: Callable[[], Site]) -> Site | None:
+        """Build, then serve the result; ``None`` (logged) when the build failed."""
         try:
-            site = self._build()
+            site = build()
             resources = _resources(site, previous=self._resources, now=self._now())
             expires = _expires(site)
         except Exception as exc:
             # Caught whole: in the background thread nothing else would log it.
             self._log_failure(exc)
-            return
+            return None
         changed = sum(
             1
             for path, resource in resources.items()
@@ -377,6 +391,7 @@ class SiteCache:
         self._resources = resources
         self._expires = expires
         logger.info("rebuilt %d file(s), %d changed", len(resources), changed)
+        return site
 
     @staticmethod
     def _log_failure(exc: Exception) -> None:

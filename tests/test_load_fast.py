@@ -1,0 +1,176 @@
+"""The loader's fast way for item tables gives exactly what the general way gives.
+
+`PlanBuilder` converts an item table by the compiled steps of its key order (one per CSV
+header), remembers the converted values of category-like texts and checks ordinary text
+inline; on anything unusual it falls back to the general, field-by-field conversion that
+locates every problem. These properties load random item files both ways and compare.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from contentcal import load
+from contentcal.errors import PlanError
+from contentcal.files.build import PlanBuilder
+from contentcal.model import Plan
+
+PLAN = """\
+include = ["items/*"]
+
+[brand]
+name = "Kopi Senja"
+timezone = "Asia/Jakarta"
+
+[goals.sales]
+statement = "Sell more"
+
+[platforms.instagram]
+owner = "Sari"
+slots = ["daily 19:00"]
+
+[platforms.tiktok]
+network = "tiktok"
+timezone = "Europe/Berlin"
+slots = ["daily 12:00"]
+
+[stories.launch]
+title = "Launch"
+goal = "sales"
+steps = [{ platform = "instagram" }, { platform = "tiktok", after = "1d" }]
+"""
+
+# Per field: values that convert and values that do not (as JSON gives them; CSV gets str()).
+CELLS: dict[str, list[Any]] = {
+    "platform": ["instagram", " tiktok ", "tiktok", "facebook", "", 7],
+    "title": ["Promo", "  Promo  ", "Kopi ☕ pagi", "\ud800 broken", "", "  ", True],
+    "pillar": ["education", "communication ", "edu", "", None],
+    "goal": ["sales", "sale", "", 3],
+    "copy": ["", "  spaced copy  ", "Halo 👋", "bad \udfff", 1.5, ["a"]],
+    "media": ["image", "Short_Video", "carousel", "hologram", "", 2],
+    "status": ["approved", "Draft", "idea", "done-ish", ""],
+    "owner": ["Budi", " Budi ", "", False],
+    "story": ["launch", "", "nope"],
+    "tags": ["promo, kopi", "promo,,", ["promo", " kopi "], "", 5],
+    "duration": ["30m", "1h30m", "PT2H", "forever", ""],
+    "priority": ["2", " -1 ", 3, True, "many", ""],
+    "at": ["2027-01-04T19:00", "2027-01-04", "2027-01-04T19:00Z", "tomorrow", "", "2027-02-30"],
+    "updated": ["2027-01-01T08:00", "2027-01-01", ""],
+    "evergreen": ["yes", "no", True, "maybe", ""],
+    "repeat_after": ["6w", "0d", ""],
+    "times": ["3", "0", ""],
+    "until": ["2027-06-30", "June", ""],
+    "ignore": ["posting-gap", "no-such-rule", ""],
+    "link": ["https://example.com", ""],
+    "colour": ["red"],
+}
+OPTIONAL = [key for key in CELLS if key not in ("platform", "title")]
+
+
+@st.composite
+def item_tables(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """A few items, mostly sharing one key order (as a CSV file's rows do)."""
+    extra = draw(st.lists(st.sampled_from(OPTIONAL), unique=True, max_size=6))
+    keys = ["id", "platform", "title", *extra]
+    if draw(st.booleans()):
+        keys = draw(st.permutations(keys))
+    tables = []
+    for index in range(draw(st.integers(min_value=1, max_value=8))):
+        row_keys = keys if draw(st.integers(0, 4)) else [k for k in keys if k != "title"]
+        table = {key: draw(st.sampled_from(CELLS[key])) for key in row_keys if key != "id"}
+        table["id"] = draw(st.sampled_from([f"item-{index}", f" item-{index} ", "item-0", ""]))
+        tables.append({key: table[key] for key in row_keys})
+    return tables
+
+
+def _load_both_ways(folder: Path) -> tuple[object, object]:
+    def outcome() -> object:
+        try:
+            plan = load(folder / "plan.toml")
+        except PlanError as exc:
+            return [str(problem) for problem in exc.problems]
+        return _comparable(plan)
+
+    fast = outcome()
+    with mock.patch.object(PlanBuilder, "_fast_item", return_value=None):
+        general = outcome()
+    return fast, general
+
+
+def _comparable(plan: Plan) -> object:
+    """The plan with each item's source (which equality leaves out)."""
+    return plan, [item.source for item in plan.items]
+
+
+def _write(folder: Path, name: str, text: str) -> None:
+    (folder / "items").mkdir(exist_ok=True)
+    (folder / "items" / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(item_tables())
+def test_json_lines_items_load_the_same_both_ways(tables: list[dict[str, Any]]) -> None:
+    """Every JSON lines item file gives the same plan, or the same problems, both ways."""
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "plan.toml").write_text(PLAN, encoding="utf-8")
+        _write(folder, "items.jsonl", "\n".join(json.dumps(table) for table in tables) + "\n")
+        fast, general = _load_both_ways(folder)
+    assert fast == general
+
+
+@SETTINGS
+@given(item_tables(), st.booleans())
+def test_csv_items_load_the_same_both_ways(
+    tables: list[dict[str, Any]], repeat_column: bool
+) -> None:
+    """Every CSV item file (also with a repeated or unknown column, short and long rows)
+    gives the same plan, or the same problems, both ways."""
+    header = list(tables[0])
+    if repeat_column:
+        header.append(header[-1])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for table in tables:
+        writer.writerow([str(value) for value in table.values()])
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
+        (folder / "plan.toml").write_text(PLAN, encoding="utf-8")
+        _write(folder, "items.csv", out.getvalue())
+        fast, general = _load_both_ways(folder)
+    assert fast == general
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_loading_leaves_the_cycle_collector_as_it_found_it(
+    tmp_path: Path, collector_on: bool
+) -> None:
+    """The loader pauses the cycle collector while it builds; afterwards, also after a
+    broken plan, the collector is on exactly when it was on before."""
+    (tmp_path / "plan.toml").write_text(PLAN, encoding="utf-8")
+    _write(tmp_path, "items.csv", "id,platform,title\na,instagram,Promo\nb,nowhere,Promo\n")
+    was = gc.isenabled()
+    try:
+        if not collector_on:
+            gc.disable()
+        with pytest.raises(PlanError):
+            load(tmp_path / "plan.toml")
+        assert gc.isenabled() is collector_on
+    finally:
+        if was:
+            gc.enable()
