@@ -70,7 +70,7 @@ error: --now: '01/12/2026' is not an ISO 8601 date or date-time (e.g. 2026-12-01
 
 A window's end is exclusive and must come after its start, and a window is at most ten
 years (3660 days: every slot in it is placed); dates must lie between 1900-01-01 and
-8999-12-31 (schedules and feeds reach months past the dates you give):
+2999-12-31 (schedules and feeds reach months past the dates you give):
 
 ```console
 $ contentcal schedule batik/plan.toml --start 2026-12-20 --end 2026-12-10
@@ -79,7 +79,7 @@ error: the end (2026-12-10) must be after the start (2026-12-20)
 
 ```console
 $ contentcal week batik/plan.toml --week 9999-W52
-error: '9999-W52' is outside the dates contentcal plans for (1900-01-01 to 8999-12-31)
+error: '9999-W52' is outside the dates contentcal plans for (1900-01-01 to 2999-12-31)
 ```
 
 ## Which plan

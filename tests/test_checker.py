@@ -683,8 +683,11 @@ def test_every_threshold_and_load_code_is_in_the_rules_page() -> None:
 # --- processes: only when asked (issue #16) ---------------------------------------------------
 
 
-def _workers_used(plan_path: Path, **options: int) -> tuple[list[int], list[Finding]]:
-    """The `workers` the duplicate search got, on a plan counted as large."""
+def _workers_used(
+    plan_path: Path, up_to: int = 10**9, **options: int
+) -> tuple[list[int], list[Finding]]:
+    """The `workers` the duplicate search got, on a plan counted as large (and as larger
+    than the pool's limit when `up_to` is smaller than its number of posts)."""
     from contentcal.checking import rules, similarity
 
     seen: list[int] = []
@@ -696,6 +699,7 @@ def _workers_used(plan_path: Path, **options: int) -> tuple[list[int], list[Find
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(rules, "PARALLEL_FROM", 1)
+        patch.setattr(rules, "PARALLEL_UP_TO", up_to)
         patch.setattr(similarity, "find_duplicates", spy)
         findings = check(load(plan_path), now=NOW, **options)  # type: ignore[arg-type]
     return seen, findings
@@ -711,6 +715,16 @@ def test_check_starts_no_process_unless_asked(write_files: WriteFiles) -> None:
     default, findings = _workers_used(plan)
     asked, same = _workers_used(plan, workers=3)
     assert (default, asked) == ([1], [3])
+    assert findings == same
+
+
+def test_check_uses_one_process_above_the_pool_limit(write_files: WriteFiles) -> None:
+    """Plans larger than PARALLEL_UP_TO search in one process whatever `workers` says:
+    forked workers would each hold much of the plan (7.2 GB for three at 1M posts)."""
+    plan = demo(write_files)
+    asked, findings = _workers_used(plan, workers=3)
+    capped, same = _workers_used(plan, up_to=1, workers=3)
+    assert (asked, capped) == ([3], [1])
     assert findings == same
 
 

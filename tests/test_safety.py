@@ -37,6 +37,9 @@ from contentcal.views.week import render_week, week
 
 from .conftest import MINIMAL_PLAN, NOW, WriteFiles
 
+DEAD_PID = 4_194_305
+"""Above Linux's largest pid_max (2**22): no process ever has this id."""
+
 NOW_ARG = "2026-11-30T08:00"
 ITEM = '[[items]]\nid = "a"\nplatform = "instagram"\ntitle = "A"\n'
 
@@ -207,8 +210,8 @@ def test_a_pin_killed_before_its_journal_leaves_no_temporaries_behind(
 ) -> None:
     """Temporaries of a run killed before the point of no return go on the next pin."""
     plan = pin_plan(write_files)
-    Path(".items.csv.k1ll3d.contentcal-tmp").write_bytes(b"partial")
-    Path(".plan.toml.k1ll3d.contentcal-tmp").write_bytes(b"partial")
+    Path(f".items.csv.{DEAD_PID}-k1ll3d.contentcal-tmp").write_bytes(b"partial")
+    Path(f".plan.toml.{DEAD_PID}-k1ll3d.contentcal-tmp").write_bytes(b"partial")
     apply_pins(pin(schedule(load(plan), now=NOW)))
     assert sorted(p.name for p in Path().iterdir()) == ["items.csv", "plan.toml"]
 
@@ -765,8 +768,10 @@ def test_leftover_temporaries_are_removed_and_never_in_the_folder(
     plan = write_files({"plan.toml": MINIMAL_PLAN})
     publish_feeds(load(plan), now=NOW, out_dir="site")
     Path("site/.all.ics.ab12cd34.tmp").write_bytes(b"partial")  # an older version's leftover
+    # Without a pid in its name, a leftover goes once it is older than STALE_AFTER.
+    os.utime("site/.all.ics.ab12cd34.tmp", (0, 0))
     Path(".site.contentcal-staging").mkdir()
-    Path(".site.contentcal-staging/.all.ics.zz99yy.contentcal-tmp").write_bytes(b"partial")
+    Path(f".site.contentcal-staging/.all.ics.{DEAD_PID}-zz99yy.contentcal-tmp").write_bytes(b"x")
     seen: list[str] = []
     real_replace = os.replace
 

@@ -645,6 +645,50 @@ def test_first_build_error_propagates(tmp_path: Path) -> None:
         SiteCache(plan.build, plan.watched)
 
 
+def test_a_plan_that_never_loaded_is_served_as_503_until_fixed(
+    tmp_path: Path, start: Callable[..., FeedServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    """wait_for_fix: the server starts, every page says why (503), the fix is served."""
+    caplog.set_level(logging.INFO, logger="contentcal.serve")
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"BROKEN")
+    cache = SiteCache(
+        plan.build, plan.watched, background=False, check_interval=0, wait_for_fix=True
+    )
+    server = start(cache, token="s3cret")  # noqa: S106 - a test token
+
+    feed, index, stranger = (fetch(server, t) for t in ("/s3cret/all.ics", "/s3cret/", "/all.ics"))
+    plan.write(b"BROKEN again")
+    still = fetch(server, "/s3cret/all.ics")
+    plan.write(b"fixed")
+    fixed = fetch(server, "/s3cret/all.ics")
+
+    expected = (
+        "503 Service Unavailable: the plan could not be loaded, so there are no feeds yet.\n"
+        "They appear here as soon as the plan is fixed.\n\n"
+        "plan.toml:3: unknown pillar 'edu'\n"
+    )
+    assert (feed.status, feed.body.decode()) == (503, expected)
+    assert feed.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert feed.headers["Retry-After"] == "10"
+    assert (index.status, index.body) == (503, feed.body)
+    assert stranger.status == 404  # without the token, nothing about the plan
+    assert still.status == 503
+    assert (fixed.status, fixed.body) == (200, b"fixed")
+    assert cache.failure is None
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert errors == ["plan.toml:3: unknown pillar 'edu'"] * 2  # once per change
+
+
+def test_a_broken_first_build_still_raises_without_wait_for_fix(tmp_path: Path) -> None:
+    """wait_for_fix only tolerates located errors; a bug in the builder still propagates."""
+    plan = PlanOnDisk(tmp_path / "plan.toml")
+    plan.path.write_bytes(b"CRASH")
+
+    with pytest.raises(RuntimeError, match="bug in the builder"):
+        SiteCache(plan.build, plan.watched, wait_for_fix=True)
+
+
 def test_last_modified_advances_when_body_changes_but_site_time_does_not(
     tmp_path: Path,
 ) -> None:

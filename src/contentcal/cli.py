@@ -271,7 +271,15 @@ def _format_option(*choices: str, help_text: str) -> Callable[[F], F]:
     default=2,
     show_default=True,
     metavar="N",
-    help="Processes the duplicate search may use on plans with 20,000+ items; 1 for none.",
+    help="Processes the duplicate search may use on plans of 20,000 to 250,000 items (larger "
+    "ones use one, to save memory); 1 for none.",
+)
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Keep the duplicate search's work in the plan's state folder (plans with 10,000+ "
+    "items), so the next check redoes only what changed.",
 )
 @_now_option
 @_quiet_option
@@ -282,6 +290,7 @@ def check(
     select: tuple[str, ...],
     ignore: tuple[str, ...],
     jobs: int,
+    cache: bool,
     now: dt.datetime | None,
     quiet: bool,
 ) -> None:
@@ -301,7 +310,9 @@ def check(
             ignore=ignore,
             progress=progress,
             workers=jobs,
+            cache=cache,
         )
+    _warn(report.warnings)
     if output_format == "json":
         click.echo(checking.render_json(report))
     else:
@@ -661,10 +672,11 @@ def serve(
 
     Rebuilds the feeds in the background when the plan or its item files change, and when
     time moves the schedule (a slot passes, a day begins); a broken edit keeps the last good
-    feeds online and logs the problem. Answers conditional requests (ETag, Last-Modified),
-    compresses with gzip for clients that accept it, and allows pages on any origin to read
-    the feeds (CORS). Warns when listening beyond this machine without a token. Stop with
-    Ctrl-C.
+    feeds online and logs the problem. A plan that does not load at start still starts the
+    server: it answers 503 with the error until the plan is fixed. Answers conditional
+    requests (ETag, Last-Modified), compresses with gzip for clients that accept it, and
+    allows pages on any origin to read the feeds (CORS). Warns when listening beyond this
+    machine without a token. Stop with Ctrl-C.
     """
     import logging  # noqa: PLC0415 - lazy: only the server logs
 
@@ -687,12 +699,20 @@ def serve(
     builder = SiteBuilder(
         plan, clock=lambda: dt.datetime.now(dt.UTC), base_url=public, save_state=True
     )
-    cache = serving.SiteCache(builder.build, builder.watched)
+    # A plan that does not load yet still starts the server: it answers 503 with the error
+    # until the plan is fixed (an edit after a good build keeps the last good feeds).
+    cache = serving.SiteCache(builder.build, builder.watched, wait_for_fix=True)
     try:
         server = serving.make_server(cache, host=host, port=port, token=token, public_url=public)
     except (OSError, ValueError) as exc:
         raise click.UsageError(f"cannot listen on {host}:{port}: {exc}") from None
     click.echo(f"serving {plan} on {server.base_url} — Ctrl-C to stop", err=True)
+    if cache.failure is not None:
+        click.echo(
+            f"{plan} does not load yet; every feed answers 503 with the error until it is "
+            "fixed (see the log above)",
+            err=True,
+        )
     links_base = server.public_url or server.base_url
     for link in serving.subscribe_urls(links_base, sorted(cache.site.files)):
         if link.path.endswith(".ics"):

@@ -8,9 +8,47 @@ already catch those keep working.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable
 
 import attrs
+
+# What a terminal or a log would act on: C0/C1 controls, DEL, line and paragraph separators,
+# bidi overrides and isolates, and lone surrogates (which cannot even be printed).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def escape_controls(text: str) -> str:
+    r"""`text` with control characters, bidi overrides and lone surrogates escaped.
+
+    Every problem and finding passes its message, hint and key path through this, so no
+    quoted name or value can move a cursor, forge a line or reorder what a terminal shows,
+    whichever code built the message.
+
+    >>> print(escape_controls("unknown pillar 'edu\x1b[2J'"))
+    unknown pillar 'edu\x1b[2J'
+    """
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(_escape_char, text)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_optional(text: str | None) -> str | None:
+    """:func:`escape_controls`, passing None through (an attrs converter)."""
+    return None if text is None else escape_controls(text)
+
+
+def escape_path(path: str | None) -> str | None:
+    """A key path escaped like a message and cut at 160 characters (its keys are the plan's)."""
+    if path is None:
+        return None
+    path = escape_controls(path)
+    return path if len(path) <= 160 else path[:159] + "…"
 
 
 class Severity(enum.StrEnum):
@@ -25,8 +63,8 @@ class Severity(enum.StrEnum):
 class Problem:
     """One located problem in a user's input."""
 
-    message: str
-    """What is wrong, as one sentence without the location."""
+    message: str = attrs.field(converter=escape_controls)
+    """What is wrong, as one sentence without the location (control characters escaped)."""
 
     file: str | None = None
     """The file the problem is in, as the user named it (relative paths stay relative)."""
@@ -37,10 +75,10 @@ class Problem:
     column: int | None = None
     """1-based column, where known."""
 
-    path: str | None = None
+    path: str | None = attrs.field(default=None, converter=escape_path)
     """Key path inside the file, e.g. ``items[3].pillar`` or ``platforms.instagram.slots[0]``."""
 
-    hint: str | None = None
+    hint: str | None = attrs.field(default=None, converter=escape_optional)
     """How to fix it, e.g. ``did you mean 'education'?``."""
 
     code: str = "plan-invalid"
@@ -51,7 +89,7 @@ class Problem:
 
     def location(self) -> str:
         """Return ``file:line: path`` with whatever parts are known."""
-        head = self.file or "<plan>"
+        head = escape_controls(self.file) if self.file else "<plan>"  # a name may be hostile
         if self.line is not None:
             head += f":{self.line}"
             if self.column is not None:

@@ -48,4 +48,8 @@ def did_you_mean(value: str, choices: Iterable[str], *, otherwise: str | None = 
     'use one of: instagram'
     """
     match = closest(value, choices)
-    return f"did you mean {match!r}?" if match is not None else otherwise
+    if match is None:
+        return otherwise
+    # A known name may come from the plan: quote a short excerpt, like every message does.
+    short = match[:40] + "…" if len(match) > 40 else match
+    return f"did you mean {short!r}?"

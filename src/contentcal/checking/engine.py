@@ -11,19 +11,33 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from contentcal.checking.rules import RULES, Context, Rule, Thresholds
-from contentcal.errors import InvalidOptionError, PlanError, Problem, Severity
+from contentcal.errors import (
+    ContentcalError,
+    InvalidOptionError,
+    PlanError,
+    Problem,
+    Severity,
+    escape_controls,
+    escape_optional,
+    escape_path,
+)
+from contentcal.files.fields import quote
 from contentcal.files.validate import require_valid
 from contentcal.hints import did_you_mean
 from contentcal.model import Plan
 from contentcal.model.bounds import check_date
 from contentcal.model.settings import CheckSettings
 
+if TYPE_CHECKING:
+    from contentcal.checking.similarity import SearchCache
+
 __all__ = [
+    "CACHE_FROM",
     "LOAD_CODES",
     "CheckConfig",
     "CheckReport",
@@ -48,10 +62,10 @@ class Finding:
     severity: Severity
     """error, warning or info (after configuration)."""
 
-    message: str
-    """What is wrong, in one sentence."""
+    message: str = attrs.field(converter=escape_controls)
+    """What is wrong, in one sentence (control characters escaped)."""
 
-    hint: str | None = None
+    hint: str | None = attrs.field(default=None, converter=escape_optional)
     """How to fix it."""
 
     file: str | None = None
@@ -63,7 +77,7 @@ class Finding:
     column: int | None = None
     """1-based column, where known (syntax errors)."""
 
-    path: str | None = None
+    path: str | None = attrs.field(default=None, converter=escape_path)
     """Key path such as ``items[3].pillar``, where known."""
 
     item: str | None = None
@@ -174,7 +188,7 @@ class CheckConfig:
                 if value not in known:
                     # A bad option is a usage error (exit 2), not a problem of the plan.
                     raise InvalidOptionError(
-                        f"{option}: unknown rule {value!r}; {rule_hint(str(value))}"
+                        f"{option}: unknown rule {quote(value)}; {rule_hint(str(value))}"
                     )
         return cls(
             select=frozenset(select) | settings.select,
@@ -209,6 +223,7 @@ def check(
     config: CheckConfig | None = None,
     progress: Progress | None = None,
     workers: int = 1,
+    cache: SearchCache | None = None,
 ) -> list[Finding]:
     """Run every active rule over `plan` and return the findings, sorted.
 
@@ -217,9 +232,14 @@ def check(
     from it. `progress`, if given, is called with (rules done, rules to run) after each rule.
 
     `workers` is how many processes the duplicate search may use on large plans (20,000
-    items with copy or more); the default, 1, starts none. More than one starts a process
+    to 250,000 items with copy; larger ones use one, to bound memory); the default, 1,
+    starts none. More than one starts a process
     pool, which on Windows and macOS re-imports your script in each worker: guard its entry
     point with ``if __name__ == "__main__":``. The findings are the same for any `workers`.
+
+    With a `cache` (:class:`~contentcal.checking.similarity.SearchCache`) the duplicate search
+    reuses the sketches and scores in it and leaves this check's in it; the findings are the
+    same with or without one (see ``contentcal.checking.search_cache`` for its file).
 
     Raises :class:`~contentcal.errors.InvalidOptionError` when `workers` is less than 1.
     """
@@ -228,7 +248,9 @@ def check(
     require_valid(plan)
     check_date(now, "now")  # rules shift `now` by days and weeks; this keeps that in range
     config = config or CheckConfig.from_settings(plan.check_settings)
-    context = Context(plan=plan, now=now, thresholds=config.thresholds, workers=workers)
+    context = Context(
+        plan=plan, now=now, thresholds=config.thresholds, workers=workers, search_cache=cache
+    )
     findings = []
     active = [rule for rule in RULES if config.active(rule)]
     for done, rule in enumerate(active, start=1):
@@ -273,6 +295,9 @@ class CheckReport:
     platforms: int | None = None
     """Number of platforms checked (``None`` when the plan did not load)."""
 
+    warnings: tuple[str, ...] = ()
+    """Problems that did not change the findings, e.g. a duplicate-search cache not used."""
+
     def count(self, severity: Severity) -> int:
         """How many findings have `severity`."""
         return sum(1 for finding in self.findings if finding.severity is severity)
@@ -283,6 +308,14 @@ class CheckReport:
         return any(finding.severity in failing for finding in self.findings)
 
 
+CACHE_FROM = 10_000
+"""Items a plan needs before ``check_file(cache=True)`` keeps a duplicate-search cache.
+
+Below it the whole search takes well under a second, less than reading and writing a cache
+would save.
+"""
+
+
 def check_file(
     path: str | os.PathLike[str],
     *,
@@ -291,10 +324,14 @@ def check_file(
     ignore: Sequence[str] = (),
     progress: Progress | None = None,
     workers: int = 1,
+    cache: bool = False,
 ) -> CheckReport:
     """Load and check a plan file; load problems come back as findings, not exceptions.
 
-    `workers` is passed on to :func:`check`.
+    `workers` is passed on to :func:`check`. With `cache`, a plan of at least
+    :data:`CACHE_FROM` items keeps its duplicate search's work in the plan's state folder
+    (``duplicate-search.cache`` next to the feed state) and reuses it on the next check; an
+    unusable cache file is ignored with a report warning and rewritten.
 
     Raises :class:`~contentcal.errors.PlanFileNotFoundError` only when the plan file itself
     does not exist (there is nothing to report on).
@@ -311,7 +348,24 @@ def check_file(
     except PlanError as exc:
         findings = sorted((finding_from_problem(p) for p in exc.problems), key=Finding.sort_key)
         return CheckReport(plan_file=name, findings=tuple(findings))
-    findings = check(plan, now=now, config=config, progress=progress, workers=workers)
+    warnings: list[str] = []
+    search_cache = None
+    if cache and len(plan.items) >= CACHE_FROM:
+        from contentcal.checking import search_cache as cache_file  # noqa: PLC0415
+
+        # Where publishing.feeds.state_path puts the feed state, without importing feeds.
+        state = os.path.join(os.path.dirname(plan.source or "."), plan.feed_settings.state_file)
+        cache_name = cache_file.cache_path(os.path.normpath(state))
+        search_cache, warning = cache_file.load_cache(cache_name)
+        warnings.extend([warning] if warning else [])
+    findings = check(
+        plan, now=now, config=config, progress=progress, workers=workers, cache=search_cache
+    )
+    if search_cache is not None:
+        try:
+            cache_file.save_cache(cache_name, search_cache)
+        except ContentcalError as exc:  # a read-only plan folder still gets its findings
+            warnings.append(f"the duplicate-search cache was not saved: {exc}")
     if plan.warnings:  # problems that did not stop loading, e.g. a result given twice
         findings = sorted(
             [*findings, *(finding_from_problem(p) for p in plan.warnings)], key=Finding.sort_key
@@ -321,6 +375,7 @@ def check_file(
         findings=tuple(findings),
         items=len(plan.items),
         platforms=len(plan.platforms),
+        warnings=tuple(warnings),
     )
 
 
@@ -335,7 +390,7 @@ def render_text(report: CheckReport) -> str:
         if finding.file != current_file and current_file is not None:
             lines.append("")
         current_file = finding.file
-        where = finding.file or report.plan_file
+        where = escape_controls(finding.file or report.plan_file)  # a file name may be hostile
         if finding.line is not None:
             where += f":{finding.line}"
             if finding.column is not None:

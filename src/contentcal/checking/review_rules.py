@@ -12,6 +12,9 @@ from collections.abc import Iterator
 
 from contentcal.checking.rules import Context, RawFinding, rule
 from contentcal.errors import Severity
+
+# Messages quote ids the plan defines: whole up to NAME_LIMIT characters, escaped.
+from contentcal.files.fields import quote_name as quote
 from contentcal.model import Action
 from contentcal.model.zones import get_zone
 
@@ -49,7 +52,7 @@ def goal_off_track(context: Context) -> Iterator[RawFinding]:
         file, line = context.plan_line(f"goals.{goal.id}")
         pace = forecast_words(result)
         yield RawFinding(
-            f"goal {goal.id!r} is behind: progress {percent(result.progress)}, "
+            f"goal {quote(goal.id)} is behind: progress {percent(result.progress)}, "
             f"expected {percent(result.expected)} by now",
             hint=(f"{pace}; " if pace else "")
             + "decide a corrective action with an owner and a due date in [[actions]]",
@@ -78,8 +81,8 @@ def goal_without_results(context: Context) -> Iterator[RawFinding]:
             continue
         file, line = context.plan_line(f"goals.{goal.id}")
         yield RawFinding(
-            f"goal {goal.id!r} has no result since {since}",
-            hint=f"measure {goal.metric!r} and add a row to a results file: "
+            f"goal {quote(goal.id)} has no result since {since}",
+            hint=f"measure {quote(goal.metric)} and add a row to a results file: "
             f"date, goal = {goal.id}, metric, value",
             file=file,
             line=line,
@@ -97,7 +100,8 @@ def action_overdue(context: Context) -> Iterator[RawFinding]:
             yield _action_finding(
                 context,
                 action,
-                f"action {action.id!r} was due on {action.due} and is still open (owner: {who})",
+                f"action {quote(action.id)} was due on {action.due} and is still open "
+                f"(owner: {who})",
                 f"ask {who} to do it, or set done = YYYY-MM-DD or a new due date"
                 if action.owner
                 else "give it an owner, then do it or set a new due date",
@@ -112,7 +116,7 @@ def action_without_owner(context: Context) -> Iterator[RawFinding]:
             yield _action_finding(
                 context,
                 action,
-                f"action {action.id!r} has no owner",
+                f"action {quote(action.id)} has no owner",
                 'add owner = "..." (the person who will do it)',
             )
 

@@ -18,12 +18,17 @@ from typing import TYPE_CHECKING
 import attrs
 
 from contentcal.errors import Severity
+
+# Messages quote ids the plan defines: whole up to NAME_LIMIT characters, escaped.
+from contentcal.files.fields import excerpt
+from contentcal.files.fields import quote_name as quote
 from contentcal.hints import did_you_mean
 from contentcal.model import Account, ContentItem, Plan, Status
 from contentcal.model.settings import Thresholds
 from contentcal.model.zones import aware, get_zone
 
 if TYPE_CHECKING:
+    from contentcal.checking.similarity import SearchCache
     from contentcal.networks.limits import Limit, NetworkInfo
     from contentcal.scheduling.place import Schedule
 
@@ -82,6 +87,9 @@ class Context:
 
     copies: list[_Copies] = attrs.field(factory=list, eq=False, repr=False)
     """The duplicate search, run once on first use by the content rules."""
+
+    search_cache: SearchCache | None = attrs.field(default=None, eq=False, repr=False)
+    """The duplicate search's cache: read, and refilled, by the search (None: no cache)."""
 
     @functools.cached_property
     def order(self) -> dict[str, int]:
@@ -195,7 +203,7 @@ def missing_goal(context: Context) -> Iterator[RawFinding]:
         if item.goal is None:
             goals = ", ".join(goal.id for goal in context.plan.goals) or "none defined yet"
             yield RawFinding(
-                f"item {item.id!r} serves no goal",
+                f"item {quote(item.id)} serves no goal",
                 hint=f"add goal = ... (goals: {goals})",
                 item=item.id,
                 platform=item.platform,
@@ -209,7 +217,7 @@ def missing_pillar(context: Context) -> Iterator[RawFinding]:
     for item in context.live_items:
         if item.pillar is None:
             yield RawFinding(
-                f"item {item.id!r} belongs to no pillar",
+                f"item {quote(item.id)} belongs to no pillar",
                 hint=f"add pillar = ... (pillars: {pillars})",
                 item=item.id,
                 platform=item.platform,
@@ -241,7 +249,7 @@ def goal_not_smart(context: Context) -> Iterator[RawFinding]:
             file, line = context.plan_line(f"goals.{goal.id}")
             words = ", ".join(f"{letter} ({_SMART_WORDS[letter]})" for letter in missing)
             yield RawFinding(
-                f"goal {goal.id!r} is not SMART: missing {words}",
+                f"goal {quote(goal.id)} is not SMART: missing {words}",
                 hint="add " + ", ".join(_SMART_FIX[letter] for letter in missing),
                 file=file,
                 line=line,
@@ -262,7 +270,7 @@ def goal_past_due(context: Context) -> Iterator[RawFinding]:
             file, line = context.plan_line(f"goals.{goal.id}.due")
             count = len(users[goal.id])
             yield RawFinding(
-                f"goal {goal.id!r} was due on {goal.due} but {count} unpublished "
+                f"goal {quote(goal.id)} was due on {goal.due} but {count} unpublished "
                 f"{'items still serve' if count != 1 else 'item still serves'} it",
                 hint="review the result against the target, then set a new goal or due date",
                 file=file,
@@ -279,7 +287,7 @@ def goal_without_items(context: Context) -> Iterator[RawFinding]:
         if goal.id not in used:
             file, line = context.plan_line(f"goals.{goal.id}")
             yield RawFinding(
-                f"no item serves goal {goal.id!r}",
+                f"no item serves goal {quote(goal.id)}",
                 hint="plan content for it, or drop the goal",
                 file=file,
                 line=line,
@@ -310,7 +318,7 @@ def platform_without_owner(context: Context) -> Iterator[RawFinding]:
             yield _platform_finding(
                 context,
                 platform.id,
-                f"platform {platform.id!r} has no owner",
+                f"platform {quote(platform.id)} has no owner",
                 'add owner = "..." — one person who keeps it up to date',
             )
 
@@ -323,7 +331,7 @@ def platform_without_purpose(context: Context) -> Iterator[RawFinding]:
             yield _platform_finding(
                 context,
                 platform.id,
-                f"platform {platform.id!r} has no purpose",
+                f"platform {quote(platform.id)} has no purpose",
                 'add purpose = "..." — what this platform does for the business',
             )
 
@@ -336,7 +344,7 @@ def platform_without_response_time(context: Context) -> Iterator[RawFinding]:
             yield _platform_finding(
                 context,
                 platform.id,
-                f"platform {platform.id!r} sets no response time",
+                f"platform {quote(platform.id)} sets no response time",
                 'add respond_within = "2h" — customers wait for answers',
             )
 
@@ -349,7 +357,7 @@ def personal_account(context: Context) -> Iterator[RawFinding]:
             yield _platform_finding(
                 context,
                 platform.id,
-                f"platform {platform.id!r} is a personal account",
+                f"platform {quote(platform.id)} is a personal account",
                 "move the business to a business account; keep personal and business apart",
             )
 
@@ -388,10 +396,10 @@ def no_slots(context: Context) -> Iterator[RawFinding]:
             yield _platform_finding(
                 context,
                 platform.id,
-                f"platform {platform.id!r} has no slots but {count} "
+                f"platform {quote(platform.id)} has no slots but {count} "
                 f"{'items' if count != 1 else 'item'} without a time "
                 f"{'wait' if count != 1 else 'waits'} for one "
-                f"(first: {first[platform.id]!r})",
+                f"(first: {quote(first[platform.id])})",
                 'add slots = ["MO,WE,FR 19:00"] or give each item an at = ... time',
             )
 
@@ -444,7 +452,7 @@ def unplaced(context: Context) -> Iterator[RawFinding]:
     """An approved item that found no slot, with the reason."""
     for entry in context.schedule.unplaced:
         yield RawFinding(
-            f"item {entry.item.id!r} could not be placed: {entry.message}",
+            f"item {quote(entry.item.id)} could not be placed: {entry.message}",
             hint=_UNPLACED_HINTS.get(
                 entry.reason,
                 "add slots to the platform, free a slot, or give the item an at = ... time",
@@ -473,7 +481,7 @@ def posting_gap(context: Context) -> Iterator[RawFinding]:
             yield _platform_finding(
                 context,
                 platform.id,
-                f"nothing is planned on {platform.id!r} for {gap.days} days after "
+                f"nothing is planned on {quote(platform.id)} for {gap.days} days after "
                 f"{after.astimezone(zone):%Y-%m-%d}",
                 "plan content for the gap, or post less often but regularly",
             )
@@ -493,7 +501,7 @@ def cadence_not_met(context: Context) -> Iterator[RawFinding]:
             yield _platform_finding(
                 context,
                 platform.id,
-                f"{platform.id!r} fills {used[platform.id]} of its {available} slots in the "
+                f"{quote(platform.id)} fills {used[platform.id]} of its {available} slots in the "
                 f"next {context.thresholds.window_days} days ({used[platform.id] / available:.0%}"
                 f", expected at least {wanted:.0%})",
                 "plan more items, remove slots, or drop the platform — you need not be everywhere",
@@ -515,7 +523,7 @@ def pillar_mix_off_target(context: Context) -> Iterator[RawFinding]:
         if abs(actual - pillar.share) > tolerance + 1e-9:
             file, line = context.plan_line(f"pillars.{pillar.id}.share")
             yield RawFinding(
-                f"pillar {pillar.id!r} has {actual:.0%} of the next "
+                f"pillar {quote(pillar.id)} has {actual:.0%} of the next "
                 f"{context.thresholds.window_days} days' posts ({counts[pillar.id]} of {total}); "
                 f"its target is {pillar.share:.0%}",
                 hint="rebalance the items, or change the target share",
@@ -552,7 +560,7 @@ def text_too_long(context: Context) -> Iterator[RawFinding]:
             size = limit.measure(item.copy)
             if size > limit.value:
                 yield RawFinding(
-                    f"item {item.id!r} has {size} {limit.counting.unit} of copy; "
+                    f"item {quote(item.id)} has {size} {limit.counting.unit} of copy; "
                     f"{context.plan.platform(item.platform).name} allows {limit.value}",
                     hint=_limit_hint(limit),
                     item=item.id,
@@ -567,7 +575,7 @@ def title_too_long(context: Context) -> Iterator[RawFinding]:
         limit = _network_info(context, item.platform).title
         if limit is not None and (size := limit.measure(item.title)) > limit.value:
             yield RawFinding(
-                f"item {item.id!r} has a title of {size} {limit.counting.unit}; "
+                f"item {quote(item.id)} has a title of {size} {limit.counting.unit}; "
                 f"{context.plan.platform(item.platform).name} allows {limit.value}",
                 hint=_limit_hint(limit),
                 item=item.id,
@@ -582,7 +590,7 @@ def too_many_hashtags(context: Context) -> Iterator[RawFinding]:
         limit = _network_info(context, item.platform).hashtags
         if limit is not None and item.copy and (count := limit.measure(item.copy)) > limit.value:
             yield RawFinding(
-                f"item {item.id!r} has {count} hashtags; "
+                f"item {quote(item.id)} has {count} hashtags; "
                 f"{context.plan.platform(item.platform).name} allows {limit.value}",
                 hint=f"keep the {limit.value} that matter most ({limit.provenance})",
                 item=item.id,
@@ -600,11 +608,11 @@ def media_required(context: Context) -> Iterator[RawFinding]:
         info = _network_info(context, item.platform)
         if info.media_required and (item.media is None or item.media.value not in _VISUAL):
             name = context.plan.platform(item.platform).name
-            stated = "no media" if item.media is None else f"media = {item.media.value!r}"
+            stated = "no media" if item.media is None else f"media = {quote(item.media.value)}"
             fits = sorted(media.value for media in info.media if media.value in _VISUAL)
             needs = "an image or a video" if {"image", "carousel"} & set(fits) else "a video"
             yield RawFinding(
-                f"item {item.id!r} has {stated}, but {name} needs {needs}",
+                f"item {quote(item.id)} has {stated}, but {name} needs {needs}",
                 hint=f"set media to one of: {', '.join(fits)} (and prepare it)",
                 item=item.id,
                 platform=item.platform,
@@ -626,7 +634,7 @@ def media_not_fit_network(context: Context) -> Iterator[RawFinding]:
             continue  # media-required already says so, as an error
         fits = ", ".join(sorted(media.value for media in info.media))
         yield RawFinding(
-            f"item {item.id!r} is {_article(item.media.value)} {item.media.value} post, which "
+            f"item {quote(item.id)} is {_article(item.media.value)} {item.media.value} post, which "
             f"{context.plan.platform(item.platform).name} does not take",
             hint=f"make it one of: {fits}",
             item=item.id,
@@ -649,6 +657,10 @@ class _Copies:
 
 
 PARALLEL_FROM = 20_000
+# Above this, one process: forked workers share the loaded plan copy-on-write, but the parent
+# and the workers touch its pages (reference counts), so at 1M posts the three processes
+# held 7.2 GB together against 5.3 GB for one; memory is the limit there, not wall time.
+PARALLEL_UP_TO = 250_000
 """Copies needed before the duplicate search uses more than one process."""
 
 
@@ -667,8 +679,10 @@ def _copies(context: Context) -> _Copies:
     # More processes pay off only on large plans (process start-up costs ~0.1 s), and only
     # when the caller allowed them: on spawn platforms a worker re-imports the caller's
     # script, so the library never starts one unasked.
-    workers = context.workers if len(docs) >= PARALLEL_FROM else 1
-    found = find_duplicates(docs, threshold=min(threshold, 1.0), workers=workers)
+    workers = context.workers if PARALLEL_FROM <= len(docs) <= PARALLEL_UP_TO else 1
+    found = find_duplicates(
+        docs, threshold=min(threshold, 1.0), workers=workers, cache=context.search_cache
+    )
     order = context.order
     exact = tuple(tuple(sorted(group, key=order.__getitem__)) for group in found.exact)
     near = []
@@ -682,7 +696,7 @@ def _copies(context: Context) -> _Copies:
 
 def _names(item_ids: Iterable[str], context: Context) -> str:
     plan = context.plan
-    return ", ".join(f"{item_id!r} ({plan.item(item_id).platform})" for item_id in item_ids)
+    return ", ".join(f"{quote(item_id)} ({plan.item(item_id).platform})" for item_id in item_ids)
 
 
 @rule("CC401", "same-copy-across-platforms", Severity.ERROR)
@@ -709,8 +723,8 @@ def near_duplicate_across_platforms(context: Context) -> Iterator[RawFinding]:
     plan = context.plan
     for first, second, score in _copies(context).near:
         yield RawFinding(
-            f"item {second!r} ({plan.item(second).platform}) is {score:.0%} the same as "
-            f"{first!r} ({plan.item(first).platform})" + _in_story((first, second), context),
+            f"item {quote(second)} ({plan.item(second).platform}) is {score:.0%} the same as "
+            f"{quote(first)} ({plan.item(first).platform})" + _in_story((first, second), context),
             hint="rewrite it for its platform, or add ignore = "
             '["near-duplicate-across-platforms"] with a reason',
             item=second,
@@ -740,7 +754,7 @@ def mirrored_platform(context: Context) -> Iterator[RawFinding]:
             yield _platform_finding(
                 context,
                 platform.id,
-                f"{repeated} of {total} items on {platform.id!r} repeat another platform's "
+                f"{repeated} of {total} items on {quote(platform.id)} repeat another platform's "
                 f"copy ({repeated / total:.0%})",
                 "give it its own content, or drop it: you need not be everywhere",
             )
@@ -772,7 +786,8 @@ def repeated_copy_on_platform(context: Context) -> Iterator[RawFinding]:
                 if gap <= dt.timedelta(days=days):
                     reported.add((earlier, later))
                     yield RawFinding(
-                        f"item {later!r} repeats the copy of {earlier!r} on {platform_id!r} "
+                        f"item {quote(later)} repeats the copy of {quote(earlier)} on "
+                        f"{quote(platform_id)} "
                         f"{gap.days} days later" + _in_story((earlier, later), context),
                         hint=f"space repeats more than {days} days apart, or change the text "
                         "(X rejects duplicate posts)",
@@ -787,7 +802,10 @@ def _in_story(item_ids: Iterable[str], context: Context) -> str:
     if len(stories) != 1 or None in stories:
         return ""
     (story,) = stories
-    return f"; they are versions of story {story!r}, which should tell one idea in different words"
+    return (
+        f"; they are versions of story {quote(story)}, which should tell one idea in "
+        "different words"
+    )
 
 
 # --- stories (Social Viral Spirals) ---------------------------------------------------------------
@@ -808,10 +826,11 @@ def unknown_story(context: Context) -> Iterator[RawFinding]:
         hint = did_you_mean(
             item.story,
             known,
-            otherwise=f'define [stories.{item.story}] with title = "..." and its steps',
+            otherwise=f'define [stories.{excerpt(item.story)}] with title = "..." and its steps',
         )
         yield RawFinding(
-            f"item {item.id!r} is in story {item.story!r}, which the plan does not define",
+            f"item {quote(item.id)} is in story {quote(item.story)}, which the plan does not "
+            "define",
             hint=hint,
             item=item.id,
             platform=item.platform,
@@ -830,7 +849,7 @@ def story_step_without_item(context: Context) -> Iterator[RawFinding]:
                 yield _story_finding(
                     context,
                     f"stories.{story.id}.steps[{index}]",
-                    f"step {index + 1} of story {story.id!r} ({step.platform}) has no item",
+                    f"step {index + 1} of story {quote(story.id)} ({step.platform}) has no item",
                     f'add an item with story = "{story.id}" and platform = '
                     f'"{step.platform}", or remove the step',
                 )
@@ -853,18 +872,19 @@ def story_item_not_in_steps(context: Context) -> Iterator[RawFinding]:
             continue  # a story without steps only groups its versions: no spiral to join
         if story.step_of(item.platform) is None:
             yield RawFinding(
-                f"item {item.id!r} is in story {story.id!r}, but the story's steps do not "
-                f"go to {item.platform!r}",
+                f"item {quote(item.id)} is in story {quote(story.id)}, but the story's steps "
+                "do not "
+                f"go to {quote(item.platform)}",
                 hint=f'add {{ platform = "{item.platform}", after = "1d" }} to the steps of '
-                f"[stories.{story.id}], or remove story from the item",
+                f"[stories.{excerpt(story.id)}], or remove story from the item",
                 item=item.id,
                 platform=item.platform,
             )
         elif versions[(story.id, item.platform)] is not item:
             first = versions[(story.id, item.platform)]
             yield RawFinding(
-                f"item {item.id!r} is a second version of story {story.id!r} on "
-                f"{item.platform!r}; {first.id!r} is its step there",
+                f"item {quote(item.id)} is a second version of story {quote(story.id)} on "
+                f"{quote(item.platform)}; {quote(first.id)} is its step there",
                 hint="a story has one version per platform: give this item its own story, "
                 "or remove story from it",
                 item=item.id,
@@ -914,17 +934,19 @@ def spiral_out_of_order(context: Context) -> Iterator[RawFinding]:
             platform = story.steps[index].platform
             if when < before:
                 message = (
-                    f"step {index + 1} of story {story.id!r} ({platform}, {item_id!r}) goes out "
+                    f"step {index + 1} of story {quote(story.id)} ({platform}, "
+                    f"{quote(item_id)}) goes out "
                     f"at {_local_text(context, when)}, before step {before_index + 1} "
-                    f"({story.steps[before_index].platform}, {before_id!r}) at "
+                    f"({story.steps[before_index].platform}, {quote(before_id)}) at "
                     f"{_local_text(context, before)}"
                 )
             else:
                 message = (
-                    f"step {index + 1} of story {story.id!r} ({platform}, {item_id!r}) goes out "
+                    f"step {index + 1} of story {quote(story.id)} ({platform}, "
+                    f"{quote(item_id)}) goes out "
                     f"at {_local_text(context, when)}, sooner than {_duration_text(offset)} "
                     f"after step {before_index + 1} ({story.steps[before_index].platform}, "
-                    f"{before_id!r}) at {_local_text(context, before)}"
+                    f"{quote(before_id)}) at {_local_text(context, before)}"
                 )
             yield RawFinding(
                 message,
@@ -986,7 +1008,7 @@ def too_many_stories_at_once(context: Context) -> Iterator[RawFinding]:
             f"stories.{latest}",
             f"{len(active)} stories are active in the four weeks from "
             f"{_local_text(context, start)[:10]}: {names}",
-            f"the method runs three or four spirals at a time; start story {latest!r} later "
+            f"the method runs three or four spirals at a time; start story {quote(latest)} later "
             "so each story gets its audience's attention",
         )
 

@@ -22,6 +22,7 @@ precision, recall and speed.
 
 from __future__ import annotations
 
+import array
 import concurrent.futures
 import contextlib
 import functools
@@ -44,6 +45,7 @@ __all__ = [
     "Doc",
     "Duplicates",
     "Match",
+    "SearchCache",
     "SimilarityError",
     "exact_groups",
     "find_duplicates",
@@ -101,6 +103,38 @@ class Duplicates:
 
     near: list[Match]
     """Near-duplicate pairs, as :func:`near_duplicate_pairs` returns them."""
+
+
+ALGORITHM: Final = "2026-12-03"
+"""Names this version of normalising, sketching and scoring; a cache made by another is unused.
+
+Change it whenever a change to this module can change a sketch or a score.
+"""
+
+
+@attrs.define
+class SearchCache:
+    """What a duplicate search computed, keyed by content hash, for the next search to reuse.
+
+    Pass one to :func:`find_duplicates` as `cache`: it reads what the entries already hold
+    and, when it returns, holds the entries of this search only (so entries of copy that is
+    gone are dropped). The findings are the same with or without a cache, and with any
+    entries in it: a sketch is reused only for the same normalised text and the same
+    boilerplate, a score only for the same two cleaned texts in the same order and the same
+    threshold. ``contentcal.checking.search_cache`` reads and writes it as a file.
+    """
+
+    boilerplate: bytes = b""
+    """Digest of the boilerplate the sketches were made with; other boilerplate: unused."""
+
+    threshold: float = 0.0
+    """The threshold the scores were computed for; another threshold: scores unused."""
+
+    sketches: dict[bytes, bytes] = attrs.field(factory=dict)
+    """16-byte digest of a normalised text -> its ``_BINS`` bin values (``array('Q')`` bytes)."""
+
+    scores: dict[bytes, int] = attrs.field(factory=dict)
+    """Digests of two cleaned texts, in scoring order -> the rounded score times 1,000."""
 
 
 # --- normalisation ---------------------------------------------------------------------------
@@ -271,10 +305,22 @@ class _Copy:
     normalized: str
     """The sentences joined with spaces, which is ``normalize(text)``."""
 
+    length: int = 0
+    """Characters in all sentences (spaces between them not counted)."""
+
+    distinct: frozenset[str] | None = None
+    """The sentences as a set, when no sentence occurs twice; else None."""
+
     @classmethod
     def from_cleaned(cls, cleaned: str) -> _Copy:
         sentences = tuple(_sentences(cleaned))
-        return cls(sentences, " ".join(sentences))
+        distinct = frozenset(sentences)
+        return cls(
+            sentences,
+            " ".join(sentences),
+            sum(map(len, sentences)),
+            distinct if len(distinct) == len(sentences) else None,
+        )
 
 
 def _ratio(left: str, right: str, cutoff: float = 0.0) -> float:
@@ -321,17 +367,18 @@ def _score(left: _Copy, right: _Copy, cutoff: float = 0.0) -> float:
     """
     if left.normalized == right.normalized:
         return 1.0
-    total = sum(map(len, left.sentences)) + sum(map(len, right.sentences))
-    left_set = frozenset(left.sentences)
-    if (
-        left_set.isdisjoint(right.sentences)
-        and len(left_set) == len(left.sentences)
-        and len(set(right.sentences)) == len(right.sentences)
-    ):
-        # Nothing shared and no sentence twice (most candidates): what the multiset
+    total = left.length + right.length
+    if left.distinct is not None and right.distinct is not None:
+        # No sentence twice on either side (nearly all candidates): what the multiset
         # arithmetic below gives, in the same order, without building three Counters.
-        same = 0
-        left_rest, right_rest = list(left.sentences), list(right.sentences)
+        shared_set = left.distinct & right.distinct
+        if shared_set:
+            same = 2 * sum(map(len, shared_set))
+            left_rest = [sentence for sentence in left.sentences if sentence not in shared_set]
+            right_rest = [sentence for sentence in right.sentences if sentence not in shared_set]
+        else:
+            same = 0
+            left_rest, right_rest = list(left.sentences), list(right.sentences)
     else:
         left_counts, right_counts = Counter(left.sentences), Counter(right.sentences)
         shared = left_counts & right_counts
@@ -402,6 +449,15 @@ _SMALL_BUCKET: Final = 4
 """Pairs from a bucket of more posts than this must meet in a second band as well."""
 _BUCKET_CAP: Final = 64
 """A bucket with more posts than this shares only common phrases and is not paired."""
+_MIN_SHARED_BINS: Final = 5
+"""Bins two sketches must agree in before their posts are scored.
+
+The blocking proposes about 36 candidates per accepted pair on templated copy; most share
+one band (two bins) of boilerplate and little else. Pairs that reach the threshold agree in
+6 to 16 bins on generated plans of 100,000 posts and in 5 to 16 on the labelled corpus;
+rejected candidates mostly in 2 to 5 (docs/similarity.md). Scoring is the search's costliest
+step, so this check (16 integer comparisons) comes first.
+"""
 _SLICES: Final = 16
 """How many slices the work is cut into when it runs on a process pool."""
 
@@ -454,12 +510,13 @@ def _shingles(
     return shingles
 
 
-def _band_keys(shingles: set[int]) -> list[int]:
-    """LSH band keys of a one-permutation MinHash sketch, two bins per band.
+def _bin_values(shingles: set[int]) -> list[int]:
+    """The ``_BINS`` values of a one-permutation MinHash sketch.
 
     The low bits of a shingle's hash pick its bin, the smallest hash in a bin is the bin's
     value, and an empty bin borrows a filled bin's value. Everything per shingle runs in C
-    (sorted, map, zip, dict); Python only loops over empty bins.
+    (sorted, map, zip, dict); Python only loops over empty bins. Bins ``2k`` and ``2k + 1``
+    make LSH band ``k`` (see ``_band_column``).
     """
     descending = sorted(shingles, reverse=True)
     # dict() keeps the last value per bin, which is the smallest.
@@ -470,10 +527,18 @@ def _band_keys(shingles: set[int]) -> list[int]:
         filled = minima.copy()
         for bin_ in _ALL_BINS.difference(filled):
             minima[bin_] = filled[next(filter(filled.__contains__, _PROBES[bin_]))]
-    values = list(map(minima.__getitem__, range(_BINS)))
+    return list(map(minima.__getitem__, range(_BINS)))
+
+
+def _band_column(values: array.array[int], band: int) -> list[int]:
+    """The key of LSH band `band` for every text: its two bins' values side by side; 0: none."""
     # Values are below 2**34 (all tiers), so a shift by 34 keeps a band's two apart.
     return list(
-        map(operator.or_, map(operator.lshift, values[0::2], itertools.repeat(34)), values[1::2])
+        map(
+            operator.or_,
+            map(operator.lshift, values[2 * band :: _BINS], itertools.repeat(34)),
+            values[2 * band + 1 :: _BINS],
+        )
     )
 
 
@@ -498,69 +563,98 @@ def _boilerplate(cleaned: Iterable[str]) -> frozenset[int]:
     return frozenset(stop)
 
 
-def _sketch(texts: Sequence[str], boilerplate: frozenset[int]) -> list[int]:
-    """``_BANDS`` band keys per normalised text, concatenated; 0 marks "no key".
+def _sketch(texts: Sequence[str], boilerplate: frozenset[int]) -> array.array[int]:
+    """``_BINS`` MinHash values per normalised text, concatenated; all 0 for a text without words.
 
     Boilerplate is demoted, not dropped: it only holds a bin in which the post has nothing of
     its own. So a post that is nearly all boilerplate still has a sketch, while posts with
     enough of their own rarely meet in a bucket of their shop's sign-off, and when they do,
-    that bucket is crowded and needs a second band to agree (see ``_bucket_pairs``).
+    that bucket is crowded and needs a second band to agree (see ``_bucket_pairs``). The
+    values are kept in one flat array of 64-bit integers (8 bytes a value, not a Python int
+    each), which is what keeps a million sketches small.
     """
     word_hashes = _WordHashes()
-    keys: list[int] = []
-    empty = [0] * _BANDS
+    values = array.array("Q")
+    empty = [0] * _BINS
     for text in texts:
         shingles = _shingles(text.split(), word_hashes, boilerplate)
-        keys.extend(_band_keys(shingles) if shingles else empty)
-    return keys
+        values.extend(_bin_values(shingles) if shingles else empty)
+    return values
 
 
-def _bucket_pairs(keys: list[int]) -> set[tuple[int, int]]:
+def _shared_bins(values: array.array[int], left: int, right: int) -> int:
+    """How many of the ``_BINS`` MinHash values of texts `left` and `right` are equal."""
+    return sum(
+        map(
+            operator.eq,
+            values[left * _BINS : (left + 1) * _BINS],
+            values[right * _BINS : (right + 1) * _BINS],
+        )
+    )
+
+
+def _bucket_pairs(values: array.array[int]) -> set[tuple[int, int]]:
     """Index pairs (i < j) of texts whose band keys meet in LSH buckets.
 
     A pair in a small bucket is a candidate. A bucket that many posts share holds common
     phrases, so a pair found only there must meet in a second band too; a bucket larger than
-    ``_BUCKET_CAP`` is not paired at all, which bounds the work per bucket.
+    ``_BUCKET_CAP`` is not paired at all, which bounds the work per bucket. Of those, only
+    pairs that agree in at least ``_MIN_SHARED_BINS`` of the sketch's bins are candidates.
     """
     pairs: set[tuple[int, int]] = set()
-    crowded: Counter[tuple[int, int]] = Counter()
+    # Text -> the crowded buckets it is in, as (band, key); one per band at most.
+    crowded: dict[int, list[tuple[int, int]]] = {}
     for band in range(_BANDS):
-        column = keys[band::_BANDS]
+        column = _band_column(values, band)
         counts = Counter(column)
         shared = {key for key, count in counts.items() if 1 < count <= _BUCKET_CAP}
         shared.discard(0)
+        del counts
         if not shared:
             continue
         buckets: dict[int, list[int]] = {}
         for index in itertools.compress(range(len(column)), map(shared.__contains__, column)):
             buckets.setdefault(column[index], []).append(index)
-        for bucket in buckets.values():
+        for key, bucket in buckets.items():
             if len(bucket) <= _SMALL_BUCKET:
                 pairs.update(itertools.combinations(bucket, 2))
             else:
-                crowded.update(itertools.combinations(bucket, 2))
-    pairs.update(pair for pair, bands in crowded.items() if bands > 1)
-    return pairs
+                membership = (band, key)
+                for index in bucket:
+                    crowded.setdefault(index, []).append(membership)
+    # Two texts meet in two crowded buckets exactly when they share a pair of buckets:
+    # grouping texts by each pair of their buckets finds them without counting every pair
+    # of every crowded bucket (millions at 100,000 posts).
+    meetings: dict[tuple[tuple[int, int], tuple[int, int]], list[int]] = {}
+    for index, memberships in crowded.items():
+        if len(memberships) > 1:
+            for both in itertools.combinations(memberships, 2):
+                meetings.setdefault(both, []).append(index)
+    del crowded
+    for group in meetings.values():
+        if len(group) > 1:
+            pairs.update(itertools.combinations(sorted(group), 2))
+    del meetings
+    return {pair for pair in pairs if _shared_bins(values, *pair) >= _MIN_SHARED_BINS}
 
 
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 
 
-def _map_chunks(
-    function: Callable[..., list[_R]],
+def _map_slices(
+    function: Callable[..., _R],
     items: Sequence[_T],
     *args: object,
     pool: concurrent.futures.Executor | None,
 ) -> list[_R]:
-    """``function(items, *args)``, run in slices on `pool` if there is one; order is kept."""
+    """``function(slice, *args)`` for slices of `items`, on `pool` if there is one, in order."""
     if pool is None or len(items) < 2:
-        return function(items, *args)
+        return [function(items, *args)]
     # A few slices per worker even out workers that get less CPU on a busy machine.
     size = -(-len(items) // _SLICES)
     slices = [items[start : start + size] for start in range(0, len(items), size)]
-    results = pool.map(function, slices, *(itertools.repeat(arg, len(slices)) for arg in args))
-    return list(itertools.chain.from_iterable(results))
+    return list(pool.map(function, slices, *(itertools.repeat(arg, len(slices)) for arg in args)))
 
 
 def _checked(docs: Iterable[Doc]) -> list[Doc]:
@@ -588,6 +682,7 @@ def find_duplicates(
     threshold: float = DEFAULT_THRESHOLD,
     same_group: bool = False,
     workers: int = 1,
+    cache: SearchCache | None = None,
 ) -> Duplicates:
     """Exact groups and near-duplicate pairs of `docs`, normalising each post once.
 
@@ -595,6 +690,10 @@ def find_duplicates(
     :func:`near_duplicate_pairs` returns for the same arguments. With ``workers > 1``,
     normalising and sketching run in that many processes; the result is the same, and it
     pays off from some 20,000 posts.
+
+    With a `cache` (a :class:`SearchCache`, empty or from an earlier search) only posts whose
+    normalised copy is not in it are sketched and only candidate pairs not in it are scored;
+    the result is the same as without one, and afterwards `cache` holds this search's work.
 
     Raises :class:`SimilarityError` if two docs share a key, `threshold` is not in (0, 1] or
     `workers` is less than 1.
@@ -610,9 +709,19 @@ def find_duplicates(
             if workers > 1
             else None
         )
-        cleaned = _map_chunks(_clean, [doc.text for doc in docs], pool=pool)
+        cleaned = list(
+            itertools.chain.from_iterable(
+                _map_slices(_clean, [doc.text for doc in docs], pool=pool)
+            )
+        )
         by_text = _group_by_text(cleaned)
-        keys = _map_chunks(_sketch, list(by_text), _boilerplate(cleaned), pool=pool)
+        boilerplate = _boilerplate(cleaned)
+        if cache is None:
+            values = array.array("Q")
+            for part in _map_slices(_sketch, list(by_text), boilerplate, pool=pool):
+                values.extend(part)
+        else:
+            values = _cached_sketches(list(by_text), boilerplate, cache, pool)
     exact = sorted(
         sorted(docs[i].key for i in indices) for indices in by_text.values() if len(indices) > 1
     )
@@ -625,20 +734,73 @@ def find_duplicates(
             found = copies[index] = _Copy.from_cleaned(cleaned[index])
         return found
 
+    cutoff = threshold - _ROUNDING
+    known: dict[bytes, int] = {}
+    if cache is not None:
+        known = cache.scores if cache.threshold == threshold else {}
+        cache.threshold = threshold
+        cache.scores = {}
+    digests: dict[int, bytes] = {}
+
+    def digest(index: int) -> bytes:
+        found = digests.get(index)
+        if found is None:
+            found = digests[index] = _digest(cleaned[index])
+        return found
+
     near: list[Match] = []
-    for left, right in _bucket_pairs(keys):
+    for left, right in _bucket_pairs(values):
         for a in members[left]:
             for b in members[right]:
                 if (docs[a].group == docs[b].group) != same_group:
                     continue
                 # Docs with one normalised text can differ in punctuation and so in
                 # sentences; each pair is scored from its own two texts.
-                score = round(_score(copy(a), copy(b), threshold - _ROUNDING), 3)
+                if cache is None:
+                    score = round(_score(copy(a), copy(b), cutoff), 3)
+                else:
+                    key = digest(a) + digest(b)
+                    thousandths = known.get(key)
+                    if thousandths is None:
+                        thousandths = round(1000 * round(_score(copy(a), copy(b), cutoff), 3))
+                    cache.scores[key] = thousandths
+                    score = thousandths / 1000
                 if score >= threshold:
                     first, second = sorted((docs[a].key, docs[b].key))
                     near.append(Match(first, second, score))
     near.sort(key=operator.attrgetter("a", "b"))
     return Duplicates(exact=exact, near=near)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _cached_sketches(
+    texts: list[str],
+    boilerplate: frozenset[int],
+    cache: SearchCache,
+    pool: concurrent.futures.Executor | None,
+) -> array.array[int]:
+    """`_sketch` of `texts`, reusing the sketches in `cache`; leaves only these in it."""
+    stamp = _digest(" ".join(map(str, sorted(boilerplate))))
+    known = cache.sketches if cache.boilerplate == stamp else {}
+    keys = list(map(_digest, texts))
+    missing = [index for index, key in enumerate(keys) if key not in known]
+    made = array.array("Q")
+    for part in _map_slices(_sketch, [texts[index] for index in missing], boilerplate, pool=pool):
+        made.extend(part)
+    width = _BINS * made.itemsize
+    fresh = made.tobytes()
+    sketches = {
+        keys[index]: fresh[position * width : (position + 1) * width]
+        for position, index in enumerate(missing)
+    }
+    sketches.update((key, known[key]) for key in keys if key not in sketches)
+    cache.boilerplate, cache.sketches = stamp, sketches
+    values = array.array("Q")
+    values.frombytes(b"".join(map(sketches.__getitem__, keys)))
+    return values
 
 
 def exact_groups(docs: Iterable[Doc]) -> list[list[str]]:

@@ -12,6 +12,14 @@ A replaced file keeps its permission bits and, where the system allows, its owne
 With `expected`, the file must still hold exactly those bytes (what the caller read) when the
 rename happens; otherwise :class:`~contentcal.errors.FileChangedError` is raised and nothing is
 written, so a teammate's edit is never lost.
+
+Temporary files are named ``.<target name>.<pid>-<random>.contentcal-tmp`` and locked
+(``flock``) by their writer for as long as it writes. A run killed between writing and the
+rename leaves one behind; the next write of the same target removes it
+(:func:`remove_stale_temporaries`), but only once it is sure no live process still writes it:
+the lock is free (a killed process holds no lock) *and* either the pid in its name is no
+longer running, or the file has not changed for :data:`STALE_AFTER` seconds (a reused pid,
+a writer on another machine, or a name from an older version without a pid).
 """
 
 from __future__ import annotations
@@ -20,21 +28,30 @@ import contextlib
 import os
 import re
 import stat
+import sys
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from contentcal.errors import FileChangedError, OutputError
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
+
+if sys.platform != "win32":  # elsewhere the pid and the age decide alone
+    import fcntl
 
 __all__ = [
     "JOURNAL_NAME",
     "MISSING",
+    "STALE_AFTER",
     "TEMP_SUFFIX",
     "atomic_writer",
     "check_writable",
     "finish_interrupted",
     "journal_for",
     "remove_stale_temporaries",
+    "remove_stale_temporaries_of",
     "resolve_target",
     "write_all",
     "write_atomic",
@@ -43,6 +60,10 @@ __all__ = [
 
 TEMP_SUFFIX = ".contentcal-tmp"
 """Every temporary file contentcal creates ends in this, so leftovers can be found."""
+
+STALE_AFTER = 600.0
+"""Seconds without a change after which an unlocked temporary whose writer cannot be told
+dead (its pid is running again, or unknown) counts as left behind."""
 
 MISSING = b"\0contentcal: no file\0"
 """Pass as `expected` to require that the file does not exist yet."""
@@ -111,12 +132,15 @@ def atomic_writer(
     *,
     expected: bytes | None = None,
     temp_dir: str | os.PathLike[str] | None = None,
+    sweep: bool = True,
 ) -> Iterator[BinaryIO]:
     """Open a temporary file; on success it replaces `path` in one rename.
 
     `expected`: the bytes the caller read from `path` (or :data:`MISSING`); the file is only
     replaced if it still holds them. `temp_dir`: where the temporary file lives (same file
-    system as `path`; default: beside it), e.g. outside a published site folder.
+    system as `path`; default: beside it), e.g. outside a published site folder. `sweep`:
+    first remove what killed runs left of this target's temporaries there (a caller writing
+    many files into one folder sweeps it once itself and passes False).
 
     Raises :class:`~contentcal.errors.OutputError` when `path` is not a regular file, is
     read-only, or its folder is missing or not writable, and
@@ -127,12 +151,9 @@ def atomic_writer(
     target = resolve_target(shown)
     status = check_writable(target, shown)
     directory = os.fspath(temp_dir) if temp_dir is not None else os.path.dirname(target) or "."
-    try:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{os.path.basename(target)}.", suffix=TEMP_SUFFIX, dir=directory
-        )
-    except OSError as exc:
-        raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
+    if sweep:
+        remove_stale_temporaries(directory, {os.path.basename(target)})
+    descriptor, temporary = _make_temporary(target, directory, shown)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             yield stream
@@ -150,6 +171,39 @@ def atomic_writer(
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from None
         raise
+    finally:
+        _release(temporary)
+
+
+# Temporaries this process is writing right now. Their flock already keeps other processes
+# off; this set covers the instant between creating a file and locking it, and a temporary
+# left by an earlier process that had the same pid (a container's pid 1, say).
+_WRITING: set[str] = set()
+_WRITING_LOCK = threading.Lock()
+
+
+def _make_temporary(target: str, directory: str, shown: str) -> tuple[int, str]:
+    """Create, lock and register a temporary file for `target` in `directory`."""
+    with _WRITING_LOCK:
+        try:
+            descriptor, temporary = tempfile.mkstemp(
+                prefix=f".{os.path.basename(target)}.{os.getpid()}-",
+                suffix=TEMP_SUFFIX,
+                dir=directory,
+            )
+        except OSError as exc:
+            raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
+        _WRITING.add(os.path.abspath(temporary))
+    if sys.platform != "win32":
+        # Held until the descriptor closes, which a killed process does too.
+        with contextlib.suppress(OSError):
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return descriptor, temporary
+
+
+def _release(temporary: str) -> None:
+    with _WRITING_LOCK:
+        _WRITING.discard(os.path.abspath(temporary))
 
 
 def _copy_metadata(temporary: str, status: os.stat_result | None, shown: str) -> None:
@@ -169,11 +223,14 @@ def _copy_metadata(temporary: str, status: os.stat_result | None, shown: str) ->
 
 
 def _check_unchanged(target: str, expected: bytes, shown: str) -> None:
+    current: bytes | None
     try:
-        with open(target, "rb") as stream:
-            current: bytes | None = stream.read(len(expected) + 1)
+        # Never open() for reading what may have become a FIFO meanwhile: it would block.
+        current = read_regular(target, len(expected))
     except FileNotFoundError:
         current = None
+    except (OSError, NotRegularError, TooLargeError):
+        raise FileChangedError(shown) from None
     if current is None and expected is MISSING:
         return
     if current != expected:
@@ -187,34 +244,108 @@ def _umask() -> int:
     return current
 
 
-_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}" + re.escape(TEMP_SUFFIX) + "$")
-_OLD_TEMPORARY = re.compile(r"^\..+\.[A-Za-z0-9_]{6,}\.tmp$")
+# .<owner>.<pid>-<random>.contentcal-tmp; <random> is tempfile's (letters, digits, "_").
+_TEMPORARY = re.compile(
+    r"^\.(?P<owner>.+)\.(?:(?P<pid>[0-9]{1,10})-)?[A-Za-z0-9_]{6,}" + re.escape(TEMP_SUFFIX) + "$"
+)
+# What versions before the suffix wrote: .<owner>.<random>.tmp
+_OLD_TEMPORARY = re.compile(r"^\.(?P<owner>.+)\.[A-Za-z0-9_]{6,}\.tmp$")
 
 
-def remove_stale_temporaries(folder: str | os.PathLike[str], names: set[str] | None = None) -> int:
-    """Delete temporary files an interrupted run left in `folder`; return how many.
+def remove_stale_temporaries(
+    folder: str | os.PathLike[str],
+    names: set[str] | None = None,
+    *,
+    now: float | None = None,
+) -> int:
+    """Delete temporary files that killed runs left in `folder`; return how many.
 
-    Only files named like contentcal's temporaries are touched. With `names`, only
-    temporaries of those file names (``.all.ics.x1y2z3.tmp`` belongs to ``all.ics``) go, which
-    also catches the ``.tmp`` names older versions used.
+    Only files named like contentcal's temporaries are touched, and only those no live
+    process is still writing (see the module's docstring). With `names`, only temporaries
+    of those file names (``.all.ics.123-x1y2z3.contentcal-tmp`` belongs to ``all.ics``) go,
+    which also catches the ``.tmp`` names older versions used. `now` (seconds since the
+    epoch, default the clock) is what a temporary's age is measured against.
     """
     removed = 0
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return 0
+    # Cheap first look: a folder may hold thousands of files, and almost none are ours.
+    prefixes = tuple(f".{name}." for name in names) if names is not None else (".",)
     for entry in entries:
-        name = entry.name
-        ours = bool(_TEMPORARY.match(name))
-        if names is not None:
-            owner = name[1:].rsplit(".", 2)[0] if name.startswith(".") else ""
-            ours = (ours or bool(_OLD_TEMPORARY.match(name))) and owner in names
-        if not ours or not entry.is_file(follow_symlinks=False):
+        if not entry.name.startswith(prefixes):
             continue
-        with contextlib.suppress(OSError):
-            os.unlink(entry.path)
-            removed += 1
+        match = _TEMPORARY.match(entry.name)
+        if match is None and names is not None:
+            match = _OLD_TEMPORARY.match(entry.name)
+        if match is None or (names is not None and match.group("owner") not in names):
+            continue
+        pid = match.groupdict().get("pid")
+        if _is_stale(entry.path, int(pid) if pid else None, now):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed += 1
     return removed
+
+
+def remove_stale_temporaries_of(path: str | os.PathLike[str]) -> int:
+    """Delete what killed runs left of `path`'s temporaries beside it; return how many.
+
+    For a command that would write `path` but finds nothing changed: the leftovers of a
+    killed run still go, as they would with the write.
+    """
+    try:
+        target = resolve_target(path)
+    except OutputError:
+        return 0
+    return remove_stale_temporaries(os.path.dirname(target) or ".", {os.path.basename(target)})
+
+
+def _is_stale(path: str, pid: int | None, now: float | None) -> bool:
+    """Whether the temporary at `path` was left by a writer that is gone (False: keep it)."""
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        descriptor = os.open(path, flags)
+    except OSError:
+        return False  # a link, gone already, or unreadable: not ours to judge
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return False
+        if sys.platform != "win32":
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False  # its writer holds the lock: alive
+            except OSError:
+                pass  # a file system without locks: the pid and the age decide
+            else:
+                fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)
+    with _WRITING_LOCK:
+        if os.path.abspath(path) in _WRITING:
+            return False  # this process is writing it
+    if pid is not None and pid != os.getpid() and not _running(pid):
+        return True
+    if pid == os.getpid():
+        return True  # not one of ours in flight: an earlier process's with our pid
+    age = (time.time() if now is None else now) - status.st_mtime
+    return age >= STALE_AFTER
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id runs on this machine (False only when surely not)."""
+    if pid <= 0:
+        return True  # 0 and negatives name process groups, not a process: cannot tell
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True  # EPERM: it runs as another user; anything else: cannot tell
+    return True
 
 
 def write_atomic(
@@ -223,12 +354,13 @@ def write_atomic(
     *,
     expected: bytes | None = None,
     temp_dir: str | os.PathLike[str] | None = None,
+    sweep: bool = True,
 ) -> None:
     """Write `data` (bytes, or a function that streams into the file) to `path` atomically.
 
-    See :func:`atomic_writer` for `expected`, `temp_dir` and what is refused.
+    See :func:`atomic_writer` for `expected`, `temp_dir`, `sweep` and what is refused.
     """
-    with atomic_writer(path, expected=expected, temp_dir=temp_dir) as stream:
+    with atomic_writer(path, expected=expected, temp_dir=temp_dir, sweep=sweep) as stream:
         if isinstance(data, bytes):
             stream.write(data)
         else:
@@ -240,6 +372,7 @@ def write_if_changed(
     data: bytes,
     *,
     temp_dir: str | os.PathLike[str] | None = None,
+    sweep: bool = True,
 ) -> bool:
     """Write `data` to `path` atomically unless the file already holds exactly these bytes.
 
@@ -248,12 +381,11 @@ def write_if_changed(
     :class:`~contentcal.errors.OutputError` like :func:`write_atomic`.
     """
     try:
-        with open(path, "rb") as existing:
-            if existing.read(len(data) + 1) == data:
-                return False
-    except OSError:
-        pass  # missing or unreadable: write it (an unwritable place fails below, clearly)
-    write_atomic(path, data, temp_dir=temp_dir)
+        if read_regular(os.fspath(path), len(data)) == data:
+            return False
+    except (OSError, NotRegularError, TooLargeError):
+        pass  # missing, unreadable or not a file: write it (what is refused fails clearly)
+    write_atomic(path, data, temp_dir=temp_dir, sweep=sweep)
     return True
 
 
@@ -298,13 +430,7 @@ def write_all(
             status = check_writable(target, shown)
             if expected is not None:
                 _check_unchanged(target, expected, shown)
-            directory = os.path.dirname(target)
-            try:
-                descriptor, temporary = tempfile.mkstemp(
-                    prefix=f".{os.path.basename(target)}.", suffix=TEMP_SUFFIX, dir=directory
-                )
-            except OSError as exc:
-                raise OutputError(f"cannot write {shown}: {exc.strerror}") from None
+            descriptor, temporary = _make_temporary(target, os.path.dirname(target), shown)
             pending.append((temporary, target))
             with os.fdopen(descriptor, "wb") as stream:
                 stream.write(data)
@@ -322,10 +448,15 @@ def write_all(
         for temporary, _ in pending:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+            _release(temporary)
         if isinstance(exc, OSError) and not isinstance(exc, OutputError):
             raise OutputError(f"cannot write: {exc.strerror or exc}") from None
         raise
-    finish_interrupted(journal)
+    try:
+        finish_interrupted(journal)
+    finally:
+        for temporary, _ in pending:
+            _release(temporary)
 
 
 def finish_interrupted(journal: str | os.PathLike[str]) -> bool:
@@ -338,10 +469,11 @@ def finish_interrupted(journal: str | os.PathLike[str]) -> bool:
 
     journal = os.fspath(journal)
     try:
-        with open(journal, "rb") as stream:
-            text = stream.read(1_000_000)
-    except (FileNotFoundError, NotADirectoryError):
-        return False
+        text = read_regular(journal, 1_000_000)
+    except (FileNotFoundError, NotADirectoryError, NotRegularError):
+        return False  # no journal; or a FIFO or device someone put there: never ours to read
+    except TooLargeError:
+        text = b""  # not a journal contentcal wrote: dropped below, like a garbled one
     except OSError as exc:
         raise OutputError(f"cannot read {journal}: {exc.strerror or exc}") from None
     try:

@@ -1075,7 +1075,10 @@ def evergreen_problems(
 
 
 def unknown_reference_hint(value: str, known: Mapping[str, Any], table: str) -> str:
+    name = fields.excerpt(value)
     if not known:
-        return f"the plan defines no {table}; add [{table}.{value}]"
-    otherwise = f"define [{table}.{value}] or use one of: " + ", ".join(sorted(known)[:12])
+        return f"the plan defines no {table}; add [{table}.{name}]"
+    otherwise = f"define [{table}.{name}] or use one of: " + ", ".join(
+        fields.excerpt(key) for key in sorted(known)[:12]
+    )
     return hints.did_you_mean(value, known, otherwise=otherwise) or otherwise

@@ -70,7 +70,29 @@ class _ShortRepr(reprlib.Repr):
         return repr(x) if x.bit_length() <= 128 else "a very large number"
 
     def repr_str(self, x: str, level: int) -> str:
-        return repr(x[:40] + "…") if len(x) > 40 else repr(x)
+        return bounded_repr(x, 40)
+
+
+def bounded_repr(text: str, limit: int) -> str:
+    r"""``repr(text)``, cut (with ``…``) so that it holds at most `limit` characters between
+    its quotes *as escaped*: forty ESC characters are 160 characters once escaped.
+
+    >>> bounded_repr("spring-sale", 40)
+    "'spring-sale'"
+    >>> print(bounded_repr("\x1b" * 40, 12))
+    '\x1b\x1b\x1b…'
+    """
+    whole = repr(text)
+    if len(whole) <= limit + 2:
+        return whole
+    low, high = 0, min(len(text), limit)  # the longest prefix whose repr fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(repr(text[:middle] + "…")) <= limit + 3:
+            low = middle
+        else:
+            high = middle - 1
+    return repr(text[:low] + "…")
 
 
 _SHORT_REPR = _ShortRepr()
@@ -80,6 +102,37 @@ def quote(raw: object) -> str:
     """How a message quotes a value from the user's files: at most a short excerpt, with
     control characters and lone surrogates escaped (a file's content is not echoed whole)."""
     return _SHORT_REPR.repr(raw)
+
+
+NAME_LIMIT = 80
+"""How much of a name the plan defines (an item, goal, platform or story id) a message quotes:
+real ids run longer than a value's excerpt (``pangkas-rambut-rembulan-google-business-00041``)
+and are shown whole up to this; a longer one is cut like any excerpt."""
+
+
+def quote_name(raw: object) -> str:
+    """:func:`quote` for an id the plan defines: whole up to :data:`NAME_LIMIT` characters.
+
+    >>> quote_name("pangkas-rambut-rembulan-google-business-00041")
+    "'pangkas-rambut-rembulan-google-business-00041'"
+    >>> len(quote_name("x" * 500))
+    83
+    """
+    if not isinstance(raw, str):
+        return quote(raw)
+    return bounded_repr(raw, NAME_LIMIT)
+
+
+def excerpt(raw: object) -> str:
+    r""":func:`quote_name` without the quotes, for a name inside other text (``[stories.x]``).
+
+    >>> excerpt("spring-sale")
+    'spring-sale'
+    >>> print(excerpt("a\x1b[2J"))
+    a\x1b[2J
+    """
+    quoted = quote_name(str(raw))
+    return quoted[1:-1]
 
 
 SURROGATE = re.compile("[\ud800-\udfff]")

@@ -5,8 +5,9 @@ static host). So:
 
 * temporary files live in a *staging* folder beside it (``.<name>.contentcal-staging``), where
   they are never served; when that folder cannot be made (the parent is not writable) they
-  fall back to sitting beside their file, and leftovers of a killed run are removed on the
-  next run either way;
+  go to ``.contentcal/staging`` beside the manifest if that is on the same file system, and
+  only otherwise sit (hidden) beside their file. Leftovers of a killed run are removed on
+  the next run either way, never one that a live process is still writing;
 * a manifest beside the plan (``.contentcal/published.json``, next to the feed state) records
   what contentcal published in each folder; a file published before that is no longer part
   of the site (the feed of a platform or owner that was removed) is deleted, one file at a
@@ -26,7 +27,13 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from contentcal.errors import OutputError
-from contentcal.files.atomic import remove_stale_temporaries, write_atomic, write_if_changed
+from contentcal.files.atomic import (
+    remove_stale_temporaries,
+    remove_stale_temporaries_of,
+    write_atomic,
+    write_if_changed,
+)
+from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
 
 __all__ = ["SiteWriter", "manifest_for"]
 
@@ -72,7 +79,9 @@ class SiteWriter:
         try:
             os.makedirs(self.staging, exist_ok=True)
         except OSError:
-            self.staging = None  # e.g. a read-only parent: temporaries go beside their file
+            # e.g. a read-only parent: stage beside the manifest when a rename from there
+            # works (same file system), else beside each file (hidden, but in the folder).
+            self.staging = self._fallback_staging()
         # Keyed by the folder relative to the plan's (the manifest sits in the plan's
         # .contentcal/), so a checkout moved elsewhere still matches.
         self.key = (
@@ -94,6 +103,21 @@ class SiteWriter:
                 if posixpath.dirname(name) == folder
             }
             remove_stale_temporaries(os.path.join(self.out_dir, folder), names or None)
+        if self.manifest is not None:
+            remove_stale_temporaries_of(self.manifest)  # written only when it changes
+
+    def _fallback_staging(self) -> str | None:
+        if self.manifest is None:
+            return None
+        staging = os.path.join(os.path.dirname(self.manifest) or ".", "staging")
+        try:
+            os.makedirs(staging, exist_ok=True)
+            if os.stat(staging).st_dev == os.stat(self.out_dir).st_dev:
+                return staging
+            os.rmdir(staging)
+        except OSError:
+            pass
+        return None
 
     def _inside(self, folder: str) -> bool:
         """Whether `folder` really is the published folder or below it (no link out)."""
@@ -104,10 +128,18 @@ class SiteWriter:
         if self.manifest is None:
             return {}
         try:
-            with open(self.manifest, "rb") as stream:
-                data = json.loads(stream.read(10_000_000))
+            # Only a regular file: a FIFO put in its place must not hang the run.
+            data = json.loads(read_regular(self.manifest, 10_000_000))
             folders = data["folders"]
-        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        except (
+            OSError,
+            ValueError,
+            KeyError,
+            TypeError,
+            RecursionError,
+            NotRegularError,
+            TooLargeError,
+        ):
             return {}  # no manifest (or not ours): then nothing is ever deleted
         if not isinstance(folders, dict):
             return {}
@@ -145,9 +177,10 @@ class SiteWriter:
                 f"cannot write {target}: its folder is a link that leads out of {self.out_dir}"
             )
         self.written.append(clean)
+        # The folders were swept of leftovers once, in the constructor: not again per file.
         if unless_unchanged and isinstance(data, bytes):
-            return write_if_changed(target, data, temp_dir=self.staging)
-        write_atomic(target, data, temp_dir=self.staging)
+            return write_if_changed(target, data, temp_dir=self.staging, sweep=False)
+        write_atomic(target, data, temp_dir=self.staging, sweep=False)
         return True
 
     def finish(self) -> list[str]:

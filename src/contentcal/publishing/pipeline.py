@@ -19,6 +19,8 @@ from pathlib import Path
 
 import attrs
 
+from contentcal.errors import PlanError
+from contentcal.files.atomic import remove_stale_temporaries_of
 from contentcal.files.build import known_valid, mark_valid
 from contentcal.files.load import load
 from contentcal.files.site import manifest_for
@@ -114,6 +116,8 @@ def _aware(plan: Plan, now: dt.datetime) -> dt.datetime:
 def _save_if_changed(path: str, old: FeedState, new: FeedState) -> None:
     if new != old:
         write_state(path, new)
+    else:
+        remove_stale_temporaries_of(path)  # a killed run's leftovers go even so
 
 
 def _written_at(now: dt.datetime, written_at: dt.datetime | None, save: bool) -> dt.datetime | None:
@@ -301,7 +305,16 @@ class SiteBuilder:
         ``complete()`` renders the pages, which take most of the time (the check, a page
         per post), and returns the whole site.
         """
-        plan = load(self.plan_path)
+        try:
+            plan = load(self.plan_path)
+        except PlanError as exc:
+            # Watch the files the problems are in too (an item file named by the plan is
+            # only known once the plan loads), so fixing one is seen as a change.
+            named = {p.file for p in exc.problems if p.file and not p.file.startswith("<")}
+            folders = {os.path.dirname(name) or "." for name in named}
+            known = {os.fspath(path) for path in self._watched}
+            self._watched = [Path(p) for p in sorted(known | named | folders)]
+            raise
         sources = {item.source.file for item in plan.items if item.source is not None}
         # Results files too: a new result changes the review meetings' descriptions.
         sources |= {r.source.file for r in plan.results if r.source is not None}

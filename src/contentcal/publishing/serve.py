@@ -50,7 +50,7 @@ from urllib.parse import unquote, urlsplit
 
 import attrs
 
-from contentcal.errors import ContentcalError, InvalidOptionError
+from contentcal.errors import ContentcalError, InvalidOptionError, PlanError
 from contentcal.publishing.links import SubscribeLink, checked_base_url, subscribe_link
 
 __all__ = [
@@ -215,6 +215,7 @@ class SiteCache:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         background: bool = True,
+        wait_for_fix: bool = False,
     ) -> None:
         """Build the site once.
 
@@ -231,11 +232,17 @@ class SiteCache:
                 `last_modified` did not (see :class:`Resource`).
             background: Rebuild in a background thread (the server's way) instead of inside
                 the request that noticed the change.
+            wait_for_fix: When this first build raises a
+                :class:`~contentcal.errors.ContentcalError` (a plan that does not load),
+                start without a site instead: :attr:`failure` holds the error, the server
+                answers ``503`` with it, and the site appears once a watched file changes
+                and the build succeeds.
 
         Raises:
             ValueError: `check_interval` is negative, or the build has a naive
                 `last_modified` or a file path that is not a clean relative path.
-            Exception: Whatever `build` or `watched` raise on this first build.
+            Exception: Whatever `build` or `watched` raise on this first build (with
+                `wait_for_fix`, only what is not a ContentcalError).
         """
         if check_interval < 0:
             raise ValueError(f"check_interval must be >= 0, not {check_interval!r}")
@@ -250,10 +257,19 @@ class SiteCache:
         # Fingerprint before building: an edit made during the build is then seen as a change.
         before = _fingerprint(watched())
         self._watch_error: str | None = None
-        site = build()
-        complete = getattr(site, "complete", None)
-        if complete is not None:
-            site = complete()  # the first build is served whole
+        self._failure: str | None = None
+        site: Site
+        try:
+            site = build()
+            complete = getattr(site, "complete", None)
+            if complete is not None:
+                site = complete()  # the first build is served whole
+        except ContentcalError as exc:
+            if not wait_for_fix:
+                raise
+            self._log_failure(exc)
+            self._failure = _failure_text(exc)
+            site = StaticSite(files={}, last_modified=datetime(1970, 1, 1, tzinfo=UTC))
         # The build may name more files (a plan's includes only show up once it is read);
         # fingerprint those now, so the first request does not take them for an edit.
         self._seen: _Fingerprint | None = _extend(before, watched())
@@ -265,7 +281,19 @@ class SiteCache:
         self._linked_paths: tuple[int, frozenset[str]] | None = None
         self._linked_lock = threading.Lock()
         self._next_check = clock() + check_interval
-        logger.info("built %d file(s)", len(self._resources))
+        if self._failure is None:
+            logger.info("built %d file(s)", len(self._resources))
+        else:
+            logger.warning("serving 503 until the plan is fixed")
+
+    @property
+    def failure(self) -> str | None:
+        """Why there is no build yet (`wait_for_fix`): the located error, else None.
+
+        Only ever set before the first good build; a later broken edit keeps the last good
+        build and is only logged.
+        """
+        return self._failure
 
     @property
     def site(self) -> Site:
@@ -379,6 +407,8 @@ class SiteCache:
         except Exception as exc:
             # Caught whole: in the background thread nothing else would log it.
             self._log_failure(exc)
+            if self._failure is not None:
+                self._failure = _failure_text(exc)  # still no good build: show the newest
             return None
         changed = sum(
             1
@@ -390,6 +420,10 @@ class SiteCache:
         self._generation += 1
         self._resources = resources
         self._expires = expires
+        if self._failure is not None:
+            self._failure = None
+            logger.info("the plan loads again: built %d file(s)", len(resources))
+            return site
         logger.info("rebuilt %d file(s), %d changed", len(resources), changed)
         return site
 
@@ -402,6 +436,22 @@ class SiteCache:
             logger.error(
                 "rebuilding the site failed; still serving the last good build", exc_info=exc
             )
+
+
+def _failure_text(exc: Exception) -> str:
+    """What a 503 says while there is no build: every located problem, escaped, bounded."""
+    problems = getattr(exc, "problems", None)
+    if isinstance(exc, PlanError) and problems:
+        lines = [str(problem) for problem in problems[:50]]
+        if len(problems) > 50:
+            lines.append(f"... and {len(problems) - 50} more problems")
+    else:
+        lines = [str(exc) or type(exc).__name__]
+    text = "\n".join(_printable(line)[:1000] for line in lines)
+    return (
+        "503 Service Unavailable: the plan could not be loaded, so there are no feeds yet.\n"
+        "They appear here as soon as the plan is fixed.\n\n" + text + "\n"
+    )
 
 
 def _expires(site: Site) -> datetime | None:
@@ -977,6 +1027,13 @@ class _FeedHandler(BaseHTTPRequestHandler):
         resource = None
         if route is not None:
             resource = server.cache.linked(route or "index.html", self._public_base(server))
+            failure = server.cache.failure
+            if resource is None and failure is not None:
+                # No build yet (the plan does not load): say why, to whoever holds the URL.
+                self._send_plain(
+                    HTTPStatus.SERVICE_UNAVAILABLE, extra={"Retry-After": "10"}, text=failure
+                )
+                return
         if resource is None:
             self._send_plain(HTTPStatus.NOT_FOUND)
             return
@@ -1037,8 +1094,9 @@ class _FeedHandler(BaseHTTPRequestHandler):
         status: HTTPStatus,
         *,
         extra: Mapping[str, str] | None = None,
+        text: str | None = None,
     ) -> None:
-        body = f"{status.value} {status.phrase}\n".encode("ascii")
+        body = (text or f"{status.value} {status.phrase}\n").encode("utf-8", "backslashreplace")
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
