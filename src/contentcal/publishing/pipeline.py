@@ -35,6 +35,7 @@ from contentcal.publishing.feeds import (
     _write_feeds,
     build_calendar,
     build_site,
+    collector_paused,
     load_state,
     state_path,
 )
@@ -153,20 +154,22 @@ def publish_feed(
     path = state_path(plan)
     state, warning = load_state(path) if use_state else (FeedState(), None)
     save = use_state and save_state
-    placed = schedule(plan, now=now)
-    calendar, new_state = build_calendar(
-        placed,
-        window=window or FeedWindow(),
-        state=state,
-        base_url=base_url or plan.feed_settings.base_url,
-        written_at=_written_at(now, written_at, save),
-        keep_gone=keep_gone,
-    )
+    with collector_paused():  # schedule, events and bytes: many objects, no cycles
+        placed = schedule(plan, now=now)
+        calendar, new_state = build_calendar(
+            placed,
+            window=window or FeedWindow(),
+            state=state,
+            base_url=base_url or plan.feed_settings.base_url,
+            written_at=_written_at(now, written_at, save),
+            keep_gone=keep_gone,
+        )
+        body = ics_bytes(calendar)
     if save:
         _save_if_changed(path, state, new_state)
     return Published(
         files=(),
-        body=ics_bytes(calendar),
+        body=body,
         warnings=(warning,) if warning else (),
         events=len(calendar.events),
     )
@@ -202,16 +205,17 @@ def publish_feeds(
     # One placement for feeds and pages: the site's window only widens what is shown.
     placed = site_schedule(plan, now=now)
     pages = site_pages(placed)
-    written, stamped = _write_feeds(
-        placed,
-        out_dir,
-        state=state,
-        base_url=base_url,
-        progress=progress,
-        written_at=_written_at(now, written_at, save_state),
-        pages=pages,
-        manifest=manifest_for(plan.source) if save_state and plan.source else None,
-    )
+    with collector_paused():  # every event of every feed: many objects, no cycles
+        written, stamped = _write_feeds(
+            placed,
+            out_dir,
+            state=state,
+            base_url=base_url,
+            progress=progress,
+            written_at=_written_at(now, written_at, save_state),
+            pages=pages,
+            manifest=manifest_for(plan.source) if save_state and plan.source else None,
+        )
     if save_state:
         _save_if_changed(path, state, stamped.state)
     warnings = [warning] if warning else []
