@@ -24,6 +24,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from contentcal.collector import collector_paused
 from contentcal.errors import InvalidOptionError
 from contentcal.files.load import load
 from contentcal.model import Plan
@@ -274,7 +275,7 @@ def test_publishing_pauses_the_collector_and_switches_it_on_again() -> None:
 def test_a_collector_switched_off_by_the_caller_stays_off() -> None:
     gc.disable()
     try:
-        with feeds.collector_paused():
+        with collector_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()
     finally:

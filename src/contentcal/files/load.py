@@ -13,14 +13,13 @@ module only puts them in order.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
+from contentcal.collector import collector_paused
 from contentcal.errors import PlanError
 from contentcal.files.atomic import finish_interrupted, journal_for
 from contentcal.files.build import PlanBuilder, mark_valid
@@ -80,28 +79,10 @@ _STRING = "<string>"
 """The file name of a plan given as text."""
 
 
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while a plan is built.
-
-    Loading creates a few objects per item and frees almost none until the end, so the
-    collector would walk the ever larger heap again and again, finding nothing: about a
-    third of the time of a large load. Reference counting still frees everything that is
-    dropped; the collector runs again (if it ran before) as soon as the plan is built.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _from_text(
     text: str, plan_path: str, problems: Problems, readers: Readers, *, base: str | None = None
 ) -> Plan:
-    with _cyclic_gc_paused():
+    with collector_paused():
         return _build(text, plan_path, problems, readers, base=base)
 
 

@@ -15,10 +15,8 @@ longer than the feed's ``past`` window.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import hashlib
 import html
 import json
@@ -28,12 +26,13 @@ import re
 import unicodedata
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
 import icalendar
 
+from contentcal.collector import collector_paused
 from contentcal.errors import InvalidOptionError, OutputError
 from contentcal.files.atomic import write_atomic
 from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
@@ -239,27 +238,6 @@ def _make_folder_for(path: str) -> None:
 
 
 # --- events --------------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a schedule's feeds are built.
-
-    Building makes a few objects per event (the event, its state entry, its texts), none
-    of them in a reference cycle, and they live until the feeds are written: the collector
-    would walk the whole growing heap, plan included, again and again and free nothing
-    (a fifth of the CPU time of ``ics`` at 100,000 items). Reference counting frees them as
-    before. The collector is switched on again on the way out, also after an error, unless
-    it was already off.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 @attrs.frozen

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import attrs
 
+from contentcal.collector import collector_paused
 from contentcal.errors import PlanError
 from contentcal.files.atomic import remove_stale_temporaries_of
 from contentcal.files.build import known_valid, mark_valid
@@ -35,7 +36,6 @@ from contentcal.publishing.feeds import (
     _write_feeds,
     build_calendar,
     build_site,
-    collector_paused,
     load_state,
     state_path,
 )
