@@ -365,6 +365,29 @@ def test_feeds_writes_the_site_and_lists_it(runner: CliRunner, example: Path) ->
     )
 
 
+def test_feeds_no_pages_writes_the_same_feeds_and_no_page(runner: CliRunner, example: Path) -> None:
+    """--no-pages: the same feeds byte for byte, an index without page links, no pages; and
+    with --save-state the pages an earlier run published are removed (they would go stale),
+    while a file contentcal did not publish stays."""
+    from contentcal.checking import engine
+
+    run(runner, "feeds", PLAN, "--out", "site", *AT_NOW, "--save-state")
+    Path("site/post/mine.txt").write_text("not contentcal's")
+    feeds = {path: Path(path).read_bytes() for path in SITE_LISTING.split()[:-1]}
+    with pytest.MonkeyPatch.context() as patch:  # the post pages are what needs check
+        patch.setattr(engine, "check", lambda *a, **k: pytest.fail("check ran"))
+        result = run(runner, "feeds", PLAN, "--out", "site", *AT_NOW, "--save-state", "--no-pages")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, SITE_LISTING, NO_BASE_URL)
+    assert {path: Path(path).read_bytes() for path in feeds} == feeds
+    left = sorted(str(p.relative_to("site")) for p in Path("site").rglob("*") if p.is_file())
+    assert left == sorted(
+        [*(p.removeprefix("site/") for p in SITE_LISTING.split()), "post/mine.txt"]
+    )
+    index = Path("site/index.html").read_text()
+    assert "month/" not in index
+    assert "review.html" not in index
+
+
 def test_feeds_twice_is_byte_identical(runner: CliRunner, example: Path) -> None:
     """Same --now (or a later one that moves nothing): every file the same; state kept."""
     run(runner, "feeds", PLAN, "--out", "one", *AT_NOW, "--save-state")

@@ -587,6 +587,14 @@ def ics(
     metavar="URL",
     help="Public URL of that folder; needed for subscribe links in index.html.",
 )
+@click.option(
+    "--pages/--no-pages",
+    default=True,
+    show_default=True,
+    help="Also write the month, week and post pages (and review.html). --no-pages writes "
+    "only the feeds and index.html (much faster on very large plans) and removes pages an "
+    "earlier run published there.",
+)
 @_now_option
 @_save_state_option
 @_quiet_option
@@ -594,6 +602,7 @@ def feeds(
     plan: str,
     out_dir: str,
     base_url: str | None,
+    pages: bool,
     now: dt.datetime | None,
     save_state: bool | None,
     quiet: bool,
@@ -605,8 +614,9 @@ def feeds(
     Also writes the calendar as pages: month/<YYYY-MM>.html (a grid per month of the feed
     window), week/<YYYY-Www>.html (a column per platform) and post/<id>.html (the copy as
     the network shows it, its length, check findings and the story's other versions),
-    and review.html when the plan measures; a page is rewritten only when it changed.
-    The feed state beside the plan is updated, except with --now (unless --save-state).
+    and review.html when the plan measures; a page is rewritten only when it changed
+    (--no-pages: feeds and index.html only). The feed state beside the plan is updated,
+    except with --now (unless --save-state).
     """
     from contentcal.files.load import load  # noqa: PLC0415 - lazy: icalendar is heavy
     from contentcal.publishing.pipeline import publish_feeds  # noqa: PLC0415
@@ -618,12 +628,13 @@ def feeds(
             out_dir=out_dir,
             base_url=base_url,
             progress=progress,
+            pages=pages,
             **_state_saving(now, save_state),
         )
     _warn(result.warnings)
-    pages = set(result.pages)
+    page_paths = set(result.pages)
     for path in result.files:
-        if path not in pages:
+        if path not in page_paths:
             click.echo(f"{out_dir.rstrip('/')}/{path}")
     # Pages by folder, one line each: a site has dozens of them.
     for path in result.pages:

@@ -184,11 +184,16 @@ def publish_feeds(
     progress: Callable[[int, int], None] | None = None,
     save_state: bool = False,
     written_at: dt.datetime | None = None,
+    pages: bool = True,
 ) -> Published:
     """Write ``all.ics``, ``platform/*.ics``, ``owner/*.ics``, the site's pages
     (``month/*.html``, ``week/*.html``, ``post/*.html``) and ``index.html``.
 
-    Pages are written only when their bytes changed. `progress` is passed on to
+    Pages are written only when their bytes changed. With ``pages=False`` only the feeds
+    and ``index.html`` are written, and no ``check`` runs (the post pages show its
+    findings): an agency's plan of a million posts would otherwise write a million pages.
+    Pages an earlier run published there are then removed with `save_state`, like any
+    file that is no longer part of the site. `progress` is passed on to
     :func:`~contentcal.publishing.feeds.write_feeds`; `save_state` and `written_at` are as
     in :func:`publish_feed`. `events` counts the events in the feeds (all of them are in
     ``all.ics``). With `save_state`, the manifest of what was published
@@ -204,7 +209,7 @@ def publish_feeds(
     state, warning = load_state(path)
     # One placement for feeds and pages: the site's window only widens what is shown.
     placed = site_schedule(plan, now=now)
-    pages = site_pages(placed)
+    page_files = site_pages(placed) if pages else {}
     with collector_paused():  # every event of every feed: many objects, no cycles
         written, stamped = _write_feeds(
             placed,
@@ -213,7 +218,7 @@ def publish_feeds(
             base_url=base_url,
             progress=progress,
             written_at=_written_at(now, written_at, save_state),
-            pages=pages,
+            pages=page_files,
             manifest=manifest_for(plan.source) if save_state and plan.source else None,
         )
     if save_state:
@@ -224,13 +229,13 @@ def publish_feeds(
             "index.html has relative links only; for subscribe links pass --base-url URL "
             "(the address the folder is published at) or set base_url under [feeds]"
         )
-    feeds = [path for path in written if path not in pages]  # the feeds, then index.html
+    feeds = [path for path in written if path not in page_files]  # the feeds, then index
     return Published(
-        files=(*feeds[:-1], *pages, *feeds[-1:]),
+        files=(*feeds[:-1], *page_files, *feeds[-1:]),
         warnings=tuple(warnings),
         events=len(stamped.events),
-        pages=tuple(pages),
-        rewritten=tuple(path for path in written if path in pages),
+        pages=tuple(page_files),
+        rewritten=tuple(path for path in written if path in page_files),
     )
 
 
