@@ -802,6 +802,9 @@ COMMANDS: dict[str, list[str]] = {
         *("-o", "{scratch}/all.ics"),
     ],
     "feeds": ["feeds", "{plan}", "--now", "{now}", "--out", "{scratch}/site", "-q"],
+    "feeds-only": [
+        *("feeds", "{plan}", "--now", "{now}", "--out", "{scratch}/site", "-q", "--no-pages")
+    ],
     "review": ["review", "{plan}", "--as-of", "{today}"],
 }
 # Targets of issue 14: (size, command) -> (limit, reference).
