@@ -150,7 +150,7 @@ def minimal_write(cal: Any, out: BinaryIO) -> None:
         f"PRODID:{escape(cal.prodid)}",
         f"NAME:{escape(cal.name)}",
         f"X-WR-CALNAME:{escape(cal.name)}",
-        f"UID:{escape(cal.uid)}",
+        *([f"UID:{escape(cal.uid)}"] if cal.uid is not None else []),
         f"REFRESH-INTERVAL;VALUE=DURATION:{_minimal_duration(cal.refresh)}",
         f"X-PUBLISHED-TTL:{_minimal_duration(cal.refresh)}",
     ]
