@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from contentcal.model.zones import day_text
-from contentcal.reviewing.compute import GoalReview
+
+if TYPE_CHECKING:  # the feeds use the words without the review itself
+    from contentcal.reviewing.compute import GoalReview
 
 __all__ = ["day", "forecast_words", "number", "percent"]
 
