@@ -207,12 +207,31 @@ class Browser:
 def browser() -> Iterator[Browser]:
     """A headless Chromium with a throw-away profile, stopped afterwards."""
     binary = find_chromium()
-    with tempfile.TemporaryDirectory(prefix="contentcal-chromium-") as profile:
+    profile = tempfile.mkdtemp(prefix="contentcal-chromium-")
+    try:
         instance = Browser(binary, Path(profile))
         try:
             yield instance
         finally:
             instance.close()
+    finally:
+        _remove_profile(profile)
+
+
+def _remove_profile(profile: str) -> None:
+    """Remove the profile folder. Chromium's helper processes (crash handler, GPU) can still
+    write into it for a moment after the browser itself exited, which made a plain removal
+    fail now and then with "Directory not empty"; retry briefly, then leave it to /tmp."""
+    for _ in range(20):
+        try:
+            shutil.rmtree(profile)
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.1)
+        else:
+            return
+    shutil.rmtree(profile, ignore_errors=True)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
