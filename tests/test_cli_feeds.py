@@ -227,6 +227,11 @@ def test_ics_start_and_end(runner: CliRunner, example: Path) -> None:
             "base URL must be an absolute http(s) URL, got 'cal.example.com' "
             "(e.g. https://example.com/calendar/)",
         ),
+        (  # regression: urlsplit raised ValueError here, a traceback
+            ("--base-url", "http://[oops/"),
+            "base URL must be an absolute http(s) URL, got 'http://[oops/' "
+            "(e.g. https://example.com/calendar/)",
+        ),
     ],
 )
 def test_ics_bad_options_are_one_line_usage_errors(

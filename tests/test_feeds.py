@@ -1099,6 +1099,31 @@ def test_a_base_url_must_be_an_absolute_http_url(example: Plan, base_url: str) -
     )
 
 
+@given(
+    st.one_of(
+        st.text(),
+        st.builds(
+            "".join,
+            st.lists(st.sampled_from(["http", "https", "://", "[", "]", ":", "/", "a", " "])),
+        ),
+    )
+)
+@hypothesis_example("http://[oops/")
+def test_any_base_url_text_is_accepted_or_refused_never_a_crash(text: str) -> None:
+    """Regression: urlsplit raised ValueError on a broken IPv6 host ("http://[oops/"), a
+    traceback from --base-url and from base_url in the plan. Every text is now either a
+    base URL ending in "/" or an InvalidOptionError, by the one rule both use."""
+    from contentcal.publishing.links import checked_base_url, is_base_url
+
+    try:
+        checked = checked_base_url(text)
+    except InvalidOptionError:
+        assert not is_base_url(text)
+    else:
+        assert is_base_url(text)
+        assert checked.endswith("/")
+
+
 @pytest.mark.parametrize(
     ("link", "url"),
     [

@@ -1251,6 +1251,20 @@ def test_log_lines_escape_control_characters_and_redact_the_token(
         assert not any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in line), line
 
 
+def test_an_absolute_target_with_a_broken_host_is_404_not_a_crash(
+    start: Callable[..., FeedServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Regression: urlsplit raises ValueError on ``http://[oops/``; the request got no answer
+    and a traceback reached the log. (Raw bytes: http.client refuses to send it.)"""
+    caplog.set_level(logging.INFO, logger="contentcal.serve")
+    server = start(static_cache())
+
+    answer = raw_exchange(server, b"GET http://[oops/all.ics HTTP/1.1\r\nConnection: close\r\n\r\n")
+
+    assert answer.startswith(b"HTTP/1.1 404 "), answer[:80]
+    assert not [r for r in caplog.records if r.exc_info or "Traceback" in r.getMessage()]
+
+
 def test_the_serving_line_redacts_the_token(caplog: pytest.LogCaptureFixture) -> None:
     """Even the start-up line: logs are often kept where the feed URLs must not be."""
     caplog.set_level(logging.INFO, logger="contentcal.serve")

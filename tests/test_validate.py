@@ -285,6 +285,11 @@ def test_a_plan_that_is_not_a_plan() -> None:
             "plan.toml:19: feeds.base_url: expected an absolute http(s) URL without spaces, "
             "got 'https://exa mple.com' (e.g. base_url = \"https://example.com/cal/\")",
         ),
+        (  # regression: urlsplit raised ValueError on a broken IPv6 host (a traceback)
+            '[feeds]\nbase_url = "http://[oops/"\n',
+            "plan.toml:19: feeds.base_url: expected an absolute http(s) URL without spaces, "
+            "got 'http://[oops/' (e.g. base_url = \"https://example.com/cal/\")",
+        ),
         (
             '[[items]]\nid = "a"\nplatform = "instagram"\ntitle = "t"\nignore = ["posting-gapp"]\n',
             "plan.toml:22: items[0].ignore: unknown rule 'posting-gapp' "

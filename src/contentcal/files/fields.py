@@ -14,7 +14,6 @@ import functools
 import math
 import re
 import reprlib
-import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -34,6 +33,7 @@ from contentcal.model import (
 from contentcal.model.bounds import EARLIEST, LATEST, LONGEST
 from contentcal.model.settings import MAX_THRESHOLD_DAYS, Thresholds
 from contentcal.model.zones import aware, get_zone, suggest_zone
+from contentcal.publishing.links import is_base_url
 
 
 class ConversionError(ValueError):
@@ -511,12 +511,7 @@ def alarm(raw: object) -> dt.timedelta | None:
 def url(raw: object) -> str:
     """An absolute http(s) URL without white space, ending in ``/`` (feeds land inside it)."""
     value = identifier(raw)
-    parts = urllib.parse.urlsplit(value)
-    if (
-        parts.scheme.lower() not in {"http", "https"}
-        or not parts.netloc
-        or re.search(r"[\s\x00-\x1f\x7f]", value)
-    ):
+    if not is_base_url(value):
         raise ConversionError(
             f"expected an absolute http(s) URL without spaces, got {quote(value)}",
             'e.g. base_url = "https://example.com/cal/"',

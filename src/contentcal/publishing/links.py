@@ -14,7 +14,30 @@ from typing import NamedTuple
 
 from contentcal.errors import InvalidOptionError
 
-__all__ = ["SubscribeLink", "checked_base_url", "subscribe_link"]
+__all__ = ["SubscribeLink", "checked_base_url", "is_base_url", "subscribe_link"]
+
+_UNSAFE = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
+def is_base_url(text: str) -> bool:
+    """Whether `text` can be the public address of a published folder: an absolute http(s)
+    URL without white space or control characters. The one rule for the plan's
+    ``base_url`` and the ``--base-url`` option.
+
+    >>> is_base_url("https://example.com/cal/"), is_base_url("webcal://x/")
+    (True, False)
+    >>> is_base_url("http://[oops/")  # a broken IPv6 address: urlsplit raises on it
+    False
+    """
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:
+        return False
+    return (
+        parts.scheme.lower() in {"http", "https"}
+        and bool(parts.netloc)
+        and not _UNSAFE.search(text)
+    )
 
 
 def checked_base_url(base_url: str) -> str:
@@ -23,12 +46,7 @@ def checked_base_url(base_url: str) -> str:
     Raises :class:`~contentcal.errors.InvalidOptionError` unless it is an absolute
     http(s) URL without white space.
     """
-    parts = urllib.parse.urlsplit(base_url)
-    if (
-        parts.scheme.lower() not in {"http", "https"}
-        or not parts.netloc
-        or re.search(r"[\s\x00-\x1f\x7f]", base_url)
-    ):
+    if not is_base_url(base_url):
         raise InvalidOptionError(
             f"base URL must be an absolute http(s) URL, got {base_url!r} "
             "(e.g. https://example.com/calendar/)"

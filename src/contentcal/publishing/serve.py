@@ -864,7 +864,10 @@ def _route(target: str, token: str | None) -> str | _Redirect | None:
     path = target.partition("?")[0].partition("#")[0]
     if not path.startswith("/"):
         # Absolute form ("GET http://host/all.ics"), which RFC 9112 §3.2.2 says to accept.
-        parts = urlsplit(path)
+        try:
+            parts = urlsplit(path)
+        except ValueError:  # e.g. "http://[x/": not a URL of ours
+            return None
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             return None
         path = parts.path or "/"
