@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import glob
 import io
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -32,7 +30,7 @@ from contentcal.files.fields import kind as _kind
 from contentcal.files.fields import moment as _moment
 from contentcal.files.fields import quote as _quote
 from contentcal.files.fields import text as _text
-from contentcal.files.readers import Readers
+from contentcal.files.readers import RESULTS_FILES, Readers
 from contentcal.files.readers import TomlLines as _TomlLines
 from contentcal.hints import closest
 from contentcal.model import Brand, Goal, Platform, Source
@@ -213,10 +211,6 @@ def _keys(tables: object) -> list[str]:
 # --- results ----------------------------------------------------------------------------------
 
 
-def _is_result_file(name: str) -> bool:
-    return Path(name).suffix.lower() in (".csv", ".jsonl", ".ndjson")
-
-
 def _result_files(
     context: _Context, data: dict[str, Any], plan_path: str, lines: _TomlLines
 ) -> list[str]:
@@ -245,11 +239,7 @@ def _result_files(
             code="limit-exceeded",
         )
         return []
-    base = context.loader.base_dir
-    if base is None:
-        base = os.path.dirname(plan_path)
-    files: list[str] = []
-    seen: set[str] = set()
+    entries = []
     for index, pattern in enumerate(patterns):
         path = f"results[{index}]"
         if isinstance(pattern, dict):
@@ -264,85 +254,11 @@ def _result_files(
                 hint=example,
             )
             continue
-        full = os.path.normpath(os.path.join(base, pattern))
-        if readers.pattern_outside(full):
-            problem(
-                f"results {_quote(pattern)} is outside the plan's folder",
-                file=plan_path,
-                line=lines.line("results"),
-                path=path,
-                hint="move the file into the plan's folder or below it, or set "
-                "allow_outside = true in [limits] if you trust the whole path",
-                code="unsafe-path",
-            )
-            continue
-        if glob.has_magic(pattern):
-            found = []
-            for match in glob.iglob(full, recursive=True):
-                if not os.path.isdir(match) and _is_result_file(match):
-                    found.append(match)
-                if len(found) > readers.limits.files:
-                    break
-            matches = []
-            for match in sorted(found):
-                if readers.file_outside(match):
-                    problem(
-                        f"{_quote(match)} leads outside the plan's folder "
-                        "(a symbolic link or a folder link)",
-                        file=plan_path,
-                        line=lines.line("results"),
-                        path=path,
-                        hint="copy the file into the plan's folder, or set allow_outside = "
-                        "true in [limits] if you trust where it leads",
-                        code="unsafe-path",
-                    )
-                else:
-                    matches.append(match)
-            if not matches:
-                problem(
-                    f"results pattern {_quote(pattern)} matches no results file",
-                    file=plan_path,
-                    line=lines.line("results"),
-                    path=path,
-                    hint=f"looked for {full}; results files end in .csv or .jsonl",
-                    code="file-not-found",
-                )
-            for match in matches:
-                if match not in seen:
-                    seen.add(match)
-                    files.append(match)
-        elif not os.path.lexists(full):
-            problem(
-                f"results file {_quote(pattern)} does not exist",
-                file=plan_path,
-                line=lines.line("results"),
-                path=path,
-                hint=f"looked for {full}; paths are relative to the plan file",
-                code="file-not-found",
-            )
-        elif not _is_result_file(full):
-            problem(
-                f"cannot read results from {_quote(pattern)}: unknown file type",
-                file=plan_path,
-                line=lines.line("results"),
-                path=path,
-                hint="results files end in .csv or .jsonl (JSON lines)",
-            )
-        elif readers.file_outside(full):
-            problem(
-                f"results {_quote(pattern)} leads outside the plan's folder "
-                "(a symbolic link or a folder link)",
-                file=plan_path,
-                line=lines.line("results"),
-                path=path,
-                hint="copy the file into the plan's folder, or set allow_outside = true "
-                "in [limits] if you trust where it leads",
-                code="unsafe-path",
-            )
-        elif full not in seen:
-            seen.add(full)
-            files.append(full)
-    return files
+        entries.append((path, pattern))
+    base = context.loader.base_dir
+    if base is None:
+        base = os.path.dirname(plan_path)
+    return readers.listed_files(entries, RESULTS_FILES, base, plan_path, lines.line("results"))
 
 
 def _result_file(context: _Context, file: str) -> list[Result]:

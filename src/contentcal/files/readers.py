@@ -15,7 +15,7 @@ import json
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +157,57 @@ def _fixed_part(pattern: str) -> str:
 def is_item_file(name: str) -> bool:
     """Whether `name` has the suffix of a file that can hold items."""
     return Path(name).suffix.lower() in (".csv", ".jsonl", ".ndjson", ".toml")
+
+
+def is_results_file(name: str) -> bool:
+    """Whether `name` has the suffix of a file that can hold results."""
+    return Path(name).suffix.lower() in (".csv", ".jsonl", ".ndjson")
+
+
+@attrs.frozen
+class FileList:
+    """A list of file patterns in the plan (``include``, ``results``): which files it
+    takes and the words its problems use. :meth:`Readers.listed_files` resolves it."""
+
+    key: str
+    """The plan's key, e.g. ``include``."""
+    accepts: Callable[[str], bool]
+    noun: str
+    """One file of the list: ``item file``."""
+    missing: str
+    """A named file that does not exist: ``included file``."""
+    unknown: str
+    """A named file of another type, ``{}`` for its name: ``cannot include {}``."""
+    suffixes: str
+    suffixes_named: str
+    plural: str
+    """All its entries: ``includes``."""
+    verb: str
+    """How to ask for fewer files: ``include``."""
+
+
+ITEM_FILES = FileList(
+    key="include",
+    accepts=is_item_file,
+    noun="item file",
+    missing="included file",
+    unknown="cannot include {}",
+    suffixes=".csv, .jsonl or .toml",
+    suffixes_named=".csv, .jsonl (JSON lines) or .toml",
+    plural="includes",
+    verb="include",
+)
+RESULTS_FILES = FileList(
+    key="results",
+    accepts=is_results_file,
+    noun="results file",
+    missing="results file",
+    unknown="cannot read results from {}",
+    suffixes=".csv or .jsonl",
+    suffixes_named=".csv or .jsonl (JSON lines)",
+    plural="results entries",
+    verb="name",
+)
 
 
 # --- the readers -------------------------------------------------------------------------------
@@ -331,69 +382,84 @@ class Readers:
                 code="limit-exceeded",
             )
             return []
-        base = os.path.dirname(plan_path) if base is None else base
-        files: list[str] = []
-        seen: set[str] = set()  # a set: thousands of patterns must not cost quadratic time
+        entries = []
         for index, pattern in enumerate(patterns):
-            path = f"include[{index}]"
-            line = lines.line("include")
             if not isinstance(pattern, str) or not pattern.strip():
                 self.problems.add(
                     f"an include must be a file name or pattern, got {fields.quote(pattern)}",
                     file=plan_path,
-                    line=line,
-                    path=path,
+                    line=lines.line("include"),
+                    path=f"include[{index}]",
                     hint='e.g. include = ["items/*.csv"]',
                 )
                 continue
+            entries.append((f"include[{index}]", pattern))
+        base = os.path.dirname(plan_path) if base is None else base
+        return self.listed_files(entries, ITEM_FILES, base, plan_path, lines.line("include"))
+
+    def listed_files(
+        self,
+        entries: Sequence[tuple[str, str]],
+        kind: FileList,
+        base: str,
+        plan_path: str,
+        line: int | None,
+    ) -> list[str]:
+        """The files that `entries` ((key path, pattern) pairs of the plan's `kind` list)
+        name, in order, each once: the one resolver of ``include`` and ``results``.
+
+        Patterns are relative to `base`. A pattern or a file outside the plan's folder
+        (after symlinks) is refused unless ``[limits] allow_outside``; a glob stops at the
+        ``files`` limit, and more files than that are reported and cut off.
+        """
+        caps = self.limits
+        files: list[str] = []
+        seen: set[str] = set()  # a set: thousands of patterns must not cost quadratic time
+        for path, pattern in entries:
             full = os.path.normpath(os.path.join(base, pattern))
+
+            def report(
+                message: str, hint: str, code: str = "plan-invalid", path: str = path
+            ) -> None:
+                self.problems.add(
+                    message, file=plan_path, line=line, path=path, hint=hint, code=code
+                )
+
             if self.pattern_outside(full):
                 # Refused before globbing: "/usr/**/*.csv" once ran for 42 minutes.
-                self.problems.add(
-                    f"include {fields.quote(pattern)} is outside the plan's folder",
-                    file=plan_path,
-                    line=line,
-                    path=path,
-                    hint="move the file into the plan's folder or below it, or set "
+                report(
+                    f"{kind.key} {fields.quote(pattern)} is outside the plan's folder",
+                    "move the file into the plan's folder or below it, or set "
                     "allow_outside = true in [limits] if you trust the whole path",
-                    code="unsafe-path",
+                    "unsafe-path",
                 )
                 continue
             if glob.has_magic(pattern):
                 matches = []
                 for match in glob.iglob(full, recursive=True):
                     # Not isfile(): a FIFO or device that matches is reported, not skipped.
-                    if not os.path.isdir(match) and is_item_file(match):
+                    if not os.path.isdir(match) and kind.accepts(match):
                         matches.append(match)
                     if len(seen) + len(matches) > caps.files:
                         break
                 if not matches:
-                    self.problems.add(
-                        f"include pattern {fields.quote(pattern)} matches no item file",
-                        file=plan_path,
-                        line=line,
-                        path=path,
-                        hint=f"looked for {full}; item files end in .csv, .jsonl or .toml",
-                        code="file-not-found",
+                    report(
+                        f"{kind.key} pattern {fields.quote(pattern)} matches no {kind.noun}",
+                        f"looked for {full}; {kind.noun}s end in {kind.suffixes}",
+                        "file-not-found",
                     )
                 candidates = sorted(matches)
             elif not os.path.lexists(full):
-                self.problems.add(
-                    f"included file {fields.quote(pattern)} does not exist",
-                    file=plan_path,
-                    line=line,
-                    path=path,
-                    hint=f"looked for {full}; paths are relative to the plan file",
-                    code="file-not-found",
+                report(
+                    f"{kind.missing} {fields.quote(pattern)} does not exist",
+                    f"looked for {full}; paths are relative to the plan file",
+                    "file-not-found",
                 )
                 continue
-            elif not is_item_file(full):
-                self.problems.add(
-                    f"cannot include {fields.quote(pattern)}: unknown file type",
-                    file=plan_path,
-                    line=line,
-                    path=path,
-                    hint="item files end in .csv, .jsonl (JSON lines) or .toml",
+            elif not kind.accepts(full):
+                report(
+                    kind.unknown.format(fields.quote(pattern)) + ": unknown file type",
+                    f"{kind.noun}s end in {kind.suffixes_named}",
                 )
                 continue
             else:
@@ -402,27 +468,21 @@ class Readers:
                 if candidate in seen:
                     continue
                 if self.file_outside(candidate):
-                    self.problems.add(
+                    report(
                         f"{fields.quote(candidate)} leads outside the plan's folder "
                         "(a symbolic link or a folder link)",
-                        file=plan_path,
-                        line=line,
-                        path=path,
-                        hint="copy the file into the plan's folder, or set allow_outside = true "
+                        "copy the file into the plan's folder, or set allow_outside = true "
                         "in [limits] if you trust where it leads",
-                        code="unsafe-path",
+                        "unsafe-path",
                     )
                     continue
                 seen.add(candidate)
                 files.append(candidate)
                 if len(files) > caps.files:
-                    self.problems.add(
-                        f"the includes match more than {caps.files:,} files",
-                        file=plan_path,
-                        line=line,
-                        path=path,
-                        hint="include fewer, larger files, or raise files in [limits]",
-                        code="limit-exceeded",
+                    report(
+                        f"the {kind.plural} match more than {caps.files:,} files",
+                        f"{kind.verb} fewer, larger files, or raise files in [limits]",
+                        "limit-exceeded",
                     )
                     return files[: caps.files]
         return files
