@@ -484,3 +484,21 @@ def test_a_broken_goal_is_reported_once_not_again_in_its_results(
     ) == [
         "plan.toml:7: goals.sales.statement: goal 'sales' has no 'statement' (add statement = ...)"
     ]
+
+
+def test_results_files_are_held_to_the_files_limit_like_includes(write_files: WriteFiles) -> None:
+    """include and results share one resolver: more results files than [limits] files is
+    a located error naming the limit, not a silently shortened list."""
+    header = "date,goal,metric,value\n"
+    files = {
+        f"results/{month}.csv": header + f"2026-{month}-01,sales,orders per week,11\n"
+        for month in ("10", "11", "12")
+    }
+    limited = PLAN.replace("[brand]", "[limits]\nfiles = 2\n\n[brand]", 1)
+    plan = write_files({"plan.toml": limited, **files})
+    with pytest.raises(PlanError) as error:
+        load(plan)
+    assert [str(problem) for problem in error.value.problems] == [
+        "plan.toml:1: results[0]: the results entries match more than 2 files "
+        "(name fewer, larger files, or raise files in [limits])"
+    ]

@@ -589,10 +589,10 @@ class Limits:
     """Deepest nesting of tables and lists in TOML and JSON."""
 
     patterns: int = 256
-    """Most ``include`` entries."""
+    """Most ``include`` entries (and ``results`` entries)."""
 
     files: int = 10_000
-    """Most files all ``include`` patterns may match together."""
+    """Most files all ``include`` patterns may match together (and all ``results`` ones)."""
 
     slots_per_day: int = 96
     """Most posting slots one platform may have on one day."""
