@@ -26,7 +26,7 @@ from contentcal import load
 from contentcal.errors import PlanError
 from contentcal.files import build
 from contentcal.files.build import PlanBuilder
-from contentcal.model import ContentItem, Plan
+from contentcal.model import ContentItem, Plan, Source
 
 PLAN = """\
 include = ["items/*"]
@@ -150,9 +150,16 @@ def _load_both_ways(folder: Path) -> tuple[object, object]:
     # Every row through code generated for its key order, not only rows past the first.
     with mock.patch.object(build, "_COMPILE_AFTER", 0):
         assert outcome() == fast
+    # Items made by the model's own constructor, converters and all.
+    with mock.patch.object(build, "_make_item", _constructed):
+        assert outcome() == fast
     with mock.patch.object(PlanBuilder, "_fast_item", return_value=None):
         general = outcome()
     return fast, general
+
+
+def _constructed(values: dict[str, Any], source: Source) -> ContentItem:
+    return ContentItem(**values, source=source)
 
 
 def _comparable(plan: Plan) -> object:

@@ -836,30 +836,24 @@ class PlanBuilder:
         """The items whose references and times resolve, in order; consumes `raw_items`."""
         seen: dict[str, Source] = {}
         items = []
+        report = self._item_problem
+        moment = self._moment
+        strict = self.strict
+        make = _make_item
+        default_zone = brand.timezone if brand else "UTC"
         # Taken from the end of the reversed list, so that each item's raw values (a dict
         # per item) are freed as soon as it is made, not held until the last one is.
         raw_items.reverse()
         while raw_items:
             raw = raw_items.pop()
             values = raw.values
-            file, path = raw.source.file, raw.path
             item_id = values["id"]
             ok = True
-
-            def report(key: str, message: str, hint: str | None, code: str) -> None:
-                self.problems.add(
-                    f"item {fields.quote(item_id)}: {message}",  # noqa: B023 - used within this iteration
-                    file=file,  # noqa: B023
-                    line=raw.line_of(f"{path}.{key}"),  # noqa: B023
-                    path=f"{path}.{key}",  # noqa: B023
-                    hint=hint,
-                    code=code,
-                )
-
-            if item_id in seen:
-                first = seen[item_id]
+            first = seen.get(item_id)
+            if first is not None:
                 where = first.file + (f":{first.line}" if first.line else "")
                 report(
+                    raw,
                     "id",
                     f"duplicate id {fields.quote(item_id)}",
                     f"already used at {where}; ids must be unique across all files",
@@ -871,57 +865,96 @@ class PlanBuilder:
             platform = platforms.get(values["platform"])
             if platform is None:
                 report(
+                    raw,
                     "platform",
                     f"unknown platform {fields.quote(values['platform'])}",
                     unknown_reference_hint(values["platform"], platforms, "platforms"),
                     "unknown-reference",
                 )
                 ok = False
-            for key, known, table in (("pillar", pillars, "pillars"), ("goal", goals, "goals")):
-                if key in values and values[key] not in known:
-                    report(
-                        key,
-                        f"unknown {key} {fields.quote(values[key])}",
-                        unknown_reference_hint(values[key], known, table),
-                        "unknown-reference",
-                    )
-                    ok = False
-            zone_name = platform.timezone if platform else (brand.timezone if brand else "UTC")
-            for key, raw_value in (("at", raw.raw_at), ("updated", raw.raw_updated)):
-                if raw_value is None:
-                    continue
+            if "pillar" in values and values["pillar"] not in pillars:
+                report(
+                    raw,
+                    "pillar",
+                    f"unknown pillar {fields.quote(values['pillar'])}",
+                    unknown_reference_hint(values["pillar"], pillars, "pillars"),
+                    "unknown-reference",
+                )
+                ok = False
+            if "goal" in values and values["goal"] not in goals:
+                report(
+                    raw,
+                    "goal",
+                    f"unknown goal {fields.quote(values['goal'])}",
+                    unknown_reference_hint(values["goal"], goals, "goals"),
+                    "unknown-reference",
+                )
+                ok = False
+            zone_name = platform.timezone if platform is not None else default_zone
+            raw_value = raw.raw_at
+            if raw_value is not None:
                 try:
-                    values[key] = self._moment(raw_value, zone_name, allow_date=key == "at")
+                    values["at"] = moment(raw_value, zone_name, allow_date=True)
                 except fields.ConversionError as exc:
-                    report(key, exc.message, exc.hint, "plan-invalid")
+                    report(raw, "at", exc.message, exc.hint, "plan-invalid")
                     ok = False
-                    continue
-                if self.strict and not same_kind(raw_value, values[key]):
-                    report(key, *type_problem(raw_value, values[key]), "plan-invalid")
+                else:
+                    if strict and not same_kind(raw_value, values["at"]):
+                        report(raw, "at", *type_problem(raw_value, values["at"]), "plan-invalid")
+                        ok = False
+            raw_value = raw.raw_updated
+            if raw_value is not None:
+                try:
+                    values["updated"] = moment(raw_value, zone_name, allow_date=False)
+                except fields.ConversionError as exc:
+                    report(raw, "updated", exc.message, exc.hint, "plan-invalid")
                     ok = False
+                else:
+                    if strict and not same_kind(raw_value, values["updated"]):
+                        report(
+                            raw,
+                            "updated",
+                            *type_problem(raw_value, values["updated"]),
+                            "plan-invalid",
+                        )
+                        ok = False
             if raw.raw_repeat_at is not None and raw.raw_repeat_at != "":
                 try:
                     values["repeat_at"] = fields.moments(raw.raw_repeat_at, zone_name)
                 except fields.ConversionError as exc:
-                    report("repeat_at", exc.message, exc.hint, "plan-invalid")
+                    report(raw, "repeat_at", exc.message, exc.hint, "plan-invalid")
                     ok = False
             if not raw.given.isdisjoint(_EVERGREEN_KEYS):
                 for problem in evergreen_problems(values, raw.given):
-                    report(*problem)
+                    report(raw, *problem)
                     ok = False
             story = stories.get(values.get("story", ""))
             if story is not None:
                 # A story's goal and pillar are its versions' unless a version sets its own.
-                for key in ("goal", "pillar"):
-                    if key not in values and getattr(story, key) is not None:
-                        values[key] = getattr(story, key)
+                if "goal" not in values and story.goal is not None:
+                    values["goal"] = story.goal
+                if "pillar" not in values and story.pillar is not None:
+                    values["pillar"] = story.pillar
             if ok:
                 if "owner" not in values and platform is not None and platform.owner:
                     # The model's default (Plan gives an item its platform's owner), applied
                     # here too so that a large plan is not rebuilt item by item.
                     values["owner"] = platform.owner
-                items.append(ContentItem(**values, source=raw.source))
+                items.append(make(values, raw.source))
         return tuple(items)
+
+    def _item_problem(
+        self, raw: RawItem, key: str, message: str, hint: str | None, code: str
+    ) -> None:
+        """Report a problem with one key of an item being resolved."""
+        self.problems.add(
+            f"item {fields.quote(raw.values['id'])}: {message}",
+            file=raw.source.file,
+            line=raw.line_of(f"{raw.path}.{key}"),
+            path=f"{raw.path}.{key}",
+            hint=hint,
+            code=code,
+        )
 
     def _moment(self, raw: object, zone_name: str, *, allow_date: bool) -> dt.datetime | dt.date:
         """:func:`fields.moment`, remembered for texts (the same slot times recur)."""
@@ -1123,6 +1156,41 @@ def _converter_factory(keys: tuple[str, ...]) -> Callable[..., _ItemConverter]:
     exec(compile("\n".join(lines), f"<item converter {','.join(keys)}>", "exec"), namespace)  # noqa: S102 - our own code, from the field table
     factory: Callable[..., _ItemConverter] = namespace["factory"]
     return factory
+
+
+def _item_maker() -> Callable[[dict[str, Any], Source], ContentItem]:
+    """A constructor of :class:`ContentItem` from values the loader converted, without the
+    model's converters (they would return each value as it is: every loaded value already
+    has its model type) and without keyword arguments: each slot is set directly.
+
+    Plans built in code still go through ``ContentItem(...)`` and its converters.
+    """
+    item_fields = attrs.fields(ContentItem)
+    unknown = set(fields.ITEM_SPEC) - {field.name for field in item_fields}
+    if unknown:  # pragma: no cover - the constructor would refuse them; this would drop them
+        raise TypeError(f"item fields without a ContentItem attribute: {sorted(unknown)}")
+    namespace: dict[str, Any] = {"_new": object.__new__, "_ContentItem": ContentItem}
+    lines = ["def make(values, source):", "    item = _new(_ContentItem)", "    get = values.get"]
+    for field in item_fields:
+        # Slots are data descriptors: their __set__ fills the slot, as attrs' __init__ does.
+        namespace[f"_set_{field.name}"] = getattr(ContentItem, field.name).__set__
+        if field.name == "source":
+            lines.append("    _set_source(item, source)")
+        elif field.default is attrs.NOTHING:
+            lines.append(f"    _set_{field.name}(item, values[{field.name!r}])")
+        else:
+            if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+                raise TypeError(f"ContentItem.{field.name} has a factory")  # pragma: no cover
+            namespace[f"_default_{field.name}"] = field.default
+            lines.append(f"    _set_{field.name}(item, get({field.name!r}, _default_{field.name}))")
+    lines.append("    return item")
+    exec(compile("\n".join(lines), "<ContentItem maker>", "exec"), namespace)  # noqa: S102 - our own code, from the model's fields
+    make: Callable[[dict[str, Any], Source], ContentItem] = namespace["make"]
+    return make
+
+
+_make_item = _item_maker()
+"""Makes a :class:`ContentItem` of converted values (every key one of its fields)."""
 
 
 def same_kind(raw: object, converted: object) -> bool:
