@@ -26,7 +26,7 @@ from contentcal import load
 from contentcal.errors import PlanError
 from contentcal.files import build
 from contentcal.files.build import PlanBuilder
-from contentcal.model import ContentItem, Plan, Source
+from contentcal.model import Brand, ContentItem, Plan, Platform, Source, Story
 
 PLAN = """\
 include = ["items/*"]
@@ -255,3 +255,54 @@ def test_loading_leaves_the_cycle_collector_as_it_found_it(
     finally:
         if was:
             gc.enable()
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["instagram", "tiktok", "nowhere"]),
+            st.sampled_from([None, "Budi"]),
+            st.sampled_from([None, "launch", "nope"]),
+            st.sampled_from([None, "own-goal"]),
+            st.sampled_from([None, "own-pillar"]),
+        ),
+        max_size=8,
+    )
+)
+def test_a_plan_fills_in_owners_and_story_defaults(
+    rows: list[tuple[str, str | None, str | None, str | None, str | None]],
+) -> None:
+    """A plan built in code gives an item without an owner its platform's owner, and a
+    version of a story without a goal or pillar the story's; it keeps what an item sets,
+    and items with nothing to fill in stay the same objects."""
+    items = tuple(
+        ContentItem(
+            id=f"item-{index}",
+            platform=platform,
+            title="Promo",
+            owner=owner,
+            story=story,
+            goal=goal,
+            pillar=pillar,
+        )
+        for index, (platform, owner, story, goal, pillar) in enumerate(rows)
+    )
+    plan = Plan(
+        brand=Brand(name="Kopi Senja", timezone="Asia/Jakarta"),
+        platforms=(
+            Platform(id="instagram", network="instagram", timezone="UTC", owner="Sari"),
+            Platform(id="tiktok", network="tiktok", timezone="UTC"),
+        ),
+        stories=(Story(id="launch", title="Launch", goal="sales", pillar="education"),),
+        items=items,
+    )
+    for given_item, item in zip(items, plan.items, strict=True):
+        launched = given_item.story == "launch"
+        assert item.owner == (
+            given_item.owner or ("Sari" if given_item.platform == "instagram" else None)
+        )
+        assert item.goal == (given_item.goal or ("sales" if launched else None))
+        assert item.pillar == (given_item.pillar or ("education" if launched else None))
+        if item == given_item:
+            assert item is given_item

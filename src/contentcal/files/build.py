@@ -728,12 +728,9 @@ class PlanBuilder:
         line: int | None,
         line_of: Callable[[str], int | None],
     ) -> RawItem | None:
-        if not self.strict and type(table) is dict:
-            fast = self._fast_item(table, file, path, line, line_of)
-            if fast is not None:
-                return fast
-        # The general way: every key looked up and checked, every problem located. It gives
-        # the same values as the fast way, which falls back to it on anything unusual.
+        """Convert one item table the general way: every key looked up and checked, every
+        problem located. It gives the same values as :meth:`_fast_item`, which
+        :meth:`item_of` tries first and which leaves anything unusual to this."""
         label = path
         if isinstance(table, dict) and isinstance(table.get("id"), str) and table["id"].strip():
             label = f"item {fields.quote(table['id'].strip())}"
@@ -970,7 +967,12 @@ class PlanBuilder:
 
     def item_of(self, raw: RawTable) -> RawItem | None:
         """Convert one item table a reader found."""
-        return self.item(raw.table, raw.file, raw.path, raw.line, raw.line_of)
+        table = raw.table
+        if not self.strict and type(table) is dict:
+            fast = self._fast_item(table, raw.file, raw.path, raw.line, raw.line_of)
+            if fast is not None:
+                return fast
+        return self.item(table, raw.file, raw.path, raw.line, raw.line_of)
 
 
 _NOT_COMPILED = object()

@@ -583,11 +583,14 @@ class Readers:
         if len(set(plain_columns)) != len(columns):
             plain_columns = ()
         copy_at = plain_columns.index("copy") if "copy" in plain_columns else None
+        most_rows = self.limits.rows
+        width = len(columns)
+        next_row = reader.__next__
         index = 0
         previous_end = reader.line_num
         while True:
             try:
-                row = next(reader)
+                row = next_row()
             except StopIteration:
                 break
             except csv.Error as exc:
@@ -602,10 +605,10 @@ class Readers:
             start, previous_end = previous_end + 1, reader.line_num
             if not (row and row[0].strip()) and not any(cell.strip() for cell in row):
                 continue
-            if index >= self.limits.rows:
+            if index >= most_rows:
                 self.too_many_rows(file, start)
                 return
-            if len(row) > len(columns):
+            if len(row) > width:
                 self.problems.add(
                     f"row has {len(row)} cells but the header has {len(columns)} columns",
                     file=file,
@@ -625,13 +628,7 @@ class Readers:
                     for key, cell in zip(columns, row, strict=False)
                     if key is not None
                 }
-            yield RawTable(
-                table=table,
-                file=file,
-                path=f"items[{index}]",
-                line=start,
-                line_of=fixed_line(start),
-            )
+            yield RawTable(table, file, f"items[{index}]", start, fixed_line(start))
             index += 1
 
     def too_many_rows(self, file: str, line: int) -> None:
