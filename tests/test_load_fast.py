@@ -26,6 +26,7 @@ from contentcal import load
 from contentcal.errors import PlanError
 from contentcal.files import build
 from contentcal.files.build import PlanBuilder
+from contentcal.files.dialect import DELIMITERS, delimiter_of
 from contentcal.model import Brand, ContentItem, Plan, Platform, Source, Story
 
 PLAN = """\
@@ -306,3 +307,9 @@ def test_a_plan_fills_in_owners_and_story_defaults(
         assert item.pillar == (given_item.pillar or ("education" if launched else None))
         if item == given_item:
             assert item is given_item
+
+
+@given(st.text(alphabet=st.sampled_from(";,\t\nab\r")))
+def test_the_delimiter_is_found_in_the_first_line_without_copying_the_rest(text: str) -> None:
+    """delimiter_of reads the header row by position; it picks what splitting picked."""
+    assert delimiter_of(text) == max(DELIMITERS, key=text.split("\n", 1)[0].count)
