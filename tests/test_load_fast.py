@@ -24,9 +24,11 @@ from hypothesis import strategies as st
 
 from contentcal import load
 from contentcal.errors import PlanError
-from contentcal.files import build
+from contentcal.files import build, readers
 from contentcal.files.build import PlanBuilder
 from contentcal.files.dialect import DELIMITERS, delimiter_of
+from contentcal.files.fields import Problems
+from contentcal.files.readers import Readers
 from contentcal.model import Brand, ContentItem, Plan, Platform, Source, Story
 
 PLAN = """\
@@ -313,3 +315,52 @@ def test_a_plan_fills_in_owners_and_story_defaults(
 def test_the_delimiter_is_found_in_the_first_line_without_copying_the_rest(text: str) -> None:
     """delimiter_of reads the header row by position; it picks what splitting picked."""
     assert delimiter_of(text) == max(DELIMITERS, key=text.split("\n", 1)[0].count)
+
+
+CSV_PIECES = st.sampled_from(
+    [
+        *("id", "platform", "title", "copy", ",", ";", '"', '""', " ", "a", "☕"),
+        *("\n", "\r", "\r\n", "\u2028", "\x85", "\x0c", "\ufeff"),
+    ]
+)
+
+
+CELL = st.lists(CSV_PIECES, max_size=6).map("".join)
+QUOTED_CELL = CELL.map(lambda cell: '"' + cell.replace('"', '""') + '"')
+ROWS = st.lists(
+    st.tuples(
+        st.lists(st.one_of(QUOTED_CELL, st.sampled_from(["a", " b ", ""])), max_size=5),
+        st.sampled_from(["\n", "\r\n", "\r"]),
+    ),
+    max_size=6,
+).map(lambda rows: "".join(",".join(cells) + newline for cells, newline in rows))
+
+
+@SETTINGS
+@given(
+    st.sampled_from(["", "id,platform,title,copy", "id;title;copy;platform"]),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.one_of(st.lists(CSV_PIECES, max_size=60).map("".join), ROWS),
+    st.booleans(),
+    st.integers(min_value=1, max_value=9),
+)
+def test_csv_rows_read_from_the_bytes_are_the_rows_of_the_text(
+    header: str, newline: str, body: str, byte_order_mark: bool, chunk: int
+) -> None:
+    """Rows read from a CSV file's bytes (decoded again a few characters at a time, so
+    that a line or a CRLF falls between two chunks) are the rows, lines and problems of
+    its decoded text."""
+    text = header + newline + body if header else body
+    data = ("\ufeff" if byte_order_mark else "").encode() + text.encode()
+    decoded = data.decode("utf-8-sig")
+
+    def rows(raw: bytes | None) -> object:
+        problems = Problems()
+        found = [
+            (table.table, table.path, table.line)
+            for table in Readers(problems, root=".").csv_items(decoded, "items.csv", raw)
+        ]
+        return found, [str(problem) for problem in problems.all()]
+
+    with mock.patch.object(readers, "_CSV_CHUNK", chunk):
+        assert rows(data) == rows(None)

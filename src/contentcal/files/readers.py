@@ -106,6 +106,11 @@ class TomlLines:
         return self._lines.get(path)
 
 
+_CSV_CHUNK = 8192
+"""Characters decoded at a time from a CSV file's bytes (io.TextIOWrapper's default; tests
+try small chunks, where a line or a CRLF is split between two)."""
+
+
 def no_lines(_path: str) -> int | None:
     """Line lookup for values that come from no file (plans built in code)."""
     return None
@@ -253,6 +258,12 @@ class Readers:
         regular files are read (a FIFO or a device is a problem, not a hang), and none larger
         than ``[limits] file_bytes`` (for the plan file itself: the default).
         """
+        data = self.read_bytes(file, is_plan=is_plan)
+        return None if data is None else self.decode(data, file)
+
+    def read_bytes(self, file: str, *, is_plan: bool = False) -> bytes | None:
+        """The bytes of `file`, read as :meth:`read_text` reads it; ``None`` (with a
+        problem) when it cannot be read."""
         most = Limits().file_bytes if is_plan else self.limits.file_bytes
         try:
             data = read_regular(file, most)
@@ -302,6 +313,11 @@ class Readers:
         except OSError as exc:
             self.problems.add(f"cannot be read: {exc.strerror}", file=file, code="file-unreadable")
             return None
+        return data
+
+    def decode(self, data: bytes, file: str) -> str | None:
+        """`data` as text (UTF-8, with or without a byte order mark); ``None`` (with a
+        located problem) when it is not UTF-8."""
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -489,12 +505,15 @@ class Readers:
 
     def item_file(self, file: str) -> Iterator[RawTable]:
         """The items of one included file, whatever its kind."""
-        text = self.read_text(file)
+        raw_bytes = self.read_bytes(file)
+        if raw_bytes is None:
+            return
+        text = self.decode(raw_bytes, file)
         if text is None:
             return
         suffix = Path(file).suffix.lower()
         if suffix == ".csv":
-            yield from self.csv_items(text, file)
+            yield from self.csv_items(text, file, raw_bytes)
             return
         if suffix in (".jsonl", ".ndjson"):
             yield from self.jsonl_items(text, file)
@@ -535,10 +554,21 @@ class Readers:
             line = lines.item_lines[index] if index < len(lines.item_lines) else lines.line(path)
             yield RawTable(table=table, file=file, path=path, line=line, line_of=lines.line)
 
-    def csv_items(self, text: str, file: str) -> Iterator[RawTable]:
-        """The rows of a CSV item file, keyed by the header's field names."""
+    def csv_items(self, text: str, file: str, data: bytes | None = None) -> Iterator[RawTable]:
+        """The rows of a CSV item file, keyed by the header's field names.
+
+        With `data`, the bytes `text` was decoded from, the rows are read from the bytes:
+        decoding them again chunk by chunk gives the same lines, and a line of a text with
+        emoji is then not cut out of a buffer of four bytes a character (io.StringIO's).
+        """
         delimiter = delimiter_of(text)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        if data is None:
+            lines: Iterator[str] = io.StringIO(text, newline="")
+        else:
+            wrapper = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+            wrapper._CHUNK_SIZE = _CSV_CHUNK  # type: ignore[attr-defined]
+            lines = wrapper
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except StopIteration:
