@@ -509,11 +509,14 @@ class Readers:
         if raw_bytes is None:
             return
         text = self.decode(raw_bytes, file)
+        suffix = Path(file).suffix.lower()
+        # Only CSV rows are read from the bytes; other files do not hold them while read.
+        csv_bytes = raw_bytes if suffix == ".csv" else None
+        del raw_bytes
         if text is None:
             return
-        suffix = Path(file).suffix.lower()
-        if suffix == ".csv":
-            yield from self.csv_items(text, file, raw_bytes)
+        if csv_bytes is not None:
+            yield from self.csv_items(text, file, csv_bytes)
             return
         if suffix in (".jsonl", ".ndjson"):
             yield from self.jsonl_items(text, file)
