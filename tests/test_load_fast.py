@@ -347,9 +347,9 @@ ROWS = st.lists(
 def test_csv_rows_read_from_the_bytes_are_the_rows_of_the_text(
     header: str, newline: str, body: str, byte_order_mark: bool, chunk: int
 ) -> None:
-    """Rows read from a CSV file's bytes (decoded again a few characters at a time, so
-    that a line or a CRLF falls between two chunks) are the rows, lines and problems of
-    its decoded text."""
+    """Rows read from a CSV file's bytes (decoded again a few bytes at a time, so that a
+    line, a CRLF or a character's bytes fall between two chunks) are the rows, lines and
+    problems of its decoded text."""
     text = header + newline + body if header else body
     data = ("\ufeff" if byte_order_mark else "").encode() + text.encode()
     decoded = data.decode("utf-8-sig")

@@ -107,8 +107,8 @@ class TomlLines:
 
 
 _CSV_CHUNK = 8192
-"""Characters decoded at a time from a CSV file's bytes (io.TextIOWrapper's default; tests
-try small chunks, where a line or a CRLF is split between two)."""
+"""Bytes of a CSV file decoded at a time (io.TextIOWrapper's default; tests try small
+chunks, where a line, a CRLF or a character's bytes fall between two)."""
 
 
 def no_lines(_path: str) -> int | None:
