@@ -20,7 +20,8 @@ def delimiter_of(text: str) -> str:
     >>> delimiter_of("id,platform,title")
     ','
     """
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")  # not split("\n", 1): that copies the whole rest of the file
+    first_line = text if end < 0 else text[:end]
     return max(DELIMITERS, key=first_line.count)
 
 

@@ -106,6 +106,11 @@ class TomlLines:
         return self._lines.get(path)
 
 
+_CSV_CHUNK = 8192
+"""Bytes of a CSV file decoded at a time (io.TextIOWrapper's default; tests try small
+chunks, where a line, a CRLF or a character's bytes fall between two)."""
+
+
 def no_lines(_path: str) -> int | None:
     """Line lookup for values that come from no file (plans built in code)."""
     return None
@@ -253,6 +258,12 @@ class Readers:
         regular files are read (a FIFO or a device is a problem, not a hang), and none larger
         than ``[limits] file_bytes`` (for the plan file itself: the default).
         """
+        data = self.read_bytes(file, is_plan=is_plan)
+        return None if data is None else self.decode(data, file)
+
+    def read_bytes(self, file: str, *, is_plan: bool = False) -> bytes | None:
+        """The bytes of `file`, read as :meth:`read_text` reads it; ``None`` (with a
+        problem) when it cannot be read."""
         most = Limits().file_bytes if is_plan else self.limits.file_bytes
         try:
             data = read_regular(file, most)
@@ -302,6 +313,11 @@ class Readers:
         except OSError as exc:
             self.problems.add(f"cannot be read: {exc.strerror}", file=file, code="file-unreadable")
             return None
+        return data
+
+    def decode(self, data: bytes, file: str) -> str | None:
+        """`data` as text (UTF-8, with or without a byte order mark); ``None`` (with a
+        located problem) when it is not UTF-8."""
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -489,12 +505,18 @@ class Readers:
 
     def item_file(self, file: str) -> Iterator[RawTable]:
         """The items of one included file, whatever its kind."""
-        text = self.read_text(file)
+        raw_bytes = self.read_bytes(file)
+        if raw_bytes is None:
+            return
+        text = self.decode(raw_bytes, file)
+        suffix = Path(file).suffix.lower()
+        # Only CSV rows are read from the bytes; other files do not hold them while read.
+        csv_bytes = raw_bytes if suffix == ".csv" else None
+        del raw_bytes
         if text is None:
             return
-        suffix = Path(file).suffix.lower()
-        if suffix == ".csv":
-            yield from self.csv_items(text, file)
+        if csv_bytes is not None:
+            yield from self.csv_items(text, file, csv_bytes)
             return
         if suffix in (".jsonl", ".ndjson"):
             yield from self.jsonl_items(text, file)
@@ -535,10 +557,21 @@ class Readers:
             line = lines.item_lines[index] if index < len(lines.item_lines) else lines.line(path)
             yield RawTable(table=table, file=file, path=path, line=line, line_of=lines.line)
 
-    def csv_items(self, text: str, file: str) -> Iterator[RawTable]:
-        """The rows of a CSV item file, keyed by the header's field names."""
+    def csv_items(self, text: str, file: str, data: bytes | None = None) -> Iterator[RawTable]:
+        """The rows of a CSV item file, keyed by the header's field names.
+
+        With `data`, the bytes `text` was decoded from, the rows are read from the bytes:
+        decoding them again chunk by chunk gives the same lines, and a line of a text with
+        emoji is then not cut out of a buffer of four bytes a character (io.StringIO's).
+        """
         delimiter = delimiter_of(text)
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        if data is None:
+            lines: Iterator[str] = io.StringIO(text, newline="")
+        else:
+            wrapper = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+            wrapper._CHUNK_SIZE = _CSV_CHUNK  # type: ignore[attr-defined]
+            lines = wrapper
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         try:
             header = next(reader)
         except StopIteration:
@@ -583,11 +616,14 @@ class Readers:
         if len(set(plain_columns)) != len(columns):
             plain_columns = ()
         copy_at = plain_columns.index("copy") if "copy" in plain_columns else None
+        most_rows = self.limits.rows
+        width = len(columns)
+        next_row = reader.__next__
         index = 0
         previous_end = reader.line_num
         while True:
             try:
-                row = next(reader)
+                row = next_row()
             except StopIteration:
                 break
             except csv.Error as exc:
@@ -602,10 +638,10 @@ class Readers:
             start, previous_end = previous_end + 1, reader.line_num
             if not (row and row[0].strip()) and not any(cell.strip() for cell in row):
                 continue
-            if index >= self.limits.rows:
+            if index >= most_rows:
                 self.too_many_rows(file, start)
                 return
-            if len(row) > len(columns):
+            if len(row) > width:
                 self.problems.add(
                     f"row has {len(row)} cells but the header has {len(columns)} columns",
                     file=file,
@@ -625,13 +661,7 @@ class Readers:
                     for key, cell in zip(columns, row, strict=False)
                     if key is not None
                 }
-            yield RawTable(
-                table=table,
-                file=file,
-                path=f"items[{index}]",
-                line=start,
-                line_of=fixed_line(start),
-            )
+            yield RawTable(table, file, f"items[{index}]", start, fixed_line(start))
             index += 1
 
     def too_many_rows(self, file: str, line: int) -> None:

@@ -620,6 +620,9 @@ def _with_defaults(items: Any, platforms: Mapping[str, Any], stories: Mapping[st
     changed = False
     for item in items:
         if isinstance(item, ContentItem):
+            if item.owner is not None and item.story is None:
+                filled.append(item)  # nothing to fill in (the usual case for loaded items)
+                continue
             defaults: dict[str, Any] = {}
             if item.owner is None and isinstance(item.platform, str):
                 owner = getattr(platforms.get(item.platform), "owner", None)
