@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 import attrs
 from rapidfuzz import fuzz
 
+from contentcal.collector import collector_paused
 from contentcal.errors import ContentcalError
 
 if TYPE_CHECKING:
@@ -705,6 +706,16 @@ def find_duplicates(
     if workers < 1:
         raise SimilarityError(f"workers must be at least 1, not {workers!r}")
     docs = _checked(docs)
+    # Sets, lists and tuples by the hundred thousand and no reference cycles: without the
+    # pause the collector walks the caller's heap (a loaded plan) again and again.
+    with collector_paused():
+        return _search(docs, threshold, same_group, workers, cache)
+
+
+def _search(
+    docs: list[Doc], threshold: float, same_group: bool, workers: int, cache: SearchCache | None
+) -> Duplicates:
+    """`find_duplicates` for checked arguments."""
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(_process_pool(workers)) if workers > 1 else None
         cleaned = list(
