@@ -5,23 +5,27 @@ from __future__ import annotations
 import doctest
 import itertools
 import json
+import os
 import random
 import re
 import runpy
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contentcal.checking import similarity as similarity_module
 from contentcal.checking.similarity import (
     _BANDS,
     DEFAULT_THRESHOLD,
     Doc,
     Duplicates,
     Match,
+    SearchCache,
     SimilarityError,
     _band_column,
     _boilerplate,
@@ -359,6 +363,32 @@ def test_workers_give_the_same_result() -> None:
     """A process pool changes the speed, not the answer."""
     docs = corpus_docs(load_corpus()[::4])
     assert find_duplicates(docs, workers=2) == find_duplicates(docs)
+
+
+@pytest.mark.skipif(not similarity_module._forks(), reason="pairs are scored in forks only")
+def test_pairs_scored_on_forked_workers_give_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Scoring on forked workers (from 4,000 pairs) changes the speed, not the answer,
+    with a cache too (cold, then warm), in both group modes."""
+    docs = corpus_docs(load_corpus())
+    alone = [find_duplicates(docs), find_duplicates(docs, same_group=True)]
+    monkeypatch.setattr(similarity_module, "_PARALLEL_SCORES", 1)
+    here = os.getpid()
+    real = similarity_module._score_tasks
+
+    def elsewhere(cleaned: list[str], tasks: list[tuple[int, int]], *args: Any) -> list[float]:
+        assert not tasks or os.getpid() != here, "scored in the parent"
+        return real(cleaned, tasks, *args)
+
+    monkeypatch.setattr(similarity_module, "_score_tasks", elsewhere)
+    both = [find_duplicates(docs, workers=2), find_duplicates(docs, same_group=True, workers=2)]
+    assert both == alone
+    cache = SearchCache()
+    assert find_duplicates(docs, workers=2, cache=cache) == alone[0]
+    assert cache.scores
+    assert find_duplicates(docs, workers=2, cache=cache) == alone[0]
+    assert not similarity_module._FORKED
 
 
 # --- errors and values ---------------------------------------------------------------------------

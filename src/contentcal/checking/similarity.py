@@ -691,8 +691,9 @@ def find_duplicates(
 
     ``exact`` is what :func:`exact_groups` returns and ``near`` what
     :func:`near_duplicate_pairs` returns for the same arguments. With ``workers > 1``,
-    normalising and sketching run in that many processes; the result is the same, and it
-    pays off from some 20,000 posts.
+    normalising and sketching run in that many processes, and so does scoring where new
+    processes are forked (Linux); the result is the same, and it pays off from some
+    20,000 posts.
 
     With a `cache` (a :class:`SearchCache`, empty or from an earlier search) only posts whose
     normalised copy is not in it are sketched and only candidate pairs not in it are scored;
@@ -735,7 +736,109 @@ def _search(
         sorted(docs[i].key for i in indices) for indices in by_text.values() if len(indices) > 1
     )
     members = list(by_text.values())
-    copies: dict[int, _Copy] = {}
+    # Doc index pairs to score, from candidate pairs of texts: each doc of one with each of
+    # the other, if their groups are as asked. Docs with one normalised text can differ in
+    # punctuation and so in sentences; each pair is scored from its own two texts.
+    tasks: list[tuple[int, int]] = []
+    groups = [doc.group for doc in docs]
+    for left, right in _bucket_pairs(values):
+        for a in members[left]:
+            for b in members[right]:
+                if (groups[a] == groups[b]) == same_group:
+                    tasks.append((a, b))
+    cutoff = threshold - _ROUNDING
+    if cache is None:
+        scores = _scores(cleaned, tasks, cutoff, workers)
+    else:
+        known = cache.scores if cache.threshold == threshold else {}
+        digests: dict[int, bytes] = {}
+
+        def digest(index: int) -> bytes:
+            found = digests.get(index)
+            if found is None:
+                found = digests[index] = _digest(cleaned[index])
+            return found
+
+        keys = [digest(a) + digest(b) for a, b in tasks]
+        missing = [position for position, key in enumerate(keys) if key not in known]
+        fresh = dict(
+            zip(
+                missing,
+                _scores(cleaned, [tasks[position] for position in missing], cutoff, workers),
+                strict=True,
+            )
+        )
+        thousandths = [
+            round(1000 * fresh[position]) if position in fresh else known[key]
+            for position, key in enumerate(keys)
+        ]
+        cache.threshold = threshold
+        cache.scores = dict(zip(keys, thousandths, strict=True))
+        scores = [value / 1000 for value in thousandths]
+    near: list[Match] = []
+    for (a, b), score in zip(tasks, scores, strict=True):
+        if score >= threshold:
+            first, second = sorted((docs[a].key, docs[b].key))
+            near.append(Match(first, second, score))
+    near.sort(key=operator.attrgetter("a", "b"))
+    return Duplicates(exact=exact, near=near)
+
+
+_PARALLEL_SCORES: Final = 4_000
+"""Pairs to score before scoring on a process pool pays for starting one."""
+
+# What forked scoring workers read: a search's cleaned texts, pairs and cutoff, by a token
+# (searches in several threads each have their own). Forked workers inherit it; nothing
+# is pickled but the slice bounds and the scores.
+_FORKED: dict[int, tuple[Sequence[str], Sequence[tuple[int, int]], float]] = {}
+
+
+def _scores(
+    cleaned: Sequence[str], tasks: Sequence[tuple[int, int]], cutoff: float, workers: int
+) -> list[float]:
+    """``round(_score(...), 3)`` of each pair of `tasks` (indices into `cleaned`), in order.
+
+    On `workers` forked processes when there are many pairs and the platform forks (its
+    workers inherit the texts); otherwise here.
+    """
+    if workers < 2 or len(tasks) < _PARALLEL_SCORES or not _forks():
+        return _score_tasks(cleaned, tasks, cutoff)
+    token = id(tasks)
+    _FORKED[token] = (cleaned, tasks, cutoff)
+    try:
+        with _process_pool(workers) as pool:
+            size = -(-len(tasks) // _SLICES)
+            bounds = range(0, len(tasks), size)
+            parts = pool.map(
+                _score_forked,
+                itertools.repeat(token, len(bounds)),
+                bounds,
+                [start + size for start in bounds],
+            )
+            return list(itertools.chain.from_iterable(parts))
+    finally:
+        del _FORKED[token]
+
+
+# A forked worker's copies, kept from one slice to its next (the slices share texts).
+_FORKED_COPIES: dict[int, dict[int, _Copy]] = {}
+
+
+def _score_forked(token: int, start: int, stop: int) -> list[float]:
+    """`_score_tasks` of a slice of the pairs a forked worker inherited."""
+    cleaned, tasks, cutoff = _FORKED[token]
+    copies = _FORKED_COPIES.setdefault(token, {})
+    return _score_tasks(cleaned, tasks[start:stop], cutoff, copies)
+
+
+def _score_tasks(
+    cleaned: Sequence[str],
+    tasks: Iterable[tuple[int, int]],
+    cutoff: float,
+    copies: dict[int, _Copy] | None = None,
+) -> list[float]:
+    """``round(_score(...), 3)`` of each pair, reusing and filling `copies` (index -> copy)."""
+    copies = {} if copies is None else copies
 
     def copy(index: int) -> _Copy:
         found = copies.get(index)
@@ -743,42 +846,14 @@ def _search(
             found = copies[index] = _Copy.from_cleaned(cleaned[index])
         return found
 
-    cutoff = threshold - _ROUNDING
-    known: dict[bytes, int] = {}
-    if cache is not None:
-        known = cache.scores if cache.threshold == threshold else {}
-        cache.threshold = threshold
-        cache.scores = {}
-    digests: dict[int, bytes] = {}
+    return [round(_score(copy(a), copy(b), cutoff), 3) for a, b in tasks]
 
-    def digest(index: int) -> bytes:
-        found = digests.get(index)
-        if found is None:
-            found = digests[index] = _digest(cleaned[index])
-        return found
 
-    near: list[Match] = []
-    for left, right in _bucket_pairs(values):
-        for a in members[left]:
-            for b in members[right]:
-                if (docs[a].group == docs[b].group) != same_group:
-                    continue
-                # Docs with one normalised text can differ in punctuation and so in
-                # sentences; each pair is scored from its own two texts.
-                if cache is None:
-                    score = round(_score(copy(a), copy(b), cutoff), 3)
-                else:
-                    key = digest(a) + digest(b)
-                    thousandths = known.get(key)
-                    if thousandths is None:
-                        thousandths = round(1000 * round(_score(copy(a), copy(b), cutoff), 3))
-                    cache.scores[key] = thousandths
-                    score = thousandths / 1000
-                if score >= threshold:
-                    first, second = sorted((docs[a].key, docs[b].key))
-                    near.append(Match(first, second, score))
-    near.sort(key=operator.attrgetter("a", "b"))
-    return Duplicates(exact=exact, near=near)
+def _forks() -> bool:
+    """Whether new worker processes are forked (and so share what this process holds)."""
+    import multiprocessing  # noqa: PLC0415 - lazy, like the pool
+
+    return multiprocessing.get_start_method() == "fork"
 
 
 def _digest(text: str) -> bytes:
