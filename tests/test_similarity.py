@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import doctest
 import itertools
 import json
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 from contentcal.checking import similarity as similarity_module
 from contentcal.checking.similarity import (
     _BANDS,
+    _BINS,
     DEFAULT_THRESHOLD,
     Doc,
     Duplicates,
@@ -295,6 +297,23 @@ def test_near_duplicate_found_among_a_shops_boilerplate() -> None:
     matches = near_duplicate_pairs(docs)
     assert [(match.a, match.b) for match in matches] == [("copy", "p042")]
     assert matches[0].similarity == similarity(copy, posts[42])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.integers(0, 3), st.integers(0, 2**34), st.integers(0, 2**64 - 1)),
+        min_size=2 * _BINS,
+        max_size=2 * _BINS,
+    )
+)
+def test_differing_bins_of_signatures_agree_with_comparing_bins(bins: list[int]) -> None:
+    """The one-integer lane count the bucketing filters with equals the bin-by-bin count."""
+    values = array.array("Q", bins)
+    left, right = similarity_module._signatures(values)
+    assert _BINS - similarity_module._differing_bins(left ^ right) == (
+        similarity_module._shared_bins(values, 0, 1)
+    )
 
 
 def test_shared_boilerplate_does_not_fill_one_bucket() -> None:
