@@ -384,6 +384,16 @@ def test_workers_give_the_same_result() -> None:
     assert find_duplicates(docs, workers=2) == find_duplicates(docs)
 
 
+def test_a_pool_that_does_not_fork_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes are spawned (macOS, Windows), slices are pickled to one pool."""
+    docs = corpus_docs(load_corpus()[::4])
+    alone = find_duplicates(docs)
+    monkeypatch.setattr(similarity_module, "_forks", lambda: False)
+    monkeypatch.setattr(similarity_module, "_map_forked", None)  # must not be called
+    assert find_duplicates(docs, workers=2) == alone
+    assert find_duplicates(docs, workers=2, cache=SearchCache()) == alone
+
+
 @pytest.mark.skipif(not similarity_module._forks(), reason="pairs are scored in forks only")
 def test_pairs_scored_on_forked_workers_give_the_same_result(
     monkeypatch: pytest.MonkeyPatch,
@@ -396,9 +406,9 @@ def test_pairs_scored_on_forked_workers_give_the_same_result(
     here = os.getpid()
     real = similarity_module._score_tasks
 
-    def elsewhere(cleaned: list[str], tasks: list[tuple[int, int]], *args: Any) -> list[float]:
+    def elsewhere(tasks: list[tuple[int, int]], *args: Any) -> list[float]:
         assert not tasks or os.getpid() != here, "scored in the parent"
-        return real(cleaned, tasks, *args)
+        return real(tasks, *args)
 
     monkeypatch.setattr(similarity_module, "_score_tasks", elsewhere)
     both = [find_duplicates(docs, workers=2), find_duplicates(docs, same_group=True, workers=2)]

@@ -32,7 +32,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 from rapidfuzz import fuzz
@@ -693,6 +693,50 @@ def _map_slices(
     return list(pool.map(function, slices, *(itertools.repeat(arg, len(slices)) for arg in args)))
 
 
+def _spread(
+    function: Callable[..., _R],
+    items: Sequence[_T],
+    *args: object,
+    workers: int,
+    pool: concurrent.futures.Executor | None,
+) -> list[_R]:
+    """``function(slice, *args)`` for slices of `items`, in order: on `workers` forked
+    processes that inherit `items` and `args` (nothing pickled but the results) where the
+    platform forks, else on `pool` (pickled) if there is one, else here."""
+    if workers > 1 and pool is None and len(items) > 1 and _forks():
+        return _map_forked(function, items, *args, workers=workers)
+    return _map_slices(function, items, *args, pool=pool)
+
+
+# What forked workers read: a function, its items and its arguments, by a token (searches
+# in several threads each have their own). The workers inherit it when they are forked.
+_FORKED: dict[int, tuple[Callable[..., Any], Sequence[Any], tuple[Any, ...]]] = {}
+_TOKENS: Final = itertools.count()
+
+
+def _map_forked(
+    function: Callable[..., _R], items: Sequence[_T], *args: object, workers: int
+) -> list[_R]:
+    """``function(slice, *args)`` for slices of `items` on a pool of `workers` processes
+    forked for this call, in order."""
+    token = next(_TOKENS)
+    _FORKED[token] = (function, items, args)
+    try:
+        with _process_pool(workers) as pool:
+            size = -(-len(items) // _SLICES)
+            starts = range(0, len(items), size)
+            stops = [start + size for start in starts]
+            return list(pool.map(_run_forked, itertools.repeat(token, len(starts)), starts, stops))
+    finally:
+        del _FORKED[token]
+
+
+def _run_forked(token: int, start: int, stop: int) -> Any:
+    """In a forked worker: the function of `token` on its slice ``start:stop``."""
+    function, items, args = _FORKED[token]
+    return function(items[start:stop], *args)
+
+
 def _checked(docs: Iterable[Doc]) -> list[Doc]:
     docs = list(docs)
     keys = Counter(doc.key for doc in docs)
@@ -751,20 +795,23 @@ def _search(
 ) -> Duplicates:
     """`find_duplicates` for checked arguments."""
     with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(_process_pool(workers)) if workers > 1 else None
+        # Where processes fork, each step forks its own workers, which inherit its input.
+        pool = None
+        if workers > 1 and not _forks():
+            pool = stack.enter_context(_process_pool(workers))
         cleaned = list(
             itertools.chain.from_iterable(
-                _map_slices(_clean, [doc.text for doc in docs], pool=pool)
+                _spread(_clean, [doc.text for doc in docs], workers=workers, pool=pool)
             )
         )
         by_text = _group_by_text(cleaned)
         boilerplate = _boilerplate(cleaned)
         if cache is None:
             values = array.array("Q")
-            for part in _map_slices(_sketch, list(by_text), boilerplate, pool=pool):
+            for part in _spread(_sketch, list(by_text), boilerplate, workers=workers, pool=pool):
                 values.extend(part)
         else:
-            values = _cached_sketches(list(by_text), boilerplate, cache, pool)
+            values = _cached_sketches(list(by_text), boilerplate, cache, workers, pool)
     exact = sorted(
         sorted(docs[i].key for i in indices) for indices in by_text.values() if len(indices) > 1
     )
@@ -820,53 +867,25 @@ def _search(
 _PARALLEL_SCORES: Final = 4_000
 """Pairs to score before scoring on a process pool pays for starting one."""
 
-# What forked scoring workers read: a search's cleaned texts, pairs and cutoff, by a token
-# (searches in several threads each have their own). Forked workers inherit it; nothing
-# is pickled but the slice bounds and the scores.
-_FORKED: dict[int, tuple[Sequence[str], Sequence[tuple[int, int]], float]] = {}
-
 
 def _scores(
     cleaned: Sequence[str], tasks: Sequence[tuple[int, int]], cutoff: float, workers: int
 ) -> list[float]:
     """``round(_score(...), 3)`` of each pair of `tasks` (indices into `cleaned`), in order.
 
-    On `workers` forked processes when there are many pairs and the platform forks (its
-    workers inherit the texts); otherwise here.
+    On `workers` forked processes when there are many pairs and the platform forks (the
+    workers inherit the texts and the pairs); otherwise here.
     """
     if workers < 2 or len(tasks) < _PARALLEL_SCORES or not _forks():
-        return _score_tasks(cleaned, tasks, cutoff)
-    token = id(tasks)
-    _FORKED[token] = (cleaned, tasks, cutoff)
-    try:
-        with _process_pool(workers) as pool:
-            size = -(-len(tasks) // _SLICES)
-            bounds = range(0, len(tasks), size)
-            parts = pool.map(
-                _score_forked,
-                itertools.repeat(token, len(bounds)),
-                bounds,
-                [start + size for start in bounds],
-            )
-            return list(itertools.chain.from_iterable(parts))
-    finally:
-        del _FORKED[token]
-
-
-# A forked worker's copies, kept from one slice to its next (the slices share texts).
-_FORKED_COPIES: dict[int, dict[int, _Copy]] = {}
-
-
-def _score_forked(token: int, start: int, stop: int) -> list[float]:
-    """`_score_tasks` of a slice of the pairs a forked worker inherited."""
-    cleaned, tasks, cutoff = _FORKED[token]
-    copies = _FORKED_COPIES.setdefault(token, {})
-    return _score_tasks(cleaned, tasks[start:stop], cutoff, copies)
+        return _score_tasks(tasks, cleaned, cutoff)
+    # Each worker inherits its own empty `copies` and keeps it from one slice to the next.
+    parts = _map_forked(_score_tasks, tasks, cleaned, cutoff, {}, workers=workers)
+    return list(itertools.chain.from_iterable(parts))
 
 
 def _score_tasks(
-    cleaned: Sequence[str],
     tasks: Iterable[tuple[int, int]],
+    cleaned: Sequence[str],
     cutoff: float,
     copies: dict[int, _Copy] | None = None,
 ) -> list[float]:
@@ -897,6 +916,7 @@ def _cached_sketches(
     texts: list[str],
     boilerplate: frozenset[int],
     cache: SearchCache,
+    workers: int,
     pool: concurrent.futures.Executor | None,
 ) -> array.array[int]:
     """`_sketch` of `texts`, reusing the sketches in `cache`; leaves only these in it."""
@@ -905,7 +925,8 @@ def _cached_sketches(
     keys = list(map(_digest, texts))
     missing = [index for index, key in enumerate(keys) if key not in known]
     made = array.array("Q")
-    for part in _map_slices(_sketch, [texts[index] for index in missing], boilerplate, pool=pool):
+    missing_texts = [texts[index] for index in missing]
+    for part in _spread(_sketch, missing_texts, boilerplate, workers=workers, pool=pool):
         made.extend(part)
     width = _BINS * made.itemsize
     fresh = made.tobytes()
