@@ -8,6 +8,7 @@ pinned in :data:`DEMO_RULES`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import re
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from contentcal import load
+from contentcal.checking import engine, similarity
 from contentcal.checking.engine import (
     LOAD_CODES,
     CheckConfig,
@@ -757,3 +759,26 @@ def test_cli_jobs_reaches_the_duplicate_search(
     assert seen == [2, 1]
     assert bad.exit_code == 2
     assert "Invalid value for '-j' / '--jobs': 0 is not in the range x>=1." in bad.stderr
+
+
+# --- the collector ---------------------------------------------------------------------------
+
+
+def test_checking_pauses_the_collector_and_switches_it_on_again() -> None:
+    """The rules run with the cycle collector paused (it walked the loaded plan for seconds
+    at 100,000 items), the duplicate search too when called on its own, and it is on again
+    afterwards, also when the search raises."""
+    seen: list[bool] = []
+    rule = attrs.evolve(RULES[0], function=lambda context: seen.append(gc.isenabled()) or ())
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "RULES", [rule])
+        check(load(DEMO), now=dt.datetime(2026, 11, 30, 8, 0))
+    assert seen == [False]
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(similarity, "_clean", lambda texts: seen.append(gc.isenabled()) or 1 / 0)
+        with pytest.raises(ZeroDivisionError):
+            similarity.find_duplicates([similarity.Doc("a", "x", "halo")])
+    assert seen == [False, False]
+    assert gc.isenabled()

@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+import array
 import doctest
 import itertools
 import json
+import os
 import random
 import re
 import runpy
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from contentcal.checking import similarity as similarity_module
 from contentcal.checking.similarity import (
     _BANDS,
+    _BINS,
     DEFAULT_THRESHOLD,
     Doc,
     Duplicates,
     Match,
+    SearchCache,
     SimilarityError,
     _band_column,
     _boilerplate,
@@ -293,6 +299,23 @@ def test_near_duplicate_found_among_a_shops_boilerplate() -> None:
     assert matches[0].similarity == similarity(copy, posts[42])
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.integers(0, 3), st.integers(0, 2**34), st.integers(0, 2**64 - 1)),
+        min_size=2 * _BINS,
+        max_size=2 * _BINS,
+    )
+)
+def test_differing_bins_of_signatures_agree_with_comparing_bins(bins: list[int]) -> None:
+    """The one-integer lane count the bucketing filters with equals the bin-by-bin count."""
+    values = array.array("Q", bins)
+    left, right = similarity_module._signatures(values)
+    assert _BINS - similarity_module._differing_bins(left ^ right) == (
+        similarity_module._shared_bins(values, 0, 1)
+    )
+
+
 def test_shared_boilerplate_does_not_fill_one_bucket() -> None:
     """Regression: a sign-off in all of a shop's posts must not put them all in one bucket.
 
@@ -359,6 +382,42 @@ def test_workers_give_the_same_result() -> None:
     """A process pool changes the speed, not the answer."""
     docs = corpus_docs(load_corpus()[::4])
     assert find_duplicates(docs, workers=2) == find_duplicates(docs)
+
+
+def test_a_pool_that_does_not_fork_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where processes are spawned (macOS, Windows), slices are pickled to one pool."""
+    docs = corpus_docs(load_corpus()[::4])
+    alone = find_duplicates(docs)
+    monkeypatch.setattr(similarity_module, "_forks", lambda: False)
+    monkeypatch.setattr(similarity_module, "_map_forked", None)  # must not be called
+    assert find_duplicates(docs, workers=2) == alone
+    assert find_duplicates(docs, workers=2, cache=SearchCache()) == alone
+
+
+@pytest.mark.skipif(not similarity_module._forks(), reason="pairs are scored in forks only")
+def test_pairs_scored_on_forked_workers_give_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Scoring on forked workers (from 4,000 pairs) changes the speed, not the answer,
+    with a cache too (cold, then warm), in both group modes."""
+    docs = corpus_docs(load_corpus())
+    alone = [find_duplicates(docs), find_duplicates(docs, same_group=True)]
+    monkeypatch.setattr(similarity_module, "_PARALLEL_SCORES", 1)
+    here = os.getpid()
+    real = similarity_module._score_tasks
+
+    def elsewhere(tasks: list[tuple[int, int]], *args: Any) -> list[float]:
+        assert not tasks or os.getpid() != here, "scored in the parent"
+        return real(tasks, *args)
+
+    monkeypatch.setattr(similarity_module, "_score_tasks", elsewhere)
+    both = [find_duplicates(docs, workers=2), find_duplicates(docs, same_group=True, workers=2)]
+    assert both == alone
+    cache = SearchCache()
+    assert find_duplicates(docs, workers=2, cache=cache) == alone[0]
+    assert cache.scores
+    assert find_duplicates(docs, workers=2, cache=cache) == alone[0]
+    assert not similarity_module._FORKED
 
 
 # --- errors and values ---------------------------------------------------------------------------

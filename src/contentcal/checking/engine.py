@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from contentcal.checking.rules import RULES, Context, Rule, Thresholds
+from contentcal.collector import collector_paused
 from contentcal.errors import (
     ContentcalError,
     InvalidOptionError,
@@ -253,29 +254,32 @@ def check(
     )
     findings = []
     active = [rule for rule in RULES if config.active(rule)]
-    for done, rule in enumerate(active, start=1):
-        severity = config.severity_of(rule)
-        for raw in rule.function(context):
-            item = plan.item(raw.item) if raw.item is not None else None
-            if item is not None and (rule.name in item.ignore or rule.code in item.ignore):
-                continue
-            source = item.source if item is not None else None
-            findings.append(
-                Finding(
-                    code=rule.code,
-                    rule=rule.name,
-                    severity=severity,
-                    message=raw.message,
-                    hint=raw.hint,
-                    file=raw.file or (source.file if source else plan.source),
-                    line=raw.line if raw.file else (source.line if source else None),
-                    path=raw.path or (source.path if source else None),
-                    item=raw.item,
-                    platform=raw.platform,
+    # The rules make many objects (the schedule, the duplicate search's sets and lists)
+    # and no reference cycles; the collector would walk the loaded plan again and again.
+    with collector_paused():
+        for done, rule in enumerate(active, start=1):
+            severity = config.severity_of(rule)
+            for raw in rule.function(context):
+                item = plan.item(raw.item) if raw.item is not None else None
+                if item is not None and (rule.name in item.ignore or rule.code in item.ignore):
+                    continue
+                source = item.source if item is not None else None
+                findings.append(
+                    Finding(
+                        code=rule.code,
+                        rule=rule.name,
+                        severity=severity,
+                        message=raw.message,
+                        hint=raw.hint,
+                        file=raw.file or (source.file if source else plan.source),
+                        line=raw.line if raw.file else (source.line if source else None),
+                        path=raw.path or (source.path if source else None),
+                        item=raw.item,
+                        platform=raw.platform,
+                    )
                 )
-            )
-        if progress is not None:
-            progress(done, len(active))
+            if progress is not None:
+                progress(done, len(active))
     return sorted(findings, key=Finding.sort_key)
 
 

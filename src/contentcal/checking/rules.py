@@ -537,13 +537,17 @@ def pillar_mix_off_target(context: Context) -> Iterator[RawFinding]:
 
 
 def _network_info(context: Context, platform_id: str) -> NetworkInfo:
-    from contentcal.networks.limits import network_info  # noqa: PLC0415 - loads networks.toml
+    # Called for every item by five rules (490,000 times at 100,000 items): the lookup
+    # comes first, the import only for a platform not seen yet.
+    found = context.network_infos.get(platform_id)
+    if found is None:
+        from contentcal.networks.limits import network_info  # noqa: PLC0415 - loads networks.toml
 
-    cache = context.network_infos
-    if platform_id not in cache:
         platform = context.plan.platform(platform_id)
-        cache[platform_id] = network_info(platform.network, platform.limits or None)
-    return cache[platform_id]
+        found = context.network_infos[platform_id] = network_info(
+            platform.network, platform.limits or None
+        )
+    return found
 
 
 def _limit_hint(limit: Limit) -> str:

@@ -32,11 +32,12 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 from rapidfuzz import fuzz
 
+from contentcal.collector import collector_paused
 from contentcal.errors import ContentcalError
 
 if TYPE_CHECKING:
@@ -458,7 +459,8 @@ The blocking proposes about 36 candidates per accepted pair on templated copy; m
 one band (two bins) of boilerplate and little else. Pairs that reach the threshold agree in
 6 to 16 bins on generated plans of 100,000 posts and in 5 to 16 on the labelled corpus;
 rejected candidates mostly in 2 to 5 (docs/similarity.md). Scoring is the search's costliest
-step, so this check (16 integer comparisons) comes first.
+step, so this check (a few operations on two 1,024-bit integers, ``_differing_bins``) comes
+first.
 """
 _SLICES: Final = 16
 """How many slices the work is cut into when it runs on a process pool."""
@@ -637,7 +639,39 @@ def _bucket_pairs(values: array.array[int]) -> set[tuple[int, int]]:
         if len(group) > 1:
             pairs.update(itertools.combinations(sorted(group), 2))
     del meetings
-    return {pair for pair in pairs if _shared_bins(values, *pair) >= _MIN_SHARED_BINS}
+    signatures = _signatures(values)
+    most_different = _BINS - _MIN_SHARED_BINS
+    return {
+        (left, right)
+        for left, right in pairs
+        if _differing_bins(signatures[left] ^ signatures[right]) <= most_different
+    }
+
+
+# Each 64-bit lane of a 16-lane integer: all bits but the top one, and the top one.
+_LANES: Final = sum(1 << (64 * lane) for lane in range(_BINS))
+_LANE_LOW: Final = _LANES * ((1 << 63) - 1)
+_LANE_TOP: Final = _LANES << 63
+
+
+def _signatures(values: array.array[int]) -> list[int]:
+    """Each text's ``_BINS`` values as one integer, bin ``k`` in bits ``64k`` to ``64k + 63``."""
+    raw = values.tobytes()
+    width = _BINS * values.itemsize
+    return [
+        int.from_bytes(raw[start : start + width], "little") for start in range(0, len(raw), width)
+    ]
+
+
+def _differing_bins(xor: int) -> int:
+    """How many 64-bit lanes of `xor` (two signatures XORed) are not zero.
+
+    ``_shared_bins`` is ``_BINS`` minus this, computed with a few operations on one
+    1,024-bit integer instead of 16 comparisons in Python: adding ``2**63 - 1`` to a lane's
+    low 63 bits carries into its top bit exactly when they are not all zero, and never
+    into the next lane.
+    """
+    return (((xor & _LANE_LOW) + _LANE_LOW | xor) & _LANE_TOP).bit_count()
 
 
 _T = TypeVar("_T")
@@ -657,6 +691,50 @@ def _map_slices(
     size = -(-len(items) // _SLICES)
     slices = [items[start : start + size] for start in range(0, len(items), size)]
     return list(pool.map(function, slices, *(itertools.repeat(arg, len(slices)) for arg in args)))
+
+
+def _spread(
+    function: Callable[..., _R],
+    items: Sequence[_T],
+    *args: object,
+    workers: int,
+    pool: concurrent.futures.Executor | None,
+) -> list[_R]:
+    """``function(slice, *args)`` for slices of `items`, in order: on `workers` forked
+    processes that inherit `items` and `args` (nothing pickled but the results) where the
+    platform forks, else on `pool` (pickled) if there is one, else here."""
+    if workers > 1 and pool is None and len(items) > 1 and _forks():
+        return _map_forked(function, items, *args, workers=workers)
+    return _map_slices(function, items, *args, pool=pool)
+
+
+# What forked workers read: a function, its items and its arguments, by a token (searches
+# in several threads each have their own). The workers inherit it when they are forked.
+_FORKED: dict[int, tuple[Callable[..., Any], Sequence[Any], tuple[Any, ...]]] = {}
+_TOKENS: Final = itertools.count()
+
+
+def _map_forked(
+    function: Callable[..., _R], items: Sequence[_T], *args: object, workers: int
+) -> list[_R]:
+    """``function(slice, *args)`` for slices of `items` on a pool of `workers` processes
+    forked for this call, in order."""
+    token = next(_TOKENS)
+    _FORKED[token] = (function, items, args)
+    try:
+        with _process_pool(workers) as pool:
+            size = -(-len(items) // _SLICES)
+            starts = range(0, len(items), size)
+            stops = [start + size for start in starts]
+            return list(pool.map(_run_forked, itertools.repeat(token, len(starts)), starts, stops))
+    finally:
+        del _FORKED[token]
+
+
+def _run_forked(token: int, start: int, stop: int) -> Any:
+    """In a forked worker: the function of `token` on its slice ``start:stop``."""
+    function, items, args = _FORKED[token]
+    return function(items[start:stop], *args)
 
 
 def _checked(docs: Iterable[Doc]) -> list[Doc]:
@@ -690,8 +768,9 @@ def find_duplicates(
 
     ``exact`` is what :func:`exact_groups` returns and ``near`` what
     :func:`near_duplicate_pairs` returns for the same arguments. With ``workers > 1``,
-    normalising and sketching run in that many processes; the result is the same, and it
-    pays off from some 20,000 posts.
+    normalising and sketching run in that many processes, and so does scoring where new
+    processes are forked (Linux); the result is the same, and it pays off from some
+    20,000 posts.
 
     With a `cache` (a :class:`SearchCache`, empty or from an earlier search) only posts whose
     normalised copy is not in it are sketched and only candidate pairs not in it are scored;
@@ -705,26 +784,113 @@ def find_duplicates(
     if workers < 1:
         raise SimilarityError(f"workers must be at least 1, not {workers!r}")
     docs = _checked(docs)
+    # Sets, lists and tuples by the hundred thousand and no reference cycles: without the
+    # pause the collector walks the caller's heap (a loaded plan) again and again.
+    with collector_paused():
+        return _search(docs, threshold, same_group, workers, cache)
+
+
+def _search(
+    docs: list[Doc], threshold: float, same_group: bool, workers: int, cache: SearchCache | None
+) -> Duplicates:
+    """`find_duplicates` for checked arguments."""
     with contextlib.ExitStack() as stack:
-        pool = stack.enter_context(_process_pool(workers)) if workers > 1 else None
+        # Where processes fork, each step forks its own workers, which inherit its input.
+        pool = None
+        if workers > 1 and not _forks():
+            pool = stack.enter_context(_process_pool(workers))
         cleaned = list(
             itertools.chain.from_iterable(
-                _map_slices(_clean, [doc.text for doc in docs], pool=pool)
+                _spread(_clean, [doc.text for doc in docs], workers=workers, pool=pool)
             )
         )
         by_text = _group_by_text(cleaned)
         boilerplate = _boilerplate(cleaned)
         if cache is None:
             values = array.array("Q")
-            for part in _map_slices(_sketch, list(by_text), boilerplate, pool=pool):
+            for part in _spread(_sketch, list(by_text), boilerplate, workers=workers, pool=pool):
                 values.extend(part)
         else:
-            values = _cached_sketches(list(by_text), boilerplate, cache, pool)
+            values = _cached_sketches(list(by_text), boilerplate, cache, workers, pool)
     exact = sorted(
         sorted(docs[i].key for i in indices) for indices in by_text.values() if len(indices) > 1
     )
     members = list(by_text.values())
-    copies: dict[int, _Copy] = {}
+    # Doc index pairs to score, from candidate pairs of texts: each doc of one with each of
+    # the other, if their groups are as asked. Docs with one normalised text can differ in
+    # punctuation and so in sentences; each pair is scored from its own two texts.
+    tasks: list[tuple[int, int]] = []
+    groups = [doc.group for doc in docs]
+    for left, right in _bucket_pairs(values):
+        for a in members[left]:
+            for b in members[right]:
+                if (groups[a] == groups[b]) == same_group:
+                    tasks.append((a, b))
+    cutoff = threshold - _ROUNDING
+    if cache is None:
+        scores = _scores(cleaned, tasks, cutoff, workers)
+    else:
+        known = cache.scores if cache.threshold == threshold else {}
+        digests: dict[int, bytes] = {}
+
+        def digest(index: int) -> bytes:
+            found = digests.get(index)
+            if found is None:
+                found = digests[index] = _digest(cleaned[index])
+            return found
+
+        keys = [digest(a) + digest(b) for a, b in tasks]
+        missing = [position for position, key in enumerate(keys) if key not in known]
+        fresh = dict(
+            zip(
+                missing,
+                _scores(cleaned, [tasks[position] for position in missing], cutoff, workers),
+                strict=True,
+            )
+        )
+        thousandths = [
+            round(1000 * fresh[position]) if position in fresh else known[key]
+            for position, key in enumerate(keys)
+        ]
+        cache.threshold = threshold
+        cache.scores = dict(zip(keys, thousandths, strict=True))
+        scores = [value / 1000 for value in thousandths]
+    near: list[Match] = []
+    for (a, b), score in zip(tasks, scores, strict=True):
+        if score >= threshold:
+            first, second = sorted((docs[a].key, docs[b].key))
+            near.append(Match(first, second, score))
+    near.sort(key=operator.attrgetter("a", "b"))
+    return Duplicates(exact=exact, near=near)
+
+
+_PARALLEL_SCORES: Final = 4_000
+"""Pairs to score before scoring on a process pool pays for starting one."""
+
+
+def _scores(
+    cleaned: Sequence[str], tasks: Sequence[tuple[int, int]], cutoff: float, workers: int
+) -> list[float]:
+    """``round(_score(...), 3)`` of each pair of `tasks` (indices into `cleaned`), in order.
+
+    On `workers` forked processes when there are many pairs and the platform forks (the
+    workers inherit the texts and the pairs); otherwise here.
+    """
+    if workers < 2 or len(tasks) < _PARALLEL_SCORES or not _forks():
+        return _score_tasks(tasks, cleaned, cutoff)
+    # Each worker inherits its own empty `copies` and keeps it from one slice to the next.
+    parts = _map_forked(_score_tasks, tasks, cleaned, cutoff, {}, workers=workers)
+    return list(itertools.chain.from_iterable(parts))
+
+
+def _score_tasks(
+    tasks: Iterable[tuple[int, int]],
+    cleaned: Sequence[str],
+    cutoff: float,
+    copies: dict[int, _Copy] | None = None,
+) -> list[float]:
+    """``round(_score(...), 3)`` of each pair, reusing and filling `copies` (index -> copy)."""
+    copies = {} if copies is None else copies
 
     def copy(index: int) -> _Copy:
         found = copies.get(index)
@@ -732,42 +898,14 @@ def find_duplicates(
             found = copies[index] = _Copy.from_cleaned(cleaned[index])
         return found
 
-    cutoff = threshold - _ROUNDING
-    known: dict[bytes, int] = {}
-    if cache is not None:
-        known = cache.scores if cache.threshold == threshold else {}
-        cache.threshold = threshold
-        cache.scores = {}
-    digests: dict[int, bytes] = {}
+    return [round(_score(copy(a), copy(b), cutoff), 3) for a, b in tasks]
 
-    def digest(index: int) -> bytes:
-        found = digests.get(index)
-        if found is None:
-            found = digests[index] = _digest(cleaned[index])
-        return found
 
-    near: list[Match] = []
-    for left, right in _bucket_pairs(values):
-        for a in members[left]:
-            for b in members[right]:
-                if (docs[a].group == docs[b].group) != same_group:
-                    continue
-                # Docs with one normalised text can differ in punctuation and so in
-                # sentences; each pair is scored from its own two texts.
-                if cache is None:
-                    score = round(_score(copy(a), copy(b), cutoff), 3)
-                else:
-                    key = digest(a) + digest(b)
-                    thousandths = known.get(key)
-                    if thousandths is None:
-                        thousandths = round(1000 * round(_score(copy(a), copy(b), cutoff), 3))
-                    cache.scores[key] = thousandths
-                    score = thousandths / 1000
-                if score >= threshold:
-                    first, second = sorted((docs[a].key, docs[b].key))
-                    near.append(Match(first, second, score))
-    near.sort(key=operator.attrgetter("a", "b"))
-    return Duplicates(exact=exact, near=near)
+def _forks() -> bool:
+    """Whether new worker processes are forked (and so share what this process holds)."""
+    import multiprocessing  # noqa: PLC0415 - lazy, like the pool
+
+    return multiprocessing.get_start_method() == "fork"
 
 
 def _digest(text: str) -> bytes:
@@ -778,6 +916,7 @@ def _cached_sketches(
     texts: list[str],
     boilerplate: frozenset[int],
     cache: SearchCache,
+    workers: int,
     pool: concurrent.futures.Executor | None,
 ) -> array.array[int]:
     """`_sketch` of `texts`, reusing the sketches in `cache`; leaves only these in it."""
@@ -786,7 +925,8 @@ def _cached_sketches(
     keys = list(map(_digest, texts))
     missing = [index for index, key in enumerate(keys) if key not in known]
     made = array.array("Q")
-    for part in _map_slices(_sketch, [texts[index] for index in missing], boilerplate, pool=pool):
+    missing_texts = [texts[index] for index in missing]
+    for part in _spread(_sketch, missing_texts, boilerplate, workers=workers, pool=pool):
         made.extend(part)
     width = _BINS * made.itemsize
     fresh = made.tobytes()
