@@ -253,9 +253,15 @@ class Readers:
         regular files are read (a FIFO or a device is a problem, not a hang), and none larger
         than ``[limits] file_bytes`` (for the plan file itself: the default).
         """
+        data = self.read_bytes(file, is_plan=is_plan)
+        return None if data is None else self.decode(data, file)
+
+    def read_bytes(self, file: str, *, is_plan: bool = False) -> bytes | None:
+        """The bytes of `file`; ``None`` (with a problem) when it cannot be read, as
+        :meth:`read_text` says."""
         most = Limits().file_bytes if is_plan else self.limits.file_bytes
         try:
-            data = read_regular(file, most)
+            return read_regular(file, most)
         except NotRegularError as exc:
             if exc.kind == "a directory":
                 self.problems.add(
@@ -302,6 +308,10 @@ class Readers:
         except OSError as exc:
             self.problems.add(f"cannot be read: {exc.strerror}", file=file, code="file-unreadable")
             return None
+
+    def decode(self, data: bytes, file: str) -> str | None:
+        """`data` (read from `file`) as text; ``None`` (with a located problem) when it is
+        not UTF-8."""
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -487,9 +497,10 @@ class Readers:
                     return files[: caps.files]
         return files
 
-    def item_file(self, file: str) -> Iterator[RawTable]:
-        """The items of one included file, whatever its kind."""
-        text = self.read_text(file)
+    def item_file(self, file: str, content: bytes | None = None) -> Iterator[RawTable]:
+        """The items of one included file, whatever its kind; `content` is its bytes when
+        they were read already (:meth:`read_bytes`)."""
+        text = self.read_text(file) if content is None else self.decode(content, file)
         if text is None:
             return
         suffix = Path(file).suffix.lower()
