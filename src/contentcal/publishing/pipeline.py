@@ -30,6 +30,7 @@ from contentcal.model.bounds import check_date, clamp_add
 from contentcal.model.moments import check_window
 from contentcal.model.zones import UTC, aware, get_zone
 from contentcal.publishing.feeds import (
+    FeedMemo,
     FeedState,
     FeedWindow,
     Site,
@@ -301,6 +302,8 @@ class SiteBuilder:
         self._watched: list[Path] = [Path(plan_path)]
         self._loader = Loader()
         """Keeps what each item file gave, so an edit reads again only the file edited."""
+        self._memo = FeedMemo()
+        """Keeps each post's events, so an edit makes again only the events edited."""
         self._last: Site | None = None
         self._pages: dict[str, bytes] = {}
         """The pages of the last whole build, served beside fresh feeds until new ones are."""
@@ -348,6 +351,7 @@ class SiteBuilder:
             written_at=now if self.save_state else None,
             pages=self._pages,
             previous=self._last,
+            memo=self._memo,
         )
         if self.save_state:
             _save_if_changed(path, state, feeds.state)
@@ -382,6 +386,7 @@ class SiteBuilder:
             written_at=now if self.save_state else None,
             pages=pages,
             previous=previous,
+            memo=self._memo,
         )
         if self.save_state:
             _save_if_changed(path, saved, site.state)
