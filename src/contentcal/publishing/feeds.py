@@ -381,6 +381,11 @@ def _color(plan: Plan, item: ContentItem) -> str | None:
     return color.lower() if color and color.lower() in CSS_COLOR_NAMES else None
 
 
+Shown = tuple[str, str, str]
+"""What the feed state compares of an event: its :func:`_fingerprint`, start and end
+(ISO text)."""
+
+
 class _Unknown:
     """Marks a value not computed yet."""
 
@@ -392,13 +397,16 @@ _UNKNOWN: Final = _Unknown()
 class _Post:
     """One entry's drafts as a build made them, for the next build to reuse."""
 
+    key: tuple[str, str, int]
+    """Platform id, item id and occurrence: where the next build looks it up."""
+
     entry: Entry
     story: str | None
     """:func:`_story_text` of the entry's item (it depends on other items too)."""
 
     drafts: tuple[_Draft, ...]
-    fingerprints: tuple[str, ...]
-    """:func:`_fingerprint` of each draft's event."""
+    fingerprints: tuple[Shown, ...]
+    """Each draft's event as the feed state sees it (see :data:`Shown`)."""
 
 
 class FeedMemo:
@@ -454,6 +462,10 @@ def _draft_context(
     )
 
 
+_Made = _Post | tuple[tuple[str, str, int], Entry, str | None, int, int]
+"""An entry's post in a build: reused, or made (key, entry, story, first and last draft)."""
+
+
 def _post_key(entry: Entry) -> tuple[str, str, int]:
     return (entry.platform.id, entry.item.id, entry.occurrence)
 
@@ -465,13 +477,14 @@ def _drafts(
     default: dt.timedelta,
     brand: str,
     known: Mapping[tuple[str, str, int], _Post] | None = None,
-    made: list[tuple[Entry, str | None, int, int]] | None = None,
-    fingerprints: list[str | None] | None = None,
+    made: list[_Made] | None = None,
+    fingerprints: list[Shown | None] | None = None,
 ) -> list[_Draft]:
     """The drafts of every entry's events. With `known` (the last build's posts, see
     :class:`FeedMemo`), an entry equal to a known one takes its drafts; the fingerprint of
-    each draft goes to `fingerprints` (``None`` when made now), and each entry made now to
-    `made` (entry, story text, its first and last draft index + 1)."""
+    each draft goes to `fingerprints` (``None`` when made now), and each entry to `made`:
+    the known post it reused, or (key, entry, story text, first and last draft index + 1)
+    when made now."""
     from contentcal.scheduling.place import story_versions  # noqa: PLC0415
 
     versions = story_versions(plan)
@@ -487,7 +500,8 @@ def _drafts(
         story: str | _Unknown | None = _UNKNOWN
         if known is not None:
             story = _story_text(plan, item, versions) if item.story is not None else None
-            remembered = known.get(_post_key(entry))
+            key = _post_key(entry)
+            remembered = known.get(key)
             if remembered is not None and remembered.story == story and remembered.entry == entry:
                 if not alarm_checked and alarm is not None and isinstance(entry.start, dt.datetime):
                     _check_duration(None, _ALARM_FIELD, alarm)  # as for a draft made now
@@ -495,6 +509,8 @@ def _drafts(
                 drafts.extend(remembered.drafts)
                 if fingerprints is not None:
                     fingerprints.extend(remembered.fingerprints)
+                if made is not None:
+                    made.append(remembered)
                 continue
         first = len(drafts)
         description = _description(plan, entry, versions, story)
@@ -558,7 +574,7 @@ def _drafts(
             fingerprints.extend([None] * (len(drafts) - first))
         if made is not None:
             assert not isinstance(story, _Unknown)  # noqa: S101 - known is given with made
-            made.append((entry, story, first, len(drafts)))
+            made.append((key, entry, story, first, len(drafts)))
     return drafts
 
 
@@ -711,7 +727,7 @@ def _stamp_events(
     latest: dt.datetime | None,
     keep_gone: dt.timedelta | None,
     in_place: int,
-    fingerprints: list[str | None] | None = None,
+    fingerprints: list[Shown | None] | None = None,
 ) -> tuple[list[FeedEvent], FeedState]:
     """:func:`stamp_events`; the first `in_place` drafts get their stamp and sequence set
     on themselves instead of on a copy.
@@ -719,10 +735,11 @@ def _stamp_events(
     Only for drafts nobody else holds yet (the ones :func:`_stamp_all` just made): a feed
     then holds one object per event instead of a draft and a stamped copy.
 
-    `fingerprints` holds, for the first drafts, each one's fingerprint when known (a draft
-    an earlier build made and stamped, see :class:`FeedMemo`) and ``None`` for a draft made
-    now; the ``None`` are filled in. A known draft is not stamped in place: it is used as
-    it is when its stamp and sequence stay, else copied.
+    `fingerprints` holds, for the first drafts, each one's fingerprint, start and end as
+    the state keeps them when known (a draft an earlier build made and stamped, see
+    :class:`FeedMemo`) and ``None`` for a draft made now; the ``None`` are filled in. A
+    known draft is not stamped in place: it is used as it is when its stamp and sequence
+    stay, else copied; and when the state's entry stays too, it is kept as it is.
     """
     now_utc = now.astimezone(UTC).replace(microsecond=0)
     cap = latest.astimezone(UTC).replace(microsecond=0) if latest is not None else None
@@ -738,19 +755,16 @@ def _stamp_events(
     known = len(fingerprints) if fingerprints is not None else 0
     for index, draft in enumerate(drafts):
         shown.add(draft.uid)
-        fingerprint = None
-        if index < known:
-            assert fingerprints is not None  # noqa: S101 - known > 0
-            fingerprint = fingerprints[index]
-            if fingerprint is not None:
-                own_fingerprint = True
-            else:
-                fingerprint = fingerprints[index] = _fingerprint(draft)
-                own_fingerprint = False
-        else:
-            fingerprint = _fingerprint(draft)
+        listed = fingerprints is not None and index < known
+        remembered = fingerprints[index] if fingerprints is not None and listed else None
+        if remembered is None:
+            remembered = (_fingerprint(draft), _iso(draft.start), _iso(draft.end))
+            if fingerprints is not None and listed:
+                fingerprints[index] = remembered
             own_fingerprint = False
-        start, end = _iso(draft.start), _iso(draft.end)
+        else:
+            own_fingerprint = True
+        fingerprint, start, end = remembered
         previous = entries.get(draft.uid)
         own = updated.get(draft.uid)
         if previous is not None and previous.fingerprint == fingerprint:
@@ -766,9 +780,18 @@ def _stamp_events(
         if own is not None:
             modified = own.astimezone(UTC).replace(microsecond=0)
         modified = capped(modified)
-        entries[draft.uid] = StateEntry(
-            fingerprint=fingerprint, sequence=sequence, modified=modified, start=start, end=end
-        )
+        if not (
+            previous is not None
+            and previous.gone is None
+            and previous.fingerprint == fingerprint
+            and previous.sequence == sequence
+            and previous.modified == modified
+            and previous.start == start
+            and previous.end == end
+        ):
+            entries[draft.uid] = StateEntry(
+                fingerprint=fingerprint, sequence=sequence, modified=modified, start=start, end=end
+            )
         if own_fingerprint:
             if draft.stamp == modified and draft.sequence == sequence:
                 events.append(draft)  # stamped so by an earlier build: nothing changes
@@ -967,8 +990,8 @@ def _stamp_all(
     entries = tuple(_entries_for_feeds(schedule, settings))
     default = plan.schedule_settings.duration
     context = _draft_context(plan, settings, default, brand) if memo is not None else ()
-    made: list[tuple[Entry, str | None, int, int]] | None = [] if memo is not None else None
-    fingerprints: list[str | None] | None = [] if memo is not None else None
+    made: list[_Made] | None = [] if memo is not None else None
+    fingerprints: list[Shown | None] | None = [] if memo is not None else None
     drafts = _drafts(
         plan,
         entries,
@@ -1021,27 +1044,27 @@ def _remember(
     context: tuple[object, ...],
     entries: Sequence[Entry],
     drafts: Sequence[_Draft],
-    made: Sequence[tuple[Entry, str | None, int, int]],
-    fingerprints: Sequence[str | None],
+    made: Sequence[_Made],
+    fingerprints: Sequence[Shown | None],
 ) -> None:
     """Keep this build's posts in `memo`: the reused ones as they were, the new ones made."""
-    known = memo.posts_for(context)
     posts: dict[tuple[str, str, int], _Post] = {}
-    fresh = {id(entry): (story, first, last) for entry, story, first, last in made}
-    for entry in entries:
-        key = _post_key(entry)
-        if id(entry) not in fresh:
-            posts[key] = known[key]
+    fresh = 0
+    for post in made:
+        if isinstance(post, _Post):
+            posts[post.key] = post
             continue
-        story, first, last = fresh[id(entry)]
+        key, entry, story, first, last = post
         posts[key] = _Post(
+            key=key,
             entry=entry,
             story=story,
             drafts=tuple(drafts[first:last]),
-            fingerprints=tuple(str(fingerprint) for fingerprint in fingerprints[first:last]),
+            fingerprints=tuple(shown for shown in fingerprints[first:last] if shown is not None),
         )
-    memo.reused = len(entries) - len(made)
-    memo.made = len(made)
+        fresh += 1
+    memo.reused = len(entries) - fresh
+    memo.made = fresh
     memo.remember(context, posts)
 
 
