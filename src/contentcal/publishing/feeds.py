@@ -429,6 +429,9 @@ class FeedMemo:
         self.made = 0
         """How many entries the last build made drafts for."""
 
+        self.calendars: dict[str, _MadeCalendar] = {}
+        """Each feed's calendar by path (see :func:`_calendar`)."""
+
         self.texts: EventTexts = {}
         """Each event's text in a feed, for the feeds rendered again (see :func:`ics_bytes`)."""
 
@@ -1068,13 +1071,43 @@ def _remember(
     memo.remember(context, posts)
 
 
+@attrs.frozen
+class _MadeCalendar:
+    """One feed's calendar as a build made it, with what it was made from."""
+
+    posts: tuple[FeedEvent, ...]
+    extras: tuple[FeedEvent, ...]
+    events: tuple[FeedEvent, ...]
+    """`posts` and `extras` in the feed's order."""
+
+    values: tuple[object, ...]
+    """The calendar's other values, as given to :class:`FeedCalendar`."""
+
+    calendar: FeedCalendar
+
+
+def _same(first: Sequence[FeedEvent], second: Sequence[FeedEvent]) -> bool:
+    """Whether the two hold the very same event objects in the same order."""
+    return len(first) == len(second) and all(map(operator.is_, first, second))
+
+
 def _calendar(
-    schedule: Schedule, stamped: _Stamped, window: FeedWindow, path: str, base_url: str | None
+    schedule: Schedule,
+    stamped: _Stamped,
+    window: FeedWindow,
+    path: str,
+    base_url: str | None,
+    memo: FeedMemo | None = None,
 ) -> FeedCalendar:
+    """The feed's calendar. With `memo`, a calendar whose events are the very events of
+    the last build's (and its other values equal) is that build's calendar, not a new one;
+    with only its posts the same, the order of posts and extras is not sorted again."""
     plan = schedule.plan
     name, description = _feed_title(plan, window)
     calendar_id = str(uuid.uuid5(NAMESPACE, f"{stamped.brand}\x1fcalendar\x1f{path}"))
-    events = _window_events(stamped, window)
+    posts = events = _window_events(stamped, window)
+    extras: tuple[FeedEvent, ...] = ()
+    last = memo.calendars.get(path) if memo is not None else None
     if window.platform is None and window.pillar is None:
         extras = tuple(
             stamped.events[extra.event.uid]
@@ -1082,22 +1115,43 @@ def _calendar(
             if window.owner is None or (extra.owner or "").casefold() == window.owner.casefold()
         )
         if extras:
-            events = tuple(sorted(events + extras, key=_event_order))
-    return FeedCalendar(
-        prodid=PRODID,
-        name=name,
+            if last is not None and _same(last.posts, posts) and last.extras == extras:
+                # Equal extras (stamped anew by each build) sort where they sorted before.
+                same = dict(zip(map(id, last.extras), extras, strict=True))
+                events = tuple(same.get(id(event), event) for event in last.events)
+            else:
+                events = tuple(sorted(events + extras, key=_event_order))
+    values = (
+        name,
         # The calendar's identity is its URL (and X-WR-RELCALID); a calendar-level UID is
         # opt-in because vdirsyncer collapses a feed that has one into a single event.
-        uid=calendar_id if plan.feed_settings.calendar_uid else None,
-        relcalid=calendar_id,
-        events=events,
-        description=description,
-        timezone=plan.brand.timezone,
-        refresh=plan.feed_settings.refresh,
-        source=subscribe_link(base_url, path).url if base_url else None,
-        url=urllib.parse.urljoin(base_url, "index.html") if base_url else None,
-        last_modified=max((event.stamp for event in events), default=None),
+        calendar_id if plan.feed_settings.calendar_uid else None,
+        calendar_id,
+        description,
+        plan.brand.timezone,
+        plan.feed_settings.refresh,
+        subscribe_link(base_url, path).url if base_url else None,
+        urllib.parse.urljoin(base_url, "index.html") if base_url else None,
     )
+    if last is not None and last.values == values and _same(last.events, events):
+        calendar = last.calendar
+    else:
+        calendar = FeedCalendar(
+            prodid=PRODID,
+            name=values[0],
+            uid=values[1],
+            relcalid=values[2],
+            events=events,
+            description=values[3],
+            timezone=values[4],
+            refresh=values[5],
+            source=values[6],
+            url=values[7],
+            last_modified=max((event.stamp for event in events), default=None),
+        )
+    if memo is not None:
+        memo.calendars[path] = _MadeCalendar(posts, extras, events, values, calendar)
+    return calendar
 
 
 def build_calendar(
@@ -1301,13 +1355,14 @@ def build_site(
     files: dict[str, bytes] = {}
     calendars = []
     for path, window in feed_paths(schedule.plan, stamped.entries):
-        calendar = _calendar(schedule, stamped, window, path, base_url)
+        calendar = _calendar(schedule, stamped, window, path, base_url, memo)
         calendars.append((path, calendar))
         if previous is not None and previous.calendars.get(path) == calendar:
             files[path] = previous.files[path]
         else:
             files[path] = ics_bytes(calendar, memo.texts if memo is not None else None)
     if memo is not None:
+        memo.calendars = {path: memo.calendars[path] for path, _ in calendars}
         # Only the texts of this build's events are kept: the others cannot come back.
         texts = memo.texts
         memo.texts = {key: texts[key] for key in map(id, stamped.events.values()) if key in texts}
