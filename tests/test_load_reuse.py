@@ -34,6 +34,8 @@ EDITS = st.one_of(
     st.tuples(st.just("bad-platform"), st.sampled_from(FILES), st.integers(1, 40)),
     st.tuples(st.just("duplicate"), st.sampled_from(FILES), st.integers(1, 40)),
     st.tuples(st.just("unknown-column"), st.sampled_from(FILES), st.just(0)),
+    # An id another (unchanged) file uses already.
+    st.tuples(st.just("their-id"), st.just("items/extra.jsonl"), st.integers(0, 1)),
     st.tuples(st.just("not-utf8"), st.sampled_from(FILES), st.integers(1, 40)),
     st.tuples(st.just("broken-quote"), st.sampled_from(FILES), st.integers(1, 40)),
     st.tuples(st.just("empty"), st.sampled_from(FILES), st.just(0)),
@@ -41,6 +43,13 @@ EDITS = st.one_of(
     st.tuples(st.just("restore"), st.sampled_from(FILES), st.just(0)),
     st.tuples(st.just("limits"), st.just("plan.toml"), st.integers(1, 3)),
     st.tuples(st.just("goal"), st.just("plan.toml"), st.integers(0, 1)),
+    # What items resolve against: a platform's owner (an item's default owner), its zone.
+    st.tuples(st.just("platform"), st.just("plan.toml"), st.integers(0, 1)),
+)
+
+PLATFORM_EDITS = (
+    ('handle = "@batikcikarang"\nowner = "Sari"', 'handle = "@batikcikarang"\nowner = "Rina"'),
+    ('handle = "@batikcikarang"\n', 'handle = "@batikcikarang"\ntimezone = "Asia/Makassar"\n'),
 )
 
 JSONL = [
@@ -84,6 +93,15 @@ def _edit(plan_dir: Path, edit: tuple[str, str, int], original: dict[str, bytes]
         if "[limits]" not in text:
             text += "\n[limits]\n"
         text = text.replace("[limits]\n", f"[limits]\nrows = {number * 10}\n", 1)
+        path.write_text(text, encoding="utf-8")
+        return
+    if kind == "their-id":
+        taken = ("motif-quiz-ig", "new-year-ig")[number]
+        row = {"id": taken, "platform": "instagram", "title": "Again"}
+        path.write_bytes(data + json.dumps(row).encode() + b"\n")
+        return
+    if kind == "platform":
+        text = data.decode().replace(*PLATFORM_EDITS[number], 1)
         path.write_text(text, encoding="utf-8")
         return
     if kind == "goal":
@@ -170,15 +188,31 @@ def test_only_the_edited_file_is_read_again(tmp_path: Path, monkeypatch: object)
     assert edited == load(plan) != first
 
 
-def test_items_given_out_are_not_shared_with_the_next_load(tmp_path: Path) -> None:
-    """Loading resolves each item's values in place; the next load starts from clean ones."""
+def test_unchanged_items_are_the_same_objects(tmp_path: Path) -> None:
+    """An item of an unchanged file resolves to the very item of the last load (items are
+    immutable); those of the edited file and of the plan file itself are made anew. The
+    remembered values are not changed by resolving: every load equals a fresh one."""
     plan_dir = _plan_dir(tmp_path)
     plan = str(plan_dir / "plan.toml")
     loader = Loader()
     first = loader.load(plan)
     second = loader.load(plan)
     assert first == second == load(plan)
-    assert all(a is not b for a, b in zip(first.items, second.items, strict=True))
+    from_files = [i for i in first.items if str(i.source.file).endswith((".csv", ".jsonl"))]
+    assert from_files
+    same = {item.id for item in second.items if any(item is old for old in from_files)}
+    assert same == {item.id for item in from_files}
+    _edit(plan_dir, ("title", "items/january.csv", 3), {})
+    third = loader.load(plan)
+    assert third == load(plan)
+    kept = {item.id for item in third.items if any(item is old for old in second.items)}
+    january = {item.id for item in third.items if item.source.file.endswith("january.csv")}
+    assert kept == same - january
+    goal = plan_dir / "plan.toml"
+    goal.write_text(goal.read_text(encoding="utf-8").replace("target = 2000", "target = 2001"))
+    fourth = loader.load(plan)
+    assert fourth == load(plan)
+    assert not any(item is old for item in fourth.items for old in third.items)
 
 
 def test_problems_past_the_cap_are_counted_the_same(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ module only puts them in order.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -25,7 +25,16 @@ from contentcal.files.atomic import finish_interrupted, journal_for
 from contentcal.files.build import PlanBuilder, RawItem, mark_valid
 from contentcal.files.fields import ITEM_FIELDS, Problems, parse_duration
 from contentcal.files.readers import RawTable, Readers, TomlLines, nested_deeper
-from contentcal.model import Limits, Plan
+from contentcal.model import (
+    Brand,
+    ContentItem,
+    Goal,
+    Limits,
+    Pillar,
+    Plan,
+    Platform,
+    Story,
+)
 
 __all__ = ["ITEM_FIELDS", "Loader", "load", "loads", "parse_duration"]
 
@@ -54,6 +63,12 @@ class Loader:
 
     def __init__(self) -> None:
         self._files: dict[str, _ReadFile] = {}
+        self._context: tuple[object, ...] | None = None
+        """What the items of the last load were resolved against (brand, goals, ...)."""
+        self._resolved: dict[int, tuple[RawItem, ContentItem]] = {}
+        """By remembered item (its ``id``): the item it resolved to in the last load."""
+        self._given: dict[int, RawItem] = {}
+        """The remembered items this load handed to the builder, by ``id``."""
         self.reused: list[str] = []
         """The item files the last load took from the earlier one, in order."""
 
@@ -63,6 +78,7 @@ class Loader:
     def load(self, path: str | os.PathLike[str]) -> Plan:
         """:func:`load`, reusing the unchanged item files of the last load."""
         self.reused, self.parsed = [], []
+        self._given = {}
         seen: set[str] = set()
         try:
             return _load(path, self, seen)
@@ -87,14 +103,18 @@ class Loader:
             for problem in known.problems:
                 problems.keep(problem)
             for item in known.items:
-                yield _Converted(item=_copy(item) if item is not None else None)
+                if item is not None:
+                    self._given[id(item)] = item
+                yield _Converted(item=item)
             return
         self.parsed.append(file)
         kept, dropped = len(problems.items), problems.dropped
         items: list[RawItem | None] = []
         for raw in readers.item_file(file, data):
             item = PlanBuilder.item_of(builder, raw)
-            items.append(_copy(item) if item is not None else None)
+            items.append(item)
+            if item is not None:
+                self._given[id(item)] = item
             yield _Converted(item=item)
         if problems.dropped == dropped:
             # Every problem of the file was kept, so it can be told again exactly.
@@ -145,12 +165,66 @@ def _copy(item: RawItem) -> RawItem:
 
 
 class _ReusingBuilder(PlanBuilder):
-    """A builder fed by a :class:`Loader`: item tables arrive converted."""
+    """A builder fed by a :class:`Loader`: item tables arrive converted, and the items
+    of unchanged files that resolved before resolve to the same items again."""
+
+    def __init__(self, problems: Problems, *, base_dir: str | None, loader: Loader) -> None:
+        super().__init__(problems, base_dir=base_dir)
+        self.loader = loader
 
     def item_of(self, raw: RawTable) -> RawItem | None:
         if type(raw) is _Converted:
-            return raw.item
+            return raw.item  # the loader's own: copied before anything changes it
         return super().item_of(raw)
+
+    def resolve_items(
+        self,
+        raw_items: list[RawItem],
+        brand: Brand | None,
+        goals: Mapping[str, Goal],
+        pillars: Mapping[str, Pillar],
+        platforms: Mapping[str, Platform],
+        stories: Mapping[str, Story],
+    ) -> tuple[ContentItem, ...]:
+        """:meth:`PlanBuilder.resolve_items`, reusing what the loader remembers.
+
+        An item resolves to a value of its converted fields and of `brand`, `goals`,
+        `pillars`, `platforms` and `stories` alone, except for the check that ids are
+        unique. So when those are equal to the last load's and no id is used twice, a
+        remembered item that resolved then (without a problem) resolves to the same
+        :class:`~contentcal.model.ContentItem` now, and the same object is used; the
+        others are resolved as always, in order, reporting their problems in order.
+        """
+        loader = self.loader
+        context = (brand, goals, pillars, platforms, stories)
+        given = loader._given
+        known = loader._resolved if loader._context == context else {}
+        ids = [raw.values["id"] for raw in raw_items]
+        if len(set(ids)) != len(ids):
+            known = {}  # a duplicate is reported where it is met: resolve them all
+        fresh = [
+            _copy(raw) if id(raw) in given else raw for raw in raw_items if id(raw) not in known
+        ]
+        templates = [raw for raw in raw_items if id(raw) not in known]
+        kept, dropped = len(self.problems.items), self.problems.dropped
+        resolved = super().resolve_items(fresh, brand, goals, pillars, platforms, stories)
+        remembered = {key: known[key] for key in map(id, raw_items) if key in known}
+        if len(self.problems.items) == kept and self.problems.dropped == dropped:
+            # No problem: each item given resolved to one item, in order.
+            remembered.update(
+                (id(raw), (raw, item))
+                for raw, item in zip(templates, resolved, strict=True)
+                if id(raw) in given
+            )
+            made = iter(resolved)
+            items = tuple(
+                known[id(raw)][1] if id(raw) in known else next(made) for raw in raw_items
+            )
+        else:
+            items = resolved  # the plan has problems: no plan is made of these
+        loader._context, loader._resolved = context, remembered
+        raw_items.clear()  # consumed, as the builder's own method does
+        return items
 
 
 def _load(
@@ -226,7 +300,11 @@ def _build(
     if data is None:
         raise PlanError(problems.all())
     lines = TomlLines(text)
-    builder = (PlanBuilder if loader is None else _ReusingBuilder)(problems, base_dir=base)
+    builder = (
+        PlanBuilder(problems, base_dir=base)
+        if loader is None
+        else _ReusingBuilder(problems, base_dir=base, loader=loader)
+    )
     # [limits] first: it says how much of everything else may be read, and from where.
     readers.limits = builder.limits_table(data, plan_path, lines)
     if nested_deeper(data, readers.limits.nesting):
