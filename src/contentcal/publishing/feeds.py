@@ -1360,7 +1360,7 @@ def build_site(
         if previous is not None and previous.calendars.get(path) == calendar:
             files[path] = previous.files[path]
         else:
-            files[path] = ics_bytes(calendar, memo.texts if memo is not None else None)
+            files[path] = ics_bytes(calendar) if memo is None else ics_bytes(calendar, memo.texts)
     if memo is not None:
         memo.calendars = {path: memo.calendars[path] for path, _ in calendars}
         # Only the texts of this build's events are kept: the others cannot come back.
