@@ -1419,3 +1419,33 @@ def test_files_named_by_the_first_build_are_not_an_edit(tmp_path: Path) -> None:
     include.write_bytes(b"xy")
     cache.resources()
     assert plan.builds == 2
+
+
+def test_rebuilt_bodies_are_compressed_on_first_use_and_unchanged_ones_kept() -> None:
+    """A rebuild publishes its bodies before compressing them; each gzip form is the
+    body's (made once), and an unchanged body keeps its resource, gzip form and all."""
+    big, other = BIG, BIG.replace(b"BEGIN", b"BEGUN", 1)
+    sites = iter(
+        [
+            StaticSite(files={"all.ics": big, "x.ics": big}, last_modified=MODIFIED),
+            StaticSite(files={"all.ics": other, "x.ics": big}, last_modified=MODIFIED),
+        ]
+    )
+    paths = [Path(__file__)]
+    versions = iter(range(100))
+    cache = SiteCache(
+        lambda: next(sites),
+        lambda: paths,
+        check_interval=0,
+        background=False,
+        clock=lambda: float(next(versions)),
+    )
+    first = dict(cache.resources())
+    assert first["all.ics"].gzip_body is not None
+    assert gunzip(first["all.ics"].gzip_body) == big
+    paths.append(Path(__file__).parent)  # a new watched file: a rebuild
+    second = dict(cache.resources())
+    assert second["x.ics"] is first["x.ics"]
+    assert second["all.ics"].packed is not first["all.ics"].packed
+    assert second["all.ics"].gzip_body is not None
+    assert gunzip(second["all.ics"].gzip_body) == other

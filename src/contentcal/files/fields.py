@@ -854,5 +854,13 @@ class Problems:
             )
         )
 
+    def keep(self, problem: Problem) -> None:
+        """Record a problem made earlier (a :class:`~contentcal.files.load.Loader` telling
+        again what an unchanged file had), as :meth:`add` would have."""
+        if len(self.items) >= MOST_PROBLEMS:
+            self.dropped += 1
+            return
+        self.items.append(problem)
+
     def __bool__(self) -> bool:
         return bool(self.items)

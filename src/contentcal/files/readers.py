@@ -266,7 +266,7 @@ class Readers:
         problem) when it cannot be read."""
         most = Limits().file_bytes if is_plan else self.limits.file_bytes
         try:
-            data = read_regular(file, most)
+            return read_regular(file, most)
         except NotRegularError as exc:
             if exc.kind == "a directory":
                 self.problems.add(
@@ -313,11 +313,10 @@ class Readers:
         except OSError as exc:
             self.problems.add(f"cannot be read: {exc.strerror}", file=file, code="file-unreadable")
             return None
-        return data
 
     def decode(self, data: bytes, file: str) -> str | None:
-        """`data` as text (UTF-8, with or without a byte order mark); ``None`` (with a
-        located problem) when it is not UTF-8."""
+        """`data` (read from `file`) as text (UTF-8, with or without a byte order mark);
+        ``None`` (with a located problem) when it is not UTF-8."""
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -503,9 +502,10 @@ class Readers:
                     return files[: caps.files]
         return files
 
-    def item_file(self, file: str) -> Iterator[RawTable]:
-        """The items of one included file, whatever its kind."""
-        raw_bytes = self.read_bytes(file)
+    def item_file(self, file: str, content: bytes | None = None) -> Iterator[RawTable]:
+        """The items of one included file, whatever its kind; `content` is its bytes when
+        they were read already (:meth:`read_bytes`)."""
+        raw_bytes = self.read_bytes(file) if content is None else content
         if raw_bytes is None:
             return
         text = self.decode(raw_bytes, file)

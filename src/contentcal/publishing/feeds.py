@@ -42,6 +42,7 @@ from contentcal.model.bounds import clamp_add
 from contentcal.model.zones import UTC, get_zone, localize
 from contentcal.publishing.ics import (
     EventStatus,
+    EventTexts,
     FeedCalendar,
     FeedEvent,
     _check_duration,
@@ -59,6 +60,7 @@ from contentcal.publishing.review_events import OwnedEvent, review_events
 from contentcal.scheduling.place import Entry, Schedule, next_change
 
 __all__ = [
+    "FeedMemo",
     "FeedState",
     "FeedWindow",
     "Site",
@@ -300,7 +302,9 @@ def _description(
     plan: Plan,
     entry: Entry,
     versions: Mapping[tuple[str, str], ContentItem] | None = None,
+    story: str | _Unknown | None = None,
 ) -> str:
+    """The event's description; `story` is :func:`_story_text`'s when it is known."""
     item, platform, occurrence = entry.item, entry.platform, entry.occurrence
     parts = []
     if item.copy.strip():
@@ -331,7 +335,8 @@ def _description(
             f"Evergreen: showing {occurrence}{limit}, at least "
             f"{_duration_words(item.repeat_after)} after the one before"
         )
-    story = _story_text(plan, item, versions)
+    if isinstance(story, _Unknown):
+        story = _story_text(plan, item, versions)
     if story:
         parts.append(story)
     return "\n\n".join(parts)
@@ -376,17 +381,117 @@ def _color(plan: Plan, item: ContentItem) -> str | None:
     return color.lower() if color and color.lower() in CSS_COLOR_NAMES else None
 
 
+Shown = tuple[str, str, str]
+"""What the feed state compares of an event: its :func:`_fingerprint`, start and end
+(ISO text)."""
+
+
+class _Unknown:
+    """Marks a value not computed yet."""
+
+
+_UNKNOWN: Final = _Unknown()
+
+
+@attrs.frozen
+class _Post:
+    """One entry's drafts as a build made them, for the next build to reuse."""
+
+    key: tuple[str, str, int]
+    """Platform id, item id and occurrence: where the next build looks it up."""
+
+    entry: Entry
+    story: str | None
+    """:func:`_story_text` of the entry's item (it depends on other items too)."""
+
+    drafts: tuple[_Draft, ...]
+    fingerprints: tuple[Shown, ...]
+    """Each draft's event as the feed state sees it (see :data:`Shown`)."""
+
+
+class FeedMemo:
+    """What the last build of a plan's feeds made, for the next build to reuse (``serve``).
+
+    A post's events depend on its schedule entry (the item, its platform, start, end and
+    occurrence), on the item's story and on the plan's brand, goals, pillars, platforms,
+    stories and feed settings. When all of these are equal to the last build's, the
+    post's drafts and their fingerprints are taken from then instead of being made again;
+    any change to the plan-level values forgets everything. The feeds are the same bytes
+    as a build without the memo (tests/test_serve_incremental.py checks it).
+    """
+
+    def __init__(self) -> None:
+        self._context: tuple[object, ...] | None = None
+        self._posts: dict[tuple[str, str, int], _Post] = {}
+        self.reused = 0
+        """How many entries the last build took from the one before."""
+
+        self.made = 0
+        """How many entries the last build made drafts for."""
+
+        self.calendars: dict[str, _MadeCalendar] = {}
+        """Each feed's calendar by path (see :func:`_calendar`)."""
+
+        self.texts: EventTexts = {}
+        """Each event's text in a feed, for the feeds rendered again (see :func:`ics_bytes`)."""
+
+    def posts_for(self, context: tuple[object, ...]) -> Mapping[tuple[str, str, int], _Post]:
+        """The remembered posts, when they were made in this `context`."""
+        if context != self._context:
+            return {}
+        return self._posts
+
+    def remember(
+        self, context: tuple[object, ...], posts: dict[tuple[str, str, int], _Post]
+    ) -> None:
+        """Keep `posts` (those of a build that succeeded) for the next build."""
+        self._context = context
+        self._posts = posts
+
+
+def _draft_context(
+    plan: Plan, settings: FeedSettings, default: dt.timedelta, brand: str
+) -> tuple[object, ...]:
+    """Everything besides its entry and story that a post's drafts depend on."""
+    return (
+        brand,
+        plan.goals,
+        plan.pillars,
+        plan.platforms,
+        plan.stories,
+        settings.alarm,
+        settings.reply_events,
+        default,
+    )
+
+
+_Made = _Post | tuple[tuple[str, str, int], Entry, str | None, int, int]
+"""An entry's post in a build: reused, or made (key, entry, story, first and last draft)."""
+
+
+def _post_key(entry: Entry) -> tuple[str, str, int]:
+    return (entry.platform.id, entry.item.id, entry.occurrence)
+
+
 def _drafts(
     plan: Plan,
     entries: Iterable[Entry],
     settings: FeedSettings,
     default: dt.timedelta,
     brand: str,
+    known: Mapping[tuple[str, str, int], _Post] | None = None,
+    made: list[_Made] | None = None,
+    fingerprints: list[Shown | None] | None = None,
 ) -> list[_Draft]:
+    """The drafts of every entry's events. With `known` (the last build's posts, see
+    :class:`FeedMemo`), an entry equal to a known one takes its drafts; the fingerprint of
+    each draft goes to `fingerprints` (``None`` when made now), and each entry to `made`:
+    the known post it reused, or (key, entry, story text, first and last draft index + 1)
+    when made now."""
     from contentcal.scheduling.place import story_versions  # noqa: PLC0415
 
     versions = story_versions(plan)
-    drafts = []
+    drafts: list[_Draft] = []
     # Each post's event is made once, from values converted here as FeedEvent's converters
     # would (see _clean_event); the few distinct categories, colours and alarms once each.
     alarm = settings.alarm
@@ -395,7 +500,23 @@ def _drafts(
     color_cache: dict[str | None, str | None] = {}
     for entry in entries:
         item, platform = entry.item, entry.platform
-        description = _description(plan, entry, versions)
+        story: str | _Unknown | None = _UNKNOWN
+        if known is not None:
+            story = _story_text(plan, item, versions) if item.story is not None else None
+            key = _post_key(entry)
+            remembered = known.get(key)
+            if remembered is not None and remembered.story == story and remembered.entry == entry:
+                if not alarm_checked and alarm is not None and isinstance(entry.start, dt.datetime):
+                    _check_duration(None, _ALARM_FIELD, alarm)  # as for a draft made now
+                    alarm_checked = True
+                drafts.extend(remembered.drafts)
+                if fingerprints is not None:
+                    fingerprints.extend(remembered.fingerprints)
+                if made is not None:
+                    made.append(remembered)
+                continue
+        first = len(drafts)
+        description = _description(plan, entry, versions, story)
         status = EventStatus.CONFIRMED if entry.status.is_placed else EventStatus.TENTATIVE
         categories = tuple(value for value in (platform.id, item.pillar, item.goal) if value)
         cleaned = category_cache.get(categories)
@@ -452,6 +573,11 @@ def _drafts(
                 alarm_text=f"Reply to comments on {platform.name}: {item.title}",
             )
             drafts.append(_Draft(reply, item, platform, item.updated))
+        if fingerprints is not None:
+            fingerprints.extend([None] * (len(drafts) - first))
+        if made is not None:
+            assert not isinstance(story, _Unknown)  # noqa: S101 - known is given with made
+            made.append((key, entry, story, first, len(drafts)))
     return drafts
 
 
@@ -604,12 +730,19 @@ def _stamp_events(
     latest: dt.datetime | None,
     keep_gone: dt.timedelta | None,
     in_place: int,
+    fingerprints: list[Shown | None] | None = None,
 ) -> tuple[list[FeedEvent], FeedState]:
     """:func:`stamp_events`; the first `in_place` drafts get their stamp and sequence set
     on themselves instead of on a copy.
 
     Only for drafts nobody else holds yet (the ones :func:`_stamp_all` just made): a feed
     then holds one object per event instead of a draft and a stamped copy.
+
+    `fingerprints` holds, for the first drafts, each one's fingerprint, start and end as
+    the state keeps them when known (a draft an earlier build made and stamped, see
+    :class:`FeedMemo`) and ``None`` for a draft made now; the ``None`` are filled in. A
+    known draft is not stamped in place: it is used as it is when its stamp and sequence
+    stay, else copied; and when the state's entry stays too, it is kept as it is.
     """
     now_utc = now.astimezone(UTC).replace(microsecond=0)
     cap = latest.astimezone(UTC).replace(microsecond=0) if latest is not None else None
@@ -622,10 +755,19 @@ def _stamp_events(
     entries = dict(state.entries)
     events = []
     shown = set()
+    known = len(fingerprints) if fingerprints is not None else 0
     for index, draft in enumerate(drafts):
         shown.add(draft.uid)
-        fingerprint = _fingerprint(draft)
-        start, end = _iso(draft.start), _iso(draft.end)
+        listed = fingerprints is not None and index < known
+        remembered = fingerprints[index] if fingerprints is not None and listed else None
+        if remembered is None:
+            remembered = (_fingerprint(draft), _iso(draft.start), _iso(draft.end))
+            if fingerprints is not None and listed:
+                fingerprints[index] = remembered
+            own_fingerprint = False
+        else:
+            own_fingerprint = True
+        fingerprint, start, end = remembered
         previous = entries.get(draft.uid)
         own = updated.get(draft.uid)
         if previous is not None and previous.fingerprint == fingerprint:
@@ -641,10 +783,24 @@ def _stamp_events(
         if own is not None:
             modified = own.astimezone(UTC).replace(microsecond=0)
         modified = capped(modified)
-        entries[draft.uid] = StateEntry(
-            fingerprint=fingerprint, sequence=sequence, modified=modified, start=start, end=end
-        )
-        if index < in_place:
+        if not (
+            previous is not None
+            and previous.gone is None
+            and previous.fingerprint == fingerprint
+            and previous.sequence == sequence
+            and previous.modified == modified
+            and previous.start == start
+            and previous.end == end
+        ):
+            entries[draft.uid] = StateEntry(
+                fingerprint=fingerprint, sequence=sequence, modified=modified, start=start, end=end
+            )
+        if own_fingerprint:
+            if draft.stamp == modified and draft.sequence == sequence:
+                events.append(draft)  # stamped so by an earlier build: nothing changes
+            else:
+                events.append(_stamped(draft, modified, sequence))
+        elif index < in_place:
             events.append(_stamp_in_place(draft, modified, sequence))
         else:
             events.append(_stamped(draft, modified, sequence))
@@ -829,12 +985,26 @@ def _stamp_all(
     *,
     written_at: dt.datetime | None = None,
     keep_gone: dt.timedelta | None = None,
+    memo: FeedMemo | None = None,
 ) -> _Stamped:
     plan = schedule.plan
     settings = plan.feed_settings
     brand = brand_id(plan, state)
     entries = tuple(_entries_for_feeds(schedule, settings))
-    drafts = _drafts(plan, entries, settings, plan.schedule_settings.duration, brand)
+    default = plan.schedule_settings.duration
+    context = _draft_context(plan, settings, default, brand) if memo is not None else ()
+    made: list[_Made] | None = [] if memo is not None else None
+    fingerprints: list[Shown | None] | None = [] if memo is not None else None
+    drafts = _drafts(
+        plan,
+        entries,
+        settings,
+        default,
+        brand,
+        known=memo.posts_for(context) if memo is not None else None,
+        made=made,
+        fingerprints=fingerprints,
+    )
     extras = (
         tuple(
             review_events(
@@ -858,7 +1028,10 @@ def _stamp_all(
         latest=written_at,
         keep_gone=settings.past if keep_gone is None else keep_gone,
         in_place=len(drafts),
+        fingerprints=fingerprints,
     )
+    if memo is not None:
+        _remember(memo, context, entries, drafts, made or [], fingerprints or [])
     return _Stamped(
         events={event.uid: event for event in events},
         entries=entries,
@@ -869,13 +1042,72 @@ def _stamp_all(
     )
 
 
+def _remember(
+    memo: FeedMemo,
+    context: tuple[object, ...],
+    entries: Sequence[Entry],
+    drafts: Sequence[_Draft],
+    made: Sequence[_Made],
+    fingerprints: Sequence[Shown | None],
+) -> None:
+    """Keep this build's posts in `memo`: the reused ones as they were, the new ones made."""
+    posts: dict[tuple[str, str, int], _Post] = {}
+    fresh = 0
+    for post in made:
+        if isinstance(post, _Post):
+            posts[post.key] = post
+            continue
+        key, entry, story, first, last = post
+        posts[key] = _Post(
+            key=key,
+            entry=entry,
+            story=story,
+            drafts=tuple(drafts[first:last]),
+            fingerprints=tuple(shown for shown in fingerprints[first:last] if shown is not None),
+        )
+        fresh += 1
+    memo.reused = len(entries) - fresh
+    memo.made = fresh
+    memo.remember(context, posts)
+
+
+@attrs.frozen
+class _MadeCalendar:
+    """One feed's calendar as a build made it, with what it was made from."""
+
+    posts: tuple[FeedEvent, ...]
+    extras: tuple[FeedEvent, ...]
+    events: tuple[FeedEvent, ...]
+    """`posts` and `extras` in the feed's order."""
+
+    values: tuple[object, ...]
+    """The calendar's other values, as given to :class:`FeedCalendar`."""
+
+    calendar: FeedCalendar
+
+
+def _same(first: Sequence[FeedEvent], second: Sequence[FeedEvent]) -> bool:
+    """Whether the two hold the very same event objects in the same order."""
+    return len(first) == len(second) and all(map(operator.is_, first, second))
+
+
 def _calendar(
-    schedule: Schedule, stamped: _Stamped, window: FeedWindow, path: str, base_url: str | None
+    schedule: Schedule,
+    stamped: _Stamped,
+    window: FeedWindow,
+    path: str,
+    base_url: str | None,
+    memo: FeedMemo | None = None,
 ) -> FeedCalendar:
+    """The feed's calendar. With `memo`, a calendar whose events are the very events of
+    the last build's (and its other values equal) is that build's calendar, not a new one;
+    with only its posts the same, the order of posts and extras is not sorted again."""
     plan = schedule.plan
     name, description = _feed_title(plan, window)
     calendar_id = str(uuid.uuid5(NAMESPACE, f"{stamped.brand}\x1fcalendar\x1f{path}"))
-    events = _window_events(stamped, window)
+    posts = events = _window_events(stamped, window)
+    extras: tuple[FeedEvent, ...] = ()
+    last = memo.calendars.get(path) if memo is not None else None
     if window.platform is None and window.pillar is None:
         extras = tuple(
             stamped.events[extra.event.uid]
@@ -883,22 +1115,43 @@ def _calendar(
             if window.owner is None or (extra.owner or "").casefold() == window.owner.casefold()
         )
         if extras:
-            events = tuple(sorted(events + extras, key=_event_order))
-    return FeedCalendar(
-        prodid=PRODID,
-        name=name,
+            if last is not None and _same(last.posts, posts) and last.extras == extras:
+                # Equal extras (stamped anew by each build) sort where they sorted before.
+                same = dict(zip(map(id, last.extras), extras, strict=True))
+                events = tuple(same.get(id(event), event) for event in last.events)
+            else:
+                events = tuple(sorted(events + extras, key=_event_order))
+    values = (
+        name,
         # The calendar's identity is its URL (and X-WR-RELCALID); a calendar-level UID is
         # opt-in because vdirsyncer collapses a feed that has one into a single event.
-        uid=calendar_id if plan.feed_settings.calendar_uid else None,
-        relcalid=calendar_id,
-        events=events,
-        description=description,
-        timezone=plan.brand.timezone,
-        refresh=plan.feed_settings.refresh,
-        source=subscribe_link(base_url, path).url if base_url else None,
-        url=urllib.parse.urljoin(base_url, "index.html") if base_url else None,
-        last_modified=max((event.stamp for event in events), default=None),
+        calendar_id if plan.feed_settings.calendar_uid else None,
+        calendar_id,
+        description,
+        plan.brand.timezone,
+        plan.feed_settings.refresh,
+        subscribe_link(base_url, path).url if base_url else None,
+        urllib.parse.urljoin(base_url, "index.html") if base_url else None,
     )
+    if last is not None and last.values == values and _same(last.events, events):
+        calendar = last.calendar
+    else:
+        calendar = FeedCalendar(
+            prodid=PRODID,
+            name=values[0],
+            uid=values[1],
+            relcalid=values[2],
+            events=events,
+            description=values[3],
+            timezone=values[4],
+            refresh=values[5],
+            source=values[6],
+            url=values[7],
+            last_modified=max((event.stamp for event in events), default=None),
+        )
+    if memo is not None:
+        memo.calendars[path] = _MadeCalendar(posts, extras, events, values, calendar)
+    return calendar
 
 
 def build_calendar(
@@ -1076,6 +1329,7 @@ def build_site(
     written_at: dt.datetime | None = None,
     pages: Mapping[str, bytes] | None = None,
     previous: Site | None = None,
+    memo: FeedMemo | None = None,
 ) -> Site:
     """Render every feed and the index page in memory.
 
@@ -1089,22 +1343,29 @@ def build_site(
     With `previous` (the last build, as ``serve`` keeps it), a feed whose calendar is equal
     to the one `previous` rendered keeps its bytes instead of being rendered again: after an
     edit only the feeds whose events changed are rendered. The result is the same bytes.
+    With `memo` (kept from build to build, see :class:`FeedMemo`), the events of posts that
+    did not change are not made again either.
 
     Raises :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
     # The plan's base_url was checked when the plan was loaded or validated; only an
     # explicit `base_url` argument needs checking here.
     base_url = _base_url(base_url) or schedule.plan.feed_settings.base_url
-    stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
+    stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at, memo=memo)
     files: dict[str, bytes] = {}
     calendars = []
     for path, window in feed_paths(schedule.plan, stamped.entries):
-        calendar = _calendar(schedule, stamped, window, path, base_url)
+        calendar = _calendar(schedule, stamped, window, path, base_url, memo)
         calendars.append((path, calendar))
         if previous is not None and previous.calendars.get(path) == calendar:
             files[path] = previous.files[path]
         else:
-            files[path] = ics_bytes(calendar)
+            files[path] = ics_bytes(calendar) if memo is None else ics_bytes(calendar, memo.texts)
+    if memo is not None:
+        memo.calendars = {path: memo.calendars[path] for path, _ in calendars}
+        # Only the texts of this build's events are kept: the others cannot come back.
+        texts = memo.texts
+        memo.texts = {key: texts[key] for key in map(id, stamped.events.values()) if key in texts}
     files.update(pages or {})
     files["index.html"] = _index_html(schedule.plan, calendars, base_url, pages or ()).encode()
     stamps = [event.stamp for event in stamped.events.values()]

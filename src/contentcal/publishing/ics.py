@@ -732,8 +732,16 @@ def _calendar_head(cal: FeedCalendar) -> str:
     return "".join(lines)
 
 
-def _iter_text(cal: FeedCalendar) -> Iterator[str]:
-    """The feed as a few large strings (a header, then chunks of events)."""
+EventTexts = dict[int, tuple[FeedEvent, str]]
+"""Each event's text by the event's ``id`` (with the event, which keeps the id its own)."""
+
+
+def _iter_text(cal: FeedCalendar, texts: EventTexts | None = None) -> Iterator[str]:
+    """The feed as a few large strings (a header, then chunks of events).
+
+    With `texts`, an event found there (the same object) is not written again, and each
+    event written is added: an event's text depends on the event alone.
+    """
     yield _calendar_head(cal)
     # Everything the loop touches is a local: this runs once per event.
     days = _EpochDays()
@@ -748,6 +756,14 @@ def _iter_text(cal: FeedCalendar) -> Iterator[str]:
     chunk: list[str] = []
     append = chunk.append
     for event in cal.events:
+        if texts is not None:
+            known = texts.get(id(event))
+            if known is not None and known[0] is event:
+                append(known[1])
+                if len(chunk) >= _CHUNK_EVENTS:
+                    yield "".join(chunk)
+                    chunk.clear()
+                continue
         start = event.start
         end = event.end
         if isinstance(start, datetime_type) and isinstance(end, datetime_type):
@@ -801,12 +817,15 @@ def _iter_text(cal: FeedCalendar) -> Iterator[str]:
                 f"TRIGGER:{trigger}\r\nEND:VALARM\r\n"
             )
 
-        append(
+        text = (
             f"BEGIN:VEVENT\r\n{fold('SUMMARY:' + summary)}\r\n{when}DTSTAMP:{stamp}\r\n"
             f"{fold('UID:' + escape(event.uid))}\r\nSEQUENCE:{event.sequence}\r\n"
             f"{category_line}{color_line}{description_line}LAST-MODIFIED:{stamp}\r\n"
             f"STATUS:{event.status.value}\r\n{url_line}{alarm}END:VEVENT\r\n"
         )
+        append(text)
+        if texts is not None:
+            texts[id(event)] = (event, text)
         if len(chunk) >= _CHUNK_EVENTS:
             yield "".join(chunk)
             chunk.clear()
@@ -828,6 +847,10 @@ def write_ics(cal: FeedCalendar, out: BinaryIO) -> None:
         write(text.encode())
 
 
-def ics_bytes(cal: FeedCalendar) -> bytes:
-    """Return the whole feed as bytes; the same bytes as ``to_icalendar(cal).to_ical()``."""
-    return b"".join(text.encode() for text in _iter_text(cal))
+def ics_bytes(cal: FeedCalendar, texts: EventTexts | None = None) -> bytes:
+    """Return the whole feed as bytes; the same bytes as ``to_icalendar(cal).to_ical()``.
+
+    `texts` keeps each event's text for the next call (see :func:`_iter_text`): ``serve``
+    writes again only the events that changed since its last build.
+    """
+    return b"".join(text.encode() for text in _iter_text(cal, texts))

@@ -23,13 +23,14 @@ from contentcal.collector import collector_paused
 from contentcal.errors import PlanError
 from contentcal.files.atomic import remove_stale_temporaries_of
 from contentcal.files.build import known_valid, mark_valid
-from contentcal.files.load import load
+from contentcal.files.load import Loader
 from contentcal.files.site import manifest_for
 from contentcal.model import Plan
 from contentcal.model.bounds import check_date, clamp_add
 from contentcal.model.moments import check_window
 from contentcal.model.zones import UTC, aware, get_zone
 from contentcal.publishing.feeds import (
+    FeedMemo,
     FeedState,
     FeedWindow,
     Site,
@@ -299,6 +300,10 @@ class SiteBuilder:
         # edit while serving still shows as an edit (a new SEQUENCE for a move).
         self._state: FeedState | None = None
         self._watched: list[Path] = [Path(plan_path)]
+        self._loader = Loader()
+        """Keeps what each item file gave, so an edit reads again only the file edited."""
+        self._memo = FeedMemo()
+        """Keeps each post's events, so an edit makes again only the events edited."""
         self._last: Site | None = None
         self._pages: dict[str, bytes] = {}
         """The pages of the last whole build, served beside fresh feeds until new ones are."""
@@ -314,7 +319,7 @@ class SiteBuilder:
         from contentcal.views.site import site_schedule  # noqa: PLC0415 - as publish_feeds
 
         try:
-            plan = load(self.plan_path)
+            plan = self._loader.load(self.plan_path)
         except PlanError as exc:
             # Watch the files the problems are in too (an item file named by the plan is
             # only known once the plan loads), so fixing one is seen as a change.
@@ -346,6 +351,7 @@ class SiteBuilder:
             written_at=now if self.save_state else None,
             pages=self._pages,
             previous=self._last,
+            memo=self._memo,
         )
         if self.save_state:
             _save_if_changed(path, state, feeds.state)
@@ -380,6 +386,7 @@ class SiteBuilder:
             written_at=now if self.save_state else None,
             pages=pages,
             previous=previous,
+            memo=self._memo,
         )
         if self.save_state:
             _save_if_changed(path, saved, site.state)

@@ -177,14 +177,45 @@ class Resource:
     last_modified_http: str
     """`last_modified` as an HTTP date, ready for the header."""
 
-    gzip_body: bytes | None = None
-    """The body gzip-compressed (deterministically: no name, no time), or None when the
-    type does not compress or compressing would not save anything."""
+    packed: _Packed | None = attrs.field(default=None, eq=False, repr=False)
+    """How `gzip_body` is made: compressed on first use (see :class:`_Packed`); ``None``
+    when the type does not compress or the body is too small to gain."""
+
+    @property
+    def gzip_body(self) -> bytes | None:
+        """The body gzip-compressed (deterministically: no name, no time), or None when the
+        type does not compress or compressing would not save anything.
+
+        Compressed on first use, not when the build is published: a fresh feed is served
+        at once, and a rebuild compresses only the bodies someone asks for.
+        """
+        return self.packed.get() if self.packed is not None else None
 
     @property
     def gzip_etag(self) -> str:
         """The gzip representation's own strong tag (RFC 9110 §8.8.3: one per encoding)."""
         return self.etag[:-1] + '-gzip"'
+
+
+class _Packed:
+    """A body's gzip form, made once on first use (thread-safe) and then kept."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body: bytes | None = body
+        self._packed: bytes | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> bytes | None:
+        """The gzip bytes, or None when compressing would not save anything."""
+        if self._body is not None:
+            with self._lock:
+                body = self._body
+                if body is not None:
+                    packed = gzip.compress(body, compresslevel=6, mtime=0)
+                    # mtime=0 and no file name: the same body always gives the same bytes.
+                    self._packed = packed if len(packed) < len(body) else None
+                    self._body = None
+        return self._packed
 
 
 class SiteCache:
@@ -393,10 +424,20 @@ class SiteCache:
 
     def _rebuild(self) -> None:
         site = self._publish(self._build)
+        if site is not None:
+            self._pack(self._resources)
         complete = getattr(site, "complete", None)
         if complete is not None:
             # The quick part (fresh feeds) is being served; now the rest (the pages).
             self._publish(complete)
+
+    @staticmethod
+    def _pack(resources: Mapping[str, Resource]) -> None:
+        """Compress the new bodies now, after they are served: the first request for each
+        then finds its gzip form ready (a request that comes sooner compresses it itself)."""
+        for resource in resources.values():
+            if resource.packed is not None:
+                resource.packed.get()
 
     def _publish(self, build: Callable[[], Site]) -> Site | None:
         """Build, then serve the result; ``None`` (logged) when the build failed."""
@@ -498,9 +539,13 @@ def _resources(
     result: dict[str, Resource] = {}
     for path, raw_body in site.files.items():
         _check_site_path(path)
+        old = previous.get(path)
+        if old is not None and raw_body is old.body:
+            # The very bytes served before (a page kept from the last build): same tag.
+            result[path] = old
+            continue
         body = bytes(raw_body)
         etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-        old = previous.get(path)
         if old is None:
             modified = site_modified
         elif old.etag == etag:
@@ -513,27 +558,24 @@ def _resources(
             # a client revalidating with If-Modified-Since would get 304 and keep the old feed.
             modified = max(now_seconds, old.last_modified + _ONE_SECOND)
         content_type = _content_type(path)
-        if old is not None and old.etag == etag:
-            packed = old.gzip_body  # a no-op rebuild need not compress again
-        else:
-            packed = _gzip(body, content_type)
+        # An unchanged body need not be compressed again.
+        unchanged = old is not None and old.etag == etag
+        packed = old.packed if old is not None and unchanged else _packer(body, content_type)
         result[path] = Resource(
             body=body,
             content_type=content_type,
             etag=etag,
             last_modified=modified,
             last_modified_http=format_datetime(modified, usegmt=True),
-            gzip_body=packed,
+            packed=packed,
         )
     return MappingProxyType(result)
 
 
-def _gzip(body: bytes, content_type: str) -> bytes | None:
+def _packer(body: bytes, content_type: str) -> _Packed | None:
     if len(body) < _GZIP_MIN_BYTES or not content_type.startswith(_COMPRESSIBLE):
         return None
-    # mtime=0 and no file name: the same body always gives the same bytes (and ETag).
-    packed = gzip.compress(body, compresslevel=6, mtime=0)
-    return packed if len(packed) < len(body) else None
+    return _Packed(body)
 
 
 def _whole_utc_seconds(moment: datetime, *, what: str) -> datetime:
