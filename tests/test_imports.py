@@ -68,6 +68,7 @@ def _imported(tmp_path: Path, *args: str) -> set[str]:
     "module",
     [
         "contentcal.views.site",  # the site's pages
+        "icalendar",  # the object model: contentcal writes the bytes itself
         "contentcal.checking.engine",  # `check`'s rules
         "contentcal.networks.counting",  # twitter-text counting and its patterns
         "regex",

@@ -27,10 +27,9 @@ import unicodedata
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
-import icalendar
 
 from contentcal.collector import collector_paused
 from contentcal.errors import InvalidOptionError, OutputError
@@ -58,6 +57,9 @@ from contentcal.publishing.ics import (
 from contentcal.publishing.links import SubscribeLink, checked_base_url, subscribe_link
 from contentcal.publishing.review_events import OwnedEvent, review_events
 from contentcal.scheduling.place import Entry, Schedule, next_change
+
+if TYPE_CHECKING:
+    import icalendar  # only `feed` returns its object model (publishing/ics.py says why)
 
 __all__ = [
     "FeedMemo",

@@ -22,17 +22,23 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import operator
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO, Final
+from typing import TYPE_CHECKING, Any, BinaryIO, Final
 
 import attrs
-import icalendar
-from icalendar.prop import vCategory, vDuration, vText, vUri
 
 from contentcal.errors import ContentcalError
 from contentcal.model.zones import get_zone
+
+if TYPE_CHECKING:
+    # Only the object model (`to_icalendar`) needs icalendar: the fast writer below does
+    # not, so `ics`, `feeds` and `serve` do not pay for importing it (about a third of
+    # the start-up of `ics` on a shop's plan).
+    import icalendar
+    from icalendar.prop import vCategory, vText
 
 __all__ = [
     "CSS_COLOR_NAMES",
@@ -484,19 +490,28 @@ def _escape_text(text: str) -> str:
     )
 
 
-class _Text(vText):
-    """vText with RFC 5545 escaping that leaves a literal backslash-N alone."""
+@functools.cache
+def _text_type() -> type[vText]:
+    """vText with RFC 5545 escaping that leaves a literal backslash-N alone (made on first
+    use, so that importing this module does not import icalendar)."""
+    from icalendar.prop import vText  # noqa: PLC0415 - see TYPE_CHECKING above
 
-    __slots__ = ()
+    class _Text(vText):
+        __slots__ = ()
 
-    def to_ical(self) -> bytes:
-        return _escape_text(str(self)).encode("utf-8")
+        def to_ical(self) -> bytes:
+            return _escape_text(str(self)).encode("utf-8")
+
+    return _Text
 
 
 def _categories(names: tuple[str, ...]) -> vCategory:
+    from icalendar.prop import vCategory  # noqa: PLC0415 - see TYPE_CHECKING above
+
     value = vCategory([])
     # vCategory re-wraps each name in a plain vText, which would bring the "\N" rewrite back.
-    value.cats = [_Text(name) for name in names]
+    text = _text_type()
+    value.cats = [text(name) for name in names]
     return value
 
 
@@ -505,6 +520,10 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _event_component(event: FeedEvent) -> icalendar.Event:
+    import icalendar  # noqa: PLC0415 - see TYPE_CHECKING above
+    from icalendar.prop import vUri  # noqa: PLC0415
+
+    _Text = _text_type()  # noqa: N806 - a class
     component = icalendar.Event()
     component.add("SUMMARY", _Text(event.summary))
     if isinstance(event.start, dt.datetime) and isinstance(event.end, dt.datetime):
@@ -546,6 +565,10 @@ def to_icalendar(cal: FeedCalendar) -> icalendar.Calendar:
     TEXT values are :class:`icalendar.prop.vText` subclasses that escape per RFC 5545
     without icalendar's rewrite of a literal ``\\N`` into a line break.
     """
+    import icalendar  # noqa: PLC0415 - see TYPE_CHECKING above
+    from icalendar.prop import vDuration, vUri  # noqa: PLC0415
+
+    _Text = _text_type()  # noqa: N806 - a class
     calendar = icalendar.Calendar()
     calendar.add("VERSION", _Text("2.0"))
     calendar.add("PRODID", _Text(cal.prodid))
