@@ -1017,7 +1017,8 @@ def print_commands(results: dict[str, Any]) -> None:
     """Wall and CPU time of each command and their ratios to the reference, with verdicts.
 
     The verdict uses the CPU ratio: on a shared machine a process's wall time includes the
-    time it waited for a core, the CPU time does not (both are printed).
+    time it waited for a core, the CPU time does not (both are printed). Two verdicts use
+    the wall time: the 100k `check`, whose search runs on both cores, and the serve rebuild.
     """
     floor, floor_cpu = results["floor"]["seconds"], results["floor"]["cpu_seconds"]
     print(
@@ -1043,8 +1044,10 @@ def print_commands(results: dict[str, Any]) -> None:
                 wall_x = cpu_x = None
                 reference = ""
             if int(size) >= 100_000 and name == "check":
-                ok = row["cpu_seconds"] <= TARGET_CHECK_100K_SECONDS
-                verdict, reference = ("met" if ok else "MISSED"), "<= 10 s"
+                # What the user waits for: `check` spreads the duplicate search over both
+                # cores (--jobs 2, its default), so its CPU time counts two cores at once.
+                ok = row["seconds"] <= TARGET_CHECK_100K_SECONDS
+                verdict, reference = ("met" if ok else "MISSED"), "<= 10 s wall"
             if int(size) >= 100_000 and name == "load (library)":
                 ok = row["cpu_seconds"] <= TARGET_LOAD_100K_SECONDS
                 verdict, reference = ("met" if ok else "MISSED"), "<= 2 s"
