@@ -598,12 +598,15 @@ class _Placer:
             self.place(item)
 
     def place(self, item: ContentItem) -> None:
-        waits_for, not_before, why = _follows(
-            self.plan, self.versions, item, self.times, self.queued
-        )
-        if waits_for is not None:
-            self.pending.setdefault(waits_for, []).append(item)
-            return
+        not_before: dt.datetime | None = None
+        why = ""
+        if item.story is not None:  # only a story's version can wait for another
+            waits_for, not_before, why = _follows(
+                self.plan, self.versions, item, self.times, self.queued
+            )
+            if waits_for is not None:
+                self.pending.setdefault(waits_for, []).append(item)
+                return
         self.queued.discard(item.id)
         lane = self.lanes[item.platform]
         taken = lane.take(not_before)
@@ -628,8 +631,9 @@ class _Placer:
                     ),
                 )
             )
-        for follower in self.pending.pop(item.id, []):
-            self.place(follower)
+        if self.pending:
+            for follower in self.pending.pop(item.id, ()):
+                self.place(follower)
 
     def repeat_evergreen(self) -> None:
         """Give each evergreen item its repeats, in plan order, in the slots left free."""
