@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
+from contentcal.collector import collector_paused
 from contentcal.errors import InvalidOptionError
 from contentcal.model import (
     Blackout,
@@ -272,6 +273,20 @@ def schedule(
     the years contentcal works in (see :mod:`contentcal.model.bounds`), or when the window is
     reversed, empty or longer than ten years.
     """
+    # Placing makes a few objects per item (entries, instants), none in a reference cycle,
+    # on top of the plan's: the cycle collector would walk the whole heap again and again
+    # and free nothing (a quarter of placing 100k items).
+    with collector_paused():
+        return _schedule(plan, now=now, start=start, end=end)
+
+
+def _schedule(
+    plan: Plan,
+    *,
+    now: dt.datetime,
+    start: dt.datetime | dt.date | None,
+    end: dt.datetime | dt.date | None,
+) -> Schedule:
     # The validation pass lives with the loader's field specs; a loaded plan skips it.
     from contentcal.files.validate import require_valid  # noqa: PLC0415
 
@@ -373,20 +388,32 @@ def schedule(
                 for entry in platform_fixed
                 if isinstance(entry.start, dt.datetime)
             ),
+            zone=zone,
         )
 
     placer = _Placer(plan=plan, lanes=lanes, settings=settings, fixed=fixed)
     queue = sorted(waiting, key=lambda item: -item.priority)  # stable: plan order within
     placer.place_all(queue)
     placer.repeat_evergreen()
-    entries.extend(placer.entries)
     unplaced.extend(placer.unplaced)
 
-    order = {item.id: index for index, item in enumerate(plan.items)}
-    unplaced.sort(key=lambda unplaced_item: order[unplaced_item.item.id])
-    entries.sort(key=Entry.sort_key)
+    if unplaced:
+        order = {item.id: index for index, item in enumerate(plan.items)}
+        unplaced.sort(key=lambda unplaced_item: order[unplaced_item.item.id])
+    # Entry.sort_key, with the instants of placed entries already known in UTC: converting
+    # every start again was a fifth of placing.
+    keyed = [
+        ((entry.instant, entry.platform.id, entry.item.id, entry.occurrence), entry)
+        for entry in entries
+    ]
+    keyed.extend(
+        ((instant, entry.platform.id, entry.item.id, entry.occurrence), entry)
+        for instant, entry in placer.placed
+    )
+    keyed.sort(key=_first)
+    entries = [entry for _, entry in keyed]
     start_utc, end_utc = window_start.astimezone(UTC), window_end.astimezone(UTC)
-    shown = tuple(entry for entry in entries if start_utc <= entry.instant < end_utc)
+    shown = tuple(entry for key, entry in keyed if start_utc <= key[0] < end_utc)
     first_day, last_day = window_start.date(), (window_end - dt.timedelta(microseconds=1)).date()
     return Schedule(
         plan=plan,
@@ -449,6 +476,12 @@ def narrow(
     )
 
 
+def _first(
+    pair: tuple[tuple[dt.datetime, str, str, int], Entry],
+) -> tuple[dt.datetime, str, str, int]:
+    return pair[0]
+
+
 def _instant(value: dt.datetime | dt.date, zone_name: str) -> dt.datetime:
     """A comparable UTC instant; an all-day date counts from its local midnight."""
     if isinstance(value, dt.datetime):
@@ -466,6 +499,9 @@ class _Lane:
 
     taken: list[dt.datetime]
     """Sorted UTC instants of every timed entry on the platform so far."""
+
+    zone: dt.tzinfo
+    """The platform's zone, which its slots are in."""
 
     position: int = 0
     """Slots before this index are of no use to any item without a 'not before' time."""
@@ -485,8 +521,10 @@ class _Lane:
 
     def take(
         self, not_before: dt.datetime | None = None, before: dt.datetime | None = None
-    ) -> dt.datetime | None:
+    ) -> tuple[dt.datetime, dt.datetime] | None:
         """Take the earliest free slot at or after `not_before` (and before `before`).
+
+        Returns the slot (in the platform's zone) and its UTC instant.
 
         Without `not_before`, the scan starts where the last such scan stopped: every
         slot it passed is taken or too close to a taken one for good, since entries are
@@ -508,7 +546,7 @@ class _Lane:
             if _clashes(instant, self.taken, gap):
                 continue
             bisect.insort(self.taken, instant)
-            return free_slots[index - 1]
+            return free_slots[index - 1], instant
         return None
 
 
@@ -532,7 +570,9 @@ class _Placer:
     lanes: dict[str, _Lane]
     settings: ScheduleSettings
     fixed: Mapping[str, list[Entry]]
-    entries: list[Entry] = attrs.Factory(list)
+    placed: list[tuple[dt.datetime, Entry]] = attrs.Factory(list)
+    """The entries placed, each with its UTC instant."""
+
     unplaced: list[UnplacedItem] = attrs.Factory(list)
     times: dict[str, dt.datetime] = attrs.Factory(dict)
     """UTC instant of each item's first post, once known (pinned or placed)."""
@@ -558,16 +598,19 @@ class _Placer:
             self.place(item)
 
     def place(self, item: ContentItem) -> None:
-        waits_for, not_before, why = _follows(
-            self.plan, self.versions, item, self.times, self.queued
-        )
-        if waits_for is not None:
-            self.pending.setdefault(waits_for, []).append(item)
-            return
+        not_before: dt.datetime | None = None
+        why = ""
+        if item.story is not None:  # only a story's version can wait for another
+            waits_for, not_before, why = _follows(
+                self.plan, self.versions, item, self.times, self.queued
+            )
+            if waits_for is not None:
+                self.pending.setdefault(waits_for, []).append(item)
+                return
         self.queued.discard(item.id)
         lane = self.lanes[item.platform]
-        slot = lane.take(not_before)
-        if slot is None:
+        taken = lane.take(not_before)
+        if taken is None:
             failed = _why_unplaced(lane.platform, item, lane.all_slots, lane.free_slots)
             if not_before is not None and lane.free_slots and why:
                 failed = attrs.evolve(
@@ -578,14 +621,19 @@ class _Placer:
                 )
             self.unplaced.append(failed)
         else:
-            self.times[item.id] = slot.astimezone(UTC)
-            self.entries.append(
-                Entry.of(
-                    item, lane.platform, slot, default_duration=self.settings.duration, placed=True
+            slot, instant = taken
+            self.times[item.id] = instant
+            self.placed.append(
+                (
+                    instant,
+                    _placed_entry(
+                        item, lane.platform, lane.zone, slot, instant, self.settings.duration
+                    ),
                 )
             )
-        for follower in self.pending.pop(item.id, []):
-            self.place(follower)
+        if self.pending:
+            for follower in self.pending.pop(item.id, ()):
+                self.place(follower)
 
     def repeat_evergreen(self) -> None:
         """Give each evergreen item its repeats, in plan order, in the slots left free."""
@@ -600,21 +648,45 @@ class _Placer:
             )
             occurrence = 1 + len(item.repeat_at)
             while item.times is None or occurrence < item.times:
-                slot = lane.take(last + item.repeat_after, before)
-                if slot is None:
+                taken = lane.take(last + item.repeat_after, before)
+                if taken is None:
                     break
+                slot, last = taken
                 occurrence += 1
-                last = slot.astimezone(UTC)
-                self.entries.append(
-                    Entry.of(
-                        item,
-                        lane.platform,
-                        slot,
-                        default_duration=self.settings.duration,
-                        placed=True,
-                        occurrence=occurrence,
-                    )
+                entry = _placed_entry(
+                    item, lane.platform, lane.zone, slot, last, self.settings.duration, occurrence
                 )
+                self.placed.append((last, entry))
+
+
+def _placed_entry(
+    item: ContentItem,
+    platform: Platform,
+    zone: dt.tzinfo,
+    slot: dt.datetime,
+    instant: dt.datetime,
+    default_duration: dt.timedelta,
+    occurrence: int = 1,
+) -> Entry:
+    """``Entry.of(item, platform, slot, placed=True, ...)`` for a slot whose UTC instant is
+    known: one conversion instead of three for each of the (many) placed entries."""
+    if slot.tzinfo is not zone:  # slots come in the platform's zone; anything else, the long way
+        return Entry.of(
+            item,
+            platform,
+            slot,
+            default_duration=default_duration,
+            placed=True,
+            occurrence=occurrence,
+        )
+    return Entry(
+        item=item,
+        platform=platform,
+        start=slot,
+        end=(instant + (item.duration or default_duration)).astimezone(zone),
+        placed=True,
+        occurrence=occurrence,
+    )
 
 
 def _follows(
@@ -678,9 +750,17 @@ def _free_days(
 ) -> list[dt.datetime]:
     if not blackouts and not blocking:
         return list(slots)
-    return [
-        slot for slot in slots if not _blocked(slot.astimezone(zone).date(), blackouts, blocking)
-    ]
+    # Slots come a few a day, in order: ask about each day once.
+    free: list[dt.datetime] = []
+    last_day: dt.date | None = None
+    blocked = False
+    for slot in slots:
+        day = slot.astimezone(zone).date()
+        if day != last_day:
+            last_day, blocked = day, _blocked(day, blackouts, blocking)
+        if not blocked:
+            free.append(slot)
+    return free
 
 
 def _blocked(day: dt.date, blackouts: Sequence[Blackout], blocking: frozenset[dt.date]) -> bool:

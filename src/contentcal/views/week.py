@@ -424,21 +424,44 @@ def _heading(view: WeekView) -> str:
 # --- table (terminal) ----------------------------------------------------------------------------
 
 
-def _width(text: str) -> int:
-    return sum(
+def _char_width(char: str) -> int:
+    """Terminal columns of one character: 0 combining, 2 wide (CJK, most emoji), else 1."""
+    return (
         0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1
-        for char in text
     )
+
+
+_CHAR_WIDTHS: dict[str, int] = {}
+"""Widths of the non-ASCII characters seen so far: a table has few distinct ones."""
+
+
+def _width(text: str) -> int:
+    # ASCII has no combining and no wide characters: one column each. Most titles are
+    # ASCII, and a 100k-entry schedule measures half a million cells.
+    if text.isascii():
+        return len(text)
+    widths = _CHAR_WIDTHS
+    total = 0
+    for char in text:
+        width = widths.get(char)
+        if width is None:
+            width = widths[char] = _char_width(char)
+        total += width
+    return total
 
 
 def _cut(text: str, width: int) -> str:
     """The longest start of `text` that fits `width` columns (at least one character)."""
-    cut = text[:1]
+    # Widths add up character by character, so a running total equals measuring every
+    # longer start again (which made cutting quadratic).
+    used = _width(text[:1])
+    end = 1
     for char in text[1:]:
-        if _width(cut + char) > width:
+        used += _width(char)
+        if used > width:
             break
-        cut += char
-    return cut
+        end += 1
+    return text[:end]
 
 
 def _wrap(text: str, width: int = TABLE_WIDTH, indent: str = "  ") -> list[str]:
@@ -473,17 +496,30 @@ def _fit(text: str, width: int) -> str:
     """
     text = one_line(text)
     if _width(text) > width:
-        cut = ""
-        for char in text:
-            if _width(cut + char) > width - 1:
-                break
-            cut += char
+        if text.isascii():
+            end = max(width - 1, 0)  # one column a character
+        else:
+            used, end = 0, 0
+            for char in text:
+                used += _width(char)
+                if used > width - 1:
+                    break
+                end += 1
+        cut = text[:end]
         if not text[len(cut)].isspace():
             head = cut.rpartition(" ")[0].rstrip()
             if head and _width(head) * 2 >= width:
                 cut = head
         text = cut.rstrip() + "…"
     return text + " " * (width - _width(text))
+
+
+def _by_platform(view: WeekView) -> dict[str, list[Entry]]:
+    """The view's entries by platform id, each in the view's (chronological) order."""
+    grouped: dict[str, list[Entry]] = {}
+    for entry in view.entries:
+        grouped.setdefault(entry.platform.id, []).append(entry)
+    return grouped
 
 
 # Two spaces, six columns and five separators make exactly TABLE_WIDTH; "when" fits
@@ -495,6 +531,7 @@ def _table(view: WeekView) -> str:
     plan, zone = view.schedule.plan, view.timezone
     lines = [*_wrap(_heading(view)), ""]
     slots = {platform: (filled, available) for platform, filled, available in _slots(view)}
+    by_platform = _by_platform(view)
     for platform_id in view.platforms:
         platform = plan.platform(platform_id)
         filled, available = slots[platform_id]
@@ -503,7 +540,7 @@ def _table(view: WeekView) -> str:
         if platform.name.casefold() != platform.id.casefold():
             head = f"{platform.id}: {head}"
         lines.extend(_wrap(f"{head} — {filled} of {available} slots filled"))
-        entries = [entry for entry in view.entries if entry.platform.id == platform_id]
+        entries = by_platform.get(platform_id, [])
         if not entries:
             lines.append("  (nothing planned)")
         for entry in entries:
@@ -582,12 +619,13 @@ def _markdown(view: WeekView) -> str:
     plan, zone = view.schedule.plan, view.timezone
     lines = [f"# {md_text(_heading(view))}", ""]
     slots = {platform: (filled, available) for platform, filled, available in _slots(view)}
+    by_platform = _by_platform(view)
     for platform_id in view.platforms:
         platform = plan.platform(platform_id)
         filled, available = slots[platform_id]
         lines.append(f"## {md_text(platform.name)} — {filled} of {available} slots filled")
         lines.append("")
-        entries = [entry for entry in view.entries if entry.platform.id == platform_id]
+        entries = by_platform.get(platform_id, [])
         if not entries:
             lines.extend(["Nothing planned.", ""])
             continue
