@@ -31,7 +31,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -54,6 +54,7 @@ __all__ = [
     "CalendarNote",
     "SiteWindow",
     "cut_point",
+    "iter_site",
     "post_paths",
     "render_site",
     "site_schedule",
@@ -745,6 +746,23 @@ def render_site(
     ``check`` findings; each shows on its item's page. `notes` appear on the month and week
     pages of their day. `links` are extra (href, text) pairs for every page's navigation,
     relative to the site's folder, e.g. ``("review.html", "Review")``.
+
+    :func:`iter_site` gives the same pages one at a time, for a site too large to hold.
+    """
+    return dict(iter_site(placed, findings=findings, notes=notes, links=links))
+
+
+def iter_site(
+    placed: Schedule,
+    *,
+    findings: Iterable[Finding] = (),
+    notes: Iterable[CalendarNote] = (),
+    links: Sequence[tuple[str, str]] = (),
+) -> Iterator[tuple[str, str]]:
+    """The pages of :func:`render_site`, as (path, HTML) pairs in the same order, each
+    rendered only when it is asked for: memory does not grow with the number of pages.
+
+    The arguments are read when the first page is asked for.
     """
     plan = placed.plan
     zone = get_zone(plan.brand.timezone)
@@ -779,14 +797,12 @@ def render_site(
         order=_Order(by_item),
         stories=stories,
     )
-    pages: dict[str, str] = {}
     for index, month in enumerate(window.months):
-        pages[_month_path(month)] = _month_page(context, index)
+        yield _month_path(month), _month_page(context, index)
     for index, monday in enumerate(window.weeks):
-        pages[_week_path(monday)] = _week_page(context, index)
+        yield _week_path(monday), _week_page(context, index)
     for item_id, item_entries in by_item.items():
-        pages[context.posts[item_id]] = _post_page(context, item_entries[0].item, item_entries)
-    return pages
+        yield context.posts[item_id], _post_page(context, item_entries[0].item, item_entries)
 
 
 def _instant(entry: Entry, zone: dt.tzinfo) -> dt.datetime:
