@@ -26,12 +26,14 @@ from hypothesis import strategies as st
 from contentcal.cli import cli
 from contentcal.files.load import load
 from contentcal.model import ContentItem, Network
+from contentcal.model.zones import get_zone
 from contentcal.networks.limits import network_info
 from contentcal.publishing.pipeline import SiteBuilder, publish_feeds
 from contentcal.publishing.serve import FeedServer, SiteCache, make_server, serve_forever
 from contentcal.scheduling.place import narrow, schedule
 from contentcal.views.site import (
     CalendarNote,
+    _by_week,
     _segments,
     cut_point,
     post_paths,
@@ -259,6 +261,39 @@ def test_narrow_equals_scheduling_that_window(first: int, days: int) -> None:
     start = dt.date(2026, 10, 1) + dt.timedelta(days=first)
     end = start + dt.timedelta(days=days)
     assert narrow(full, start=start, end=end) == schedule(PLAN, now=NOW, start=start, end=end)
+
+
+ZONES = ["Asia/Jakarta", "Europe/Berlin", "America/New_York", "Pacific/Chatham", "UTC"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    brand=st.sampled_from(ZONES),
+    platform=st.sampled_from(ZONES),
+    hours=st.integers(min_value=-24 * 200, max_value=24 * 200),
+)
+def test_sorting_entries_into_weeks_once_equals_narrowing_each_week(
+    brand: str, platform: str, hours: int
+) -> None:
+    """The week pages narrow with entries sorted into weeks in one pass (_by_week): the same
+    entries as narrow's own scan, across zones and DST changes, so the same pages."""
+    plan = attrs.evolve(
+        PLAN,
+        brand=attrs.evolve(PLAN.brand, timezone=brand),
+        platforms=tuple(
+            attrs.evolve(each, timezone=platform) if index % 2 else each
+            for index, each in enumerate(PLAN.platforms)
+        ),
+    )
+    now = NOW + dt.timedelta(hours=hours)
+    placed = site_schedule(plan, now=now)
+    weeks = site_window(plan, now=now).weeks
+    zone = get_zone(brand)
+    for monday, entries in zip(weeks, _by_week(placed, weeks, zone), strict=True):
+        end = monday + dt.timedelta(weeks=1)
+        assert narrow(placed, start=monday, end=end, entries=entries) == narrow(
+            placed, start=monday, end=end
+        )
 
 
 # --- post pages ---------------------------------------------------------------------------------

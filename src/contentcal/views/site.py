@@ -28,6 +28,7 @@ import calendar
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -39,10 +40,10 @@ import regex
 
 from contentcal.errors import ContentcalError
 from contentcal.model import ContentItem, Network, Plan, Platform
-from contentcal.model.zones import get_zone, localize
+from contentcal.model.zones import UTC, aware, get_zone, localize
 from contentcal.networks.counting import hashtag_count
 from contentcal.networks.limits import Limit, network_info
-from contentcal.scheduling.place import Entry, Schedule, narrow, schedule
+from contentcal.scheduling.place import Entry, Schedule, entry_instant, narrow, schedule
 from contentcal.views.week import footer, select
 
 if TYPE_CHECKING:
@@ -342,6 +343,10 @@ class _Context:
     """Item ids in the order of their first entries (for previous/next links)."""
     stories: Mapping[str, Sequence[ContentItem]]
     """Story → its items in plan order."""
+    days: Mapping[dt.date, Sequence[Entry]]
+    """Day in the brand's zone → its entries (of `entries`, in their order)."""
+    weeks: Sequence[Sequence[Entry]]
+    """For each of the window's weeks, the schedule's entries :func:`narrow` shows in it."""
 
     @property
     def plan(self) -> Plan:
@@ -409,11 +414,8 @@ def _month_page(context: _Context, index: int) -> str:
     after = _month_after(first)
     plan, zone = context.plan, context.zone
     today = context.placed.now.astimezone(zone).date()
-    by_day: dict[dt.date, list[Entry]] = defaultdict(list)
-    for entry in context.entries:
-        day = _day(entry.start, zone)
-        if first <= day < after:
-            by_day[day].append(entry)
+    by_day: dict[dt.date, Sequence[Entry]] = defaultdict(list)
+    by_day.update((day, posts) for day, posts in context.days.items() if first <= day < after)
     holidays = {holiday.day: holiday.name for holiday in context.placed.holidays}
     weeks_shown = set(window.weeks)
     rows = []
@@ -483,12 +485,22 @@ def _month_page(context: _Context, index: int) -> str:
 def _week_page(context: _Context, index: int) -> str:
     monday = context.window.weeks[index]
     plan, zone = context.plan, context.zone
-    view = select(narrow(context.placed, start=monday, end=monday + dt.timedelta(weeks=1)))
+    view = select(
+        narrow(
+            context.placed,
+            start=monday,
+            end=monday + dt.timedelta(weeks=1),
+            entries=context.weeks[index],
+        )
+    )
     slots = view.schedule.slots
     columns = []
+    by_platform: dict[str, list[Entry]] = defaultdict(list)
+    for entry in view.entries:
+        by_platform[entry.platform.id].append(entry)
     for platform_id in view.platforms:
         platform = plan.platform(platform_id)
-        entries = [entry for entry in view.entries if entry.platform.id == platform_id]
+        entries = by_platform[platform_id]
         filled = sum(1 for entry in entries if not entry.all_day)
         columns.append(
             {
@@ -796,6 +808,8 @@ def iter_site(
         first_entry={item_id: item_entries[0] for item_id, item_entries in by_item.items()},
         order=_Order(by_item),
         stories=stories,
+        days=_by_day(entries, zone),
+        weeks=_by_week(placed, window.weeks, zone),
     )
     for index, month in enumerate(window.months):
         yield _month_path(month), _month_page(context, index)
@@ -803,6 +817,32 @@ def iter_site(
         yield _week_path(monday), _week_page(context, index)
     for item_id, item_entries in by_item.items():
         yield context.posts[item_id], _post_page(context, item_entries[0].item, item_entries)
+
+
+def _by_day(entries: Iterable[Entry], zone: dt.tzinfo) -> dict[dt.date, list[Entry]]:
+    days: dict[dt.date, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        days[_day(entry.start, zone)].append(entry)
+    return days
+
+
+def _by_week(placed: Schedule, weeks: Sequence[dt.date], zone: dt.tzinfo) -> list[list[Entry]]:
+    """The entries :func:`narrow` shows in each week, sorted into their weeks in one pass."""
+    if not weeks:
+        return []
+    mondays = [*weeks, weeks[-1] + dt.timedelta(weeks=1)]
+    # Consecutive Mondays: a week ends where the next begins; an entry falls into at most one.
+    bounds = [aware(monday, zone).astimezone(UTC) for monday in mondays]
+    if any(
+        later != monday + dt.timedelta(weeks=1) for monday, later in itertools.pairwise(mondays)
+    ):
+        raise ValueError("the site's weeks must follow each other")
+    found: list[list[Entry]] = [[] for _ in weeks]
+    for entry in placed.all_entries:
+        index = bisect.bisect_right(bounds, entry_instant(entry)) - 1
+        if 0 <= index < len(weeks):
+            found[index].append(entry)
+    return found
 
 
 def _instant(entry: Entry, zone: dt.tzinfo) -> dt.datetime:
