@@ -18,11 +18,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import attrs
+import jinja2
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contentcal.checking.engine import check
 from contentcal.cli import cli
 from contentcal.files.load import load
 from contentcal.model import ContentItem, Network
@@ -31,6 +33,7 @@ from contentcal.networks.limits import network_info
 from contentcal.publishing.pipeline import SiteBuilder, publish_feeds
 from contentcal.publishing.serve import FeedServer, SiteCache, make_server, serve_forever
 from contentcal.scheduling.place import narrow, schedule
+from contentcal.views import site as views_site
 from contentcal.views.site import (
     CalendarNote,
     _by_week,
@@ -612,3 +615,50 @@ def test_a_broken_check_table_stops_publishing_with_a_located_error(
     assert "no-such-rule" in result.stderr
     assert "Traceback" not in result.stderr
     assert not Path("site").exists()
+
+
+# --- the template environment -------------------------------------------------------------------
+
+
+def _plain_environment() -> jinja2.Environment:
+    """The pages' environment as Jinja makes it, without the faster dict lookup."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("contentcal.views", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def test_the_faster_dict_lookup_renders_what_plain_jinja_renders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every page of the example, with findings, notes and links, is the same text."""
+    placed = site_schedule(PLAN, now=NOW)
+    notes = [CalendarNote(at=dt.date(2026, 12, 1), label="Review", kind="review", href="r.html")]
+    arguments = {
+        "findings": check(PLAN, now=NOW),
+        "notes": notes,
+        "links": [("review.html", "Review")],
+    }
+    fast = render_site(placed, **arguments)
+    monkeypatch.setattr(views_site, "_environment", _plain_environment)
+    assert render_site(placed, **arguments) == fast
+
+
+NAMES = st.sampled_from(["size", "items", "get", "copy", "keys", "values", "x", "__len__", "pop"])
+
+
+@given(st.dictionaries(NAMES, st.integers()), NAMES)
+def test_the_faster_dict_lookup_finds_what_jinja_finds(values: dict[str, int], name: str) -> None:
+    """A key named like a dict method still loses to the method, as in Jinja; a missing key
+    is undefined in both."""
+    fast = views_site._environment().getattr(values, name)
+    plain = _plain_environment().getattr(values, name)
+    if isinstance(plain, jinja2.Undefined):
+        assert isinstance(fast, jinja2.Undefined)
+    else:
+        assert fast == plain
