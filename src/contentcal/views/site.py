@@ -41,7 +41,7 @@ import regex
 from contentcal.errors import ContentcalError
 from contentcal.model import ContentItem, Network, Plan, Platform
 from contentcal.model.zones import UTC, aware, get_zone, localize
-from contentcal.networks.counting import hashtag_count
+from contentcal.networks.counting import grapheme_ends, hashtag_count
 from contentcal.networks.limits import Limit, network_info
 from contentcal.scheduling.place import Entry, Schedule, entry_instant, narrow, schedule
 from contentcal.views.week import footer, select
@@ -193,7 +193,7 @@ def _boundaries(text: str) -> list[int]:
     """Offsets after each grapheme cluster: the only places a network can cut."""
     if text.isascii() and "\r" not in text:
         return list(range(1, len(text) + 1))  # every ASCII character but CR LF stands alone
-    return [match.end() for match in _GRAPHEME.finditer(text)]
+    return grapheme_ends(text)
 
 
 _GRAPHEME = regex.compile(r"\X")
