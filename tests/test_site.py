@@ -13,13 +13,14 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
 import attrs
 import jinja2
 import pytest
+import regex
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,7 +30,7 @@ from contentcal.cli import cli
 from contentcal.files.load import load
 from contentcal.model import ContentItem, Network
 from contentcal.model.zones import get_zone
-from contentcal.networks.limits import network_info
+from contentcal.networks.limits import Limit, network_info
 from contentcal.publishing.pipeline import SiteBuilder, publish_feeds
 from contentcal.publishing.serve import FeedServer, SiteCache, make_server, serve_forever
 from contentcal.scheduling.place import narrow, schedule
@@ -428,6 +429,75 @@ def test_user_text_is_escaped_everywhere(write_files: WriteFiles) -> None:
         assert '" onmouseover="' not in page, path
     post = next(page for path, page in pages.items() if path.startswith("post/"))
     assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in post
+
+
+def _cut_point_before(text: str, limits: Sequence[Limit]) -> int | None:
+    """cut_point as it was before it knew a prefix's graphemes without counting them."""
+    if not limits or all(limit.allows(text) for limit in limits):
+        return None
+    ends = [match.end() for match in regex.finditer(r"\X", text)]
+    low, high = 0, len(ends)
+    while low < high:
+        middle = (low + high) // 2
+        if all(limit.allows(text[: ends[middle]]) for limit in limits):
+            low = middle + 1
+        else:
+            high = middle
+    return ends[low - 1] if low else 0
+
+
+EVERY_TEXT_LIMIT = [network_info(network).text for network in Network] + [
+    network_info(Network.MASTODON).with_overrides({"text": 40}).text,
+    network_info(Network.BLUESKY).with_overrides({"text": 30}).text,
+    network_info(Network.X).with_overrides({"text": 25}).text,
+    network_info(Network.INSTAGRAM).with_overrides({"text": 35}).text,
+    network_info(Network.YOUTUBE).with_overrides({"text": 60}).text,
+    network_info(Network.THREADS).with_overrides({"text": 45}).text,
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(EVERY_TEXT_LIMIT),
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "a",
+                    " ",
+                    "é",
+                    "e\u0301",
+                    "日",
+                    "🎉",
+                    "👍🏽",
+                    "🇮🇩",
+                    "👨‍👩‍👧",
+                    "\r\n",
+                    "\r",
+                    "\n",
+                    "\u0600",
+                    "\u200d",
+                    "#tag",
+                    "@sari",
+                    "https://x.co ",
+                    "x.co",
+                    "각",
+                    "क्ष",
+                ]
+            ),
+            st.characters(),
+        ),
+        max_size=80,
+    ).map("".join),
+    st.integers(min_value=1, max_value=10),
+)
+def test_the_cut_point_equals_the_counting_one(
+    limits: tuple[Limit, ...], part: str, times: int
+) -> None:
+    """For every network's limits (and overrides), the cut is the one found by counting
+    each prefix's graphemes (the function before it knew them)."""
+    text = part * times  # long enough to be cut, with its features all along
+    assert cut_point(text, limits) == _cut_point_before(text, limits)
 
 
 # --- serving ------------------------------------------------------------------------------------

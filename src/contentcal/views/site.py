@@ -42,7 +42,7 @@ from contentcal.errors import ContentcalError
 from contentcal.model import ContentItem, Network, Plan, Platform
 from contentcal.model.zones import UTC, aware, get_zone, localize
 from contentcal.networks.counting import grapheme_ends, hashtag_count
-from contentcal.networks.limits import Limit, network_info
+from contentcal.networks.limits import Counting, Limit, network_info
 from contentcal.scheduling.place import Entry, Schedule, entry_instant, narrow, schedule
 from contentcal.views.week import footer, select
 
@@ -218,12 +218,31 @@ def cut_point(
     low, high = 0, len(ends)  # ends[:low] fit; ends[high:] do not
     while low < high:
         middle = (low + high) // 2
-        prefix = text[: ends[middle]]
-        if all(limit.allows(prefix) for limit in limits):
+        if _prefix_fits(text, ends[middle], middle + 1, limits):
             low = middle + 1
         else:
             high = middle
     return ends[low - 1] if low else 0
+
+
+def _prefix_fits(text: str, end: int, graphemes: int, limits: Sequence[Limit]) -> bool:
+    """Whether ``text[:end]``, its first `graphemes` grapheme clusters, keeps every limit.
+
+    Its graphemes and characters are known without counting: a cluster's end depends only
+    on what comes before it, so the prefix's clusters are the text's first ones.
+    """
+    prefix = None
+    for limit in limits:
+        if limit.counting is Counting.GRAPHEMES:
+            size = graphemes
+        elif limit.counting is Counting.CHARACTERS:
+            size = end
+        else:
+            prefix = text[:end] if prefix is None else prefix
+            size = limit.measure(prefix)
+        if size > limit.value:
+            return False
+    return True
 
 
 # --- copy as the network shows it ---------------------------------------------------------------
