@@ -1201,7 +1201,7 @@ def write_feeds(
     Raises :class:`~contentcal.errors.OutputError` when a file cannot be written and
     :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
-    written, stamped, _ = _write_feeds(
+    written, state, _, _ = _write_feeds(
         schedule,
         out_dir,
         state=state,
@@ -1211,7 +1211,7 @@ def write_feeds(
         pages=pages,
         manifest=manifest,
     )
-    return written, stamped.state
+    return written, state
 
 
 def _write_feeds(
@@ -1224,11 +1224,12 @@ def _write_feeds(
     written_at: dt.datetime | None,
     pages: Mapping[str, bytes] | Iterable[tuple[str, bytes]] | None = None,
     manifest: str | os.PathLike[str] | None = None,
-) -> tuple[list[str], _Stamped, list[str]]:
-    """:func:`write_feeds`, also returning every stamped event (what the feeds hold) and the
-    paths of the pages. `pages` may be (path, bytes) pairs made one at a time (see
-    :func:`contentcal.publishing.site.iter_pages`): each is written and dropped before the
-    next is asked for, so a million pages need no more memory than one."""
+) -> tuple[list[str], FeedState, int, list[str]]:
+    """:func:`write_feeds`, also returning the number of stamped events (what ``all.ics``
+    holds) and the paths of the pages. `pages` may be (path, bytes) pairs made one at a
+    time (see :func:`contentcal.publishing.site.iter_pages`): each is written and dropped
+    before the next is asked for, so a million pages need no more memory than one; the
+    feeds' events are dropped before the first page."""
     # The plan's base_url was checked when the plan was loaded or validated; only an
     # explicit `base_url` argument needs checking here.
     base_url = _base_url(base_url) or schedule.plan.feed_settings.base_url
@@ -1248,6 +1249,8 @@ def _write_feeds(
             written.append(path)
             if progress is not None:
                 progress(len(written), len(paths))
+        state, events = stamped.state, len(stamped.events)
+        del stamped  # every event of every feed: not needed for the pages
         page_paths = []
         for path, data in pages.items() if isinstance(pages, Mapping) else pages or ():
             page_paths.append(path)
@@ -1259,7 +1262,7 @@ def _write_feeds(
     except BaseException:
         site.discard()  # what was not committed yet: no temporaries left behind
         raise
-    return written, stamped, page_paths
+    return written, state, events, page_paths
 
 
 @attrs.frozen

@@ -222,7 +222,7 @@ def publish_feeds(
     # rendered, written and dropped in turn.
     page_stream = iter_site_pages(placed) if pages else iter(())
     with collector_paused():  # every event of every feed: many objects, no cycles
-        written, stamped, page_paths = _write_feeds(
+        written, new_state, events, page_paths = _write_feeds(
             placed,
             out_dir,
             state=state,
@@ -233,7 +233,7 @@ def publish_feeds(
             manifest=manifest_for(plan.source) if save_state and plan.source else None,
         )
     if save_state:
-        _save_if_changed(path, state, stamped.state)
+        _save_if_changed(path, state, new_state)
     warnings = [warning] if warning else []
     if not (base_url or plan.feed_settings.base_url):
         warnings.append(
@@ -245,7 +245,7 @@ def publish_feeds(
     return Published(
         files=(*feeds[:-1], *page_paths, *feeds[-1:]),
         warnings=tuple(warnings),
-        events=len(stamped.events),
+        events=events,
         pages=tuple(page_paths),
         rewritten=tuple(path for path in written if path in page_set),
     )
