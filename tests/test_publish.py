@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from contentcal.cli import cli
 from contentcal.errors import InvalidOptionError, OutputError
+from contentcal.files import atomic as files_atomic
 from contentcal.files import site as files_site
 from contentcal.files.atomic import TEMP_SUFFIX, Staged
 from contentcal.files.load import load
@@ -733,3 +734,39 @@ def test_batches_commit_as_they_fill(plan_path: Path, monkeypatch: pytest.Monkey
     assert max(syncs) == 7
     for path in whole:
         assert (Path("small") / path).read_bytes() == (Path("whole") / path).read_bytes()
+
+
+def test_without_syncfs_each_file_is_synced_while_open(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where there is no syncfs (not Linux), every file is fsynced through the handle that
+    wrote it, before the rename; the files are the same, and a failed sync leaves the old."""
+    placed = site_schedule(load(plan_path), now=NOW)
+    pages = site_pages(placed)
+    with_syncfs, _ = write_feeds(placed, "linux", pages=pages)
+    monkeypatch.setattr(files_atomic, "_syncfs", lambda: None)
+    synced: list[int] = []
+    fsync = os.fsync
+
+    def counted(descriptor: int) -> None:
+        synced.append(descriptor)
+        fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", counted)
+    elsewhere, _ = write_feeds(placed, "elsewhere", pages=pages)
+    assert elsewhere == with_syncfs
+    assert len(synced) == len(elsewhere)
+    for path in elsewhere:
+        assert (Path("elsewhere") / path).read_bytes() == (Path("linux") / path).read_bytes()
+
+    def broken_fsync(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    before = (Path("elsewhere") / "all.ics").read_bytes()
+    later = site_schedule(load(plan_path), now=LATER)
+    with pytest.raises(OutputError) as caught:
+        write_feeds(later, "elsewhere", pages=site_pages(later))
+    assert str(caught.value) == "cannot write elsewhere/all.ics: No space left on device"
+    assert (Path("elsewhere") / "all.ics").read_bytes() == before
+    assert not list(Path(".").glob(f"**/*{TEMP_SUFFIX}"))

@@ -436,6 +436,11 @@ def stage_atomic(
                 stream.write(data)
             else:
                 data(stream)
+            if _syncfs() is None:
+                # No syncfs to write a batch out at once (not Linux): each file is synced
+                # here, while it is open for writing (Windows syncs only such a handle).
+                stream.flush()
+                os.fsync(stream.fileno())
         _copy_metadata(temporary, status, shown)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
@@ -454,17 +459,19 @@ def commit_staged(staged: Sequence[Staged]) -> None:
     before the rename makes them visible), for a fraction of the cost: one ``syncfs`` of
     the file system first (Linux) writes every temporary out at once, so the ``fsync`` of
     each that follows finds nothing left to write and only reports an error a write met.
-    On an error no file that was not renamed yet changes and every temporary left is removed;
-    the error is raised as :class:`~contentcal.errors.OutputError`.
+    (Elsewhere :func:`stage_atomic` synced each file before closing it.) On an error, no
+    file that was not renamed yet changes and every temporary left is removed; the error
+    is raised as :class:`~contentcal.errors.OutputError`.
     """
     done = 0
     try:
-        _sync_folders({os.path.dirname(item.temporary) or "." for item in staged})
-        for item in staged:
-            try:
-                _fsync_file(item.temporary)
-            except OSError as exc:
-                raise OutputError(f"cannot write {item.shown}: {exc.strerror or exc}") from None
+        if _syncfs() is not None:  # elsewhere stage_atomic synced each file already
+            _sync_folders({os.path.dirname(item.temporary) or "." for item in staged})
+            for item in staged:
+                try:
+                    _fsync_file(item.temporary)
+                except OSError as exc:
+                    raise OutputError(f"cannot write {item.shown}: {exc.strerror or exc}") from None
         for item in staged:
             # The status may have changed since the temporary was made (a FIFO, read-only...).
             check_writable(item.target, item.shown)
@@ -512,8 +519,7 @@ def _syncfs() -> Callable[[int], int] | None:
 
 
 def _sync_folders(folders: Iterable[str]) -> None:
-    """One ``syncfs`` per file system the `folders` are on; nothing where there is none (each
-    file's own ``fsync`` then does the work)."""
+    """One ``syncfs`` per file system the `folders` are on (Linux only)."""
     syncfs = _syncfs()
     if syncfs is None:
         return
