@@ -23,7 +23,7 @@ import json
 import os
 import posixpath
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from contentcal.errors import OutputError
@@ -51,6 +51,15 @@ BATCH_BYTES = 64_000_000
 def manifest_for(plan_file: str | os.PathLike[str]) -> str:
     """Where a plan's publishing manifest lives: ``.contentcal/published.json`` beside it."""
     return os.path.join(os.path.dirname(os.fspath(plan_file)), ".contentcal", "published.json")
+
+
+def _by_folder(paths: Iterable[str]) -> dict[str, set[str]]:
+    """Relative paths grouped by folder: folder → the file names in it (one pass)."""
+    folders: dict[str, set[str]] = {}
+    for path in paths:
+        folder, name = posixpath.split(path)
+        folders.setdefault(folder, set()).add(name)
+    return folders
 
 
 def _size(path: str) -> int:
@@ -114,13 +123,9 @@ class SiteWriter:
         if self.staging is not None:
             remove_stale_temporaries(self.staging)
         # Older versions (and the fallback) left temporaries beside the files they replace.
-        folders = {posixpath.dirname(name) for name in self.previous}
-        for folder in sorted(folders | {""}):
-            names = {
-                posixpath.basename(name)
-                for name in self.previous
-                if posixpath.dirname(name) == folder
-            }
+        folders = _by_folder(self.previous)
+        for folder in sorted({*folders, ""}):
+            names = folders.get(folder, set())
             remove_stale_temporaries(os.path.join(self.out_dir, folder), names or None)
         if self.manifest is not None:
             remove_stale_temporaries_of(self.manifest)  # written only when it changes
@@ -230,8 +235,7 @@ class SiteWriter:
         """
         self.commit()
         current = set(self.written)
-        for folder in {posixpath.dirname(name) for name in current}:
-            names = {posixpath.basename(n) for n in current if posixpath.dirname(n) == folder}
+        for folder, names in _by_folder(current).items():
             remove_stale_temporaries(os.path.join(self.out_dir, folder), names)
         removed = []
         for name in self.previous:
