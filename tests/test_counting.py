@@ -20,6 +20,7 @@ from contentcal.networks.counting import (
     X_MAX_WEIGHTED_LENGTH,
     X_URL_LENGTH,
     char_length,
+    grapheme_ends,
     grapheme_length,
     hashtag_count,
     mastodon_length,
@@ -212,6 +213,62 @@ def test_grapheme_length_fast_path_agrees_with_prepended_characters() -> None:
     """An Arabic number sign (Prepend) joins the character after it, even a Latin one."""
     text = "".join("\u0600" + chr(code) for code in range(0x20, 0x3000))
     assert grapheme_length(text) == len(regex.findall(r"\X", text))
+
+
+def _ends_by_segmenting(text: str) -> list[int]:
+    """The reference: Unicode segmentation of the whole text."""
+    return [match.end() for match in regex.finditer(r"\X", text)]
+
+
+@pytest.mark.parametrize("joiner", ["\u0301", "\u200d", "\U0001f3fd", "\ufe0f", "\u3099", ""])
+def test_grapheme_ends_agree_for_every_bmp_character(joiner: str) -> None:
+    """The chunked segmentation gives the whole text's cluster ends, as grapheme_length's
+    count does, around every BMP character (CR and LF included)."""
+    text = "".join(chr(code) + joiner for code in range(0x0, 0x10000))
+    assert grapheme_ends(text) == _ends_by_segmenting(text)
+    assert grapheme_ends("".join("\u0600" + chr(code) for code in range(0x20, 0x3000))) == (
+        _ends_by_segmenting("".join("\u0600" + chr(code) for code in range(0x20, 0x3000)))
+    )
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "a",
+                    " ",
+                    "é",
+                    "e\u0301",
+                    "日",
+                    "🎉",
+                    "👍🏽",
+                    "🇮🇩",
+                    "👨‍👩‍👧",
+                    "\r",
+                    "\n",
+                    "\u0600",
+                    "\u200d",
+                    "\ufe0f",
+                    "각",
+                    "\u1100",
+                    "\u1161",
+                    "\u11a8",
+                    "ก",
+                    "\u0e33",
+                    "क्ष",
+                ]
+            ),
+            st.characters(),
+        ),
+        max_size=60,
+    ).map("".join)
+)
+def test_grapheme_ends_are_the_segmentation_of_the_whole_text(text: str) -> None:
+    """Any text: the cluster ends of the whole text, and as many as grapheme_length."""
+    assert grapheme_ends(text) == _ends_by_segmenting(text)
+    assert len(grapheme_ends(text)) == grapheme_length(text)
 
 
 @pytest.mark.parametrize(("text", "expected"), [("abc", 3), ("café", 5), ("日本", 6), ("👋", 4)])

@@ -14,20 +14,31 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from contentcal.cli import cli
 from contentcal.errors import InvalidOptionError, OutputError
+from contentcal.files import atomic as files_atomic
+from contentcal.files import site as files_site
+from contentcal.files.atomic import TEMP_SUFFIX, Staged
 from contentcal.files.load import load
-from contentcal.publishing.feeds import FeedState, FeedWindow, build_calendar, build_site
+from contentcal.publishing.feeds import (
+    FeedState,
+    FeedWindow,
+    build_calendar,
+    build_site,
+    write_feeds,
+)
 from contentcal.publishing.ics import ics_bytes
 from contentcal.publishing.pipeline import (
     Published,
     SiteBuilder,
+    iter_site_pages,
     publish_feed,
     publish_feeds,
     site_pages,
@@ -626,3 +637,136 @@ def test_a_server_without_saving_remembers_edits_in_memory(plan_path: Path) -> N
     assert not STATE.parent.exists()
     SiteBuilder(str(plan_path), clock=lambda: NOW, save_state=True).build()
     assert STATE.is_file()
+
+
+# --- pages one at a time, files synced in batches ---------------------------------------------
+
+
+def test_pages_are_rendered_one_at_a_time_and_written_as_the_dict(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """iter_site_pages gives site_pages' pairs in order; write_feeds hands each page to the
+    writer before the next is rendered, and the files are the same as from the whole dict."""
+    placed = site_schedule(load(plan_path), now=NOW)
+    whole = site_pages(placed)
+    assert list(iter_site_pages(placed)) == list(whole.items())
+    seen: list[str] = []
+    handed: list[str] = []
+    write = files_site.SiteWriter.write
+
+    def recorded(self: files_site.SiteWriter, path: str, *args: Any, **kwargs: Any) -> bool:
+        handed.append(path)
+        return write(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(files_site.SiteWriter, "write", recorded)
+
+    def stream() -> Iterator[tuple[str, bytes]]:
+        for path, data in iter_site_pages(placed):
+            # The writer has every earlier page by now: nothing piles up.
+            assert handed[-len(seen) :] == seen if seen else True
+            seen.append(path)
+            yield path, data
+
+    streamed, _ = write_feeds(placed, "streamed", pages=stream())
+    from_dict, _ = write_feeds(placed, "whole", pages=whole)
+    assert streamed == from_dict
+    assert seen == list(whole)
+    for path in from_dict:
+        assert (Path("streamed") / path).read_bytes() == (Path("whole") / path).read_bytes()
+
+
+def test_a_page_that_fails_to_render_leaves_no_temporary(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files staged but not yet synced and renamed are removed when the run fails."""
+    placed = site_schedule(load(plan_path), now=NOW)
+
+    def broken() -> Iterator[tuple[str, bytes]]:
+        yield "month/2026-12.html", b"a page"
+        raise RuntimeError("a bug while rendering")
+
+    with pytest.raises(RuntimeError):
+        write_feeds(placed, "site", pages=broken())
+    assert not list(Path(".").glob(f"**/*{TEMP_SUFFIX}"))
+    assert not list(Path(".").glob(".site.contentcal-staging/*"))
+
+
+def test_a_failed_sync_replaces_no_file_of_its_batch(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk met by the batch's sync: an OutputError naming the file, the published
+    files keep their old bytes, and no temporary is left behind."""
+    placed = site_schedule(load(plan_path), now=NOW)
+    write_feeds(placed, "site", pages=site_pages(placed))
+    before = {path: path.read_bytes() for path in Path("site").rglob("*") if path.is_file()}
+    later = site_schedule(load(plan_path), now=LATER)
+
+    def broken_fsync(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    with pytest.raises(OutputError) as caught:
+        write_feeds(later, "site", pages=site_pages(later))
+    assert str(caught.value) == "cannot write site/all.ics: No space left on device"
+    after = {path: path.read_bytes() for path in Path("site").rglob("*") if path.is_file()}
+    assert after == before
+    assert not list(Path(".").glob(f"**/*{TEMP_SUFFIX}"))
+    assert not list(Path(".").glob(".site.contentcal-staging/*"))
+
+
+def test_batches_commit_as_they_fill(plan_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With batches of 7 files, every file is still written once, with the same bytes."""
+    placed = site_schedule(load(plan_path), now=NOW)
+    pages = site_pages(placed)
+    whole, _ = write_feeds(placed, "whole", pages=pages)
+    monkeypatch.setattr(files_site, "BATCH_FILES", 7)
+    syncs: list[int] = []
+    commit = files_site.commit_staged
+
+    def counted(staged: Sequence[Staged]) -> None:
+        syncs.append(len(staged))
+        commit(staged)
+
+    monkeypatch.setattr(files_site, "commit_staged", counted)
+    small, _ = write_feeds(placed, "small", pages=pages)
+    assert small == whole
+    assert sum(syncs) == len(whole)
+    assert max(syncs) == 7
+    for path in whole:
+        assert (Path("small") / path).read_bytes() == (Path("whole") / path).read_bytes()
+
+
+def test_without_syncfs_each_file_is_synced_while_open(
+    plan_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where there is no syncfs (not Linux), every file is fsynced through the handle that
+    wrote it, before the rename; the files are the same, and a failed sync leaves the old."""
+    placed = site_schedule(load(plan_path), now=NOW)
+    pages = site_pages(placed)
+    with_syncfs, _ = write_feeds(placed, "linux", pages=pages)
+    monkeypatch.setattr(files_atomic, "_syncfs", lambda: None)
+    synced: list[int] = []
+    fsync = os.fsync
+
+    def counted(descriptor: int) -> None:
+        synced.append(descriptor)
+        fsync(descriptor)
+
+    monkeypatch.setattr(os, "fsync", counted)
+    elsewhere, _ = write_feeds(placed, "elsewhere", pages=pages)
+    assert elsewhere == with_syncfs
+    assert len(synced) == len(elsewhere)
+    for path in elsewhere:
+        assert (Path("elsewhere") / path).read_bytes() == (Path("linux") / path).read_bytes()
+
+    def broken_fsync(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", broken_fsync)
+    before = (Path("elsewhere") / "all.ics").read_bytes()
+    later = site_schedule(load(plan_path), now=LATER)
+    with pytest.raises(OutputError) as caught:
+        write_feeds(later, "elsewhere", pages=site_pages(later))
+    assert str(caught.value) == "cannot write elsewhere/all.ics: No space left on device"
+    assert (Path("elsewhere") / "all.ics").read_bytes() == before
+    assert not list(Path(".").glob(f"**/*{TEMP_SUFFIX}"))

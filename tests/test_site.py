@@ -13,25 +13,31 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 
 import attrs
+import jinja2
 import pytest
+import regex
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contentcal.checking.engine import check
 from contentcal.cli import cli
 from contentcal.files.load import load
 from contentcal.model import ContentItem, Network
-from contentcal.networks.limits import network_info
+from contentcal.model.zones import get_zone
+from contentcal.networks.limits import Limit, network_info
 from contentcal.publishing.pipeline import SiteBuilder, publish_feeds
 from contentcal.publishing.serve import FeedServer, SiteCache, make_server, serve_forever
 from contentcal.scheduling.place import narrow, schedule
+from contentcal.views import site as views_site
 from contentcal.views.site import (
     CalendarNote,
+    _by_week,
     _segments,
     cut_point,
     post_paths,
@@ -261,6 +267,39 @@ def test_narrow_equals_scheduling_that_window(first: int, days: int) -> None:
     assert narrow(full, start=start, end=end) == schedule(PLAN, now=NOW, start=start, end=end)
 
 
+ZONES = ["Asia/Jakarta", "Europe/Berlin", "America/New_York", "Pacific/Chatham", "UTC"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    brand=st.sampled_from(ZONES),
+    platform=st.sampled_from(ZONES),
+    hours=st.integers(min_value=-24 * 200, max_value=24 * 200),
+)
+def test_sorting_entries_into_weeks_once_equals_narrowing_each_week(
+    brand: str, platform: str, hours: int
+) -> None:
+    """The week pages narrow with entries sorted into weeks in one pass (_by_week): the same
+    entries as narrow's own scan, across zones and DST changes, so the same pages."""
+    plan = attrs.evolve(
+        PLAN,
+        brand=attrs.evolve(PLAN.brand, timezone=brand),
+        platforms=tuple(
+            attrs.evolve(each, timezone=platform) if index % 2 else each
+            for index, each in enumerate(PLAN.platforms)
+        ),
+    )
+    now = NOW + dt.timedelta(hours=hours)
+    placed = site_schedule(plan, now=now)
+    weeks = site_window(plan, now=now).weeks
+    zone = get_zone(brand)
+    for monday, entries in zip(weeks, _by_week(placed, weeks, zone), strict=True):
+        end = monday + dt.timedelta(weeks=1)
+        assert narrow(placed, start=monday, end=end, entries=entries) == narrow(
+            placed, start=monday, end=end
+        )
+
+
 # --- post pages ---------------------------------------------------------------------------------
 
 
@@ -390,6 +429,75 @@ def test_user_text_is_escaped_everywhere(write_files: WriteFiles) -> None:
         assert '" onmouseover="' not in page, path
     post = next(page for path, page in pages.items() if path.startswith("post/"))
     assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in post
+
+
+def _cut_point_before(text: str, limits: Sequence[Limit]) -> int | None:
+    """cut_point as it was before it knew a prefix's graphemes without counting them."""
+    if not limits or all(limit.allows(text) for limit in limits):
+        return None
+    ends = [match.end() for match in regex.finditer(r"\X", text)]
+    low, high = 0, len(ends)
+    while low < high:
+        middle = (low + high) // 2
+        if all(limit.allows(text[: ends[middle]]) for limit in limits):
+            low = middle + 1
+        else:
+            high = middle
+    return ends[low - 1] if low else 0
+
+
+EVERY_TEXT_LIMIT = [network_info(network).text for network in Network] + [
+    network_info(Network.MASTODON).with_overrides({"text": 40}).text,
+    network_info(Network.BLUESKY).with_overrides({"text": 30}).text,
+    network_info(Network.X).with_overrides({"text": 25}).text,
+    network_info(Network.INSTAGRAM).with_overrides({"text": 35}).text,
+    network_info(Network.YOUTUBE).with_overrides({"text": 60}).text,
+    network_info(Network.THREADS).with_overrides({"text": 45}).text,
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(EVERY_TEXT_LIMIT),
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "a",
+                    " ",
+                    "é",
+                    "e\u0301",
+                    "日",
+                    "🎉",
+                    "👍🏽",
+                    "🇮🇩",
+                    "👨‍👩‍👧",
+                    "\r\n",
+                    "\r",
+                    "\n",
+                    "\u0600",
+                    "\u200d",
+                    "#tag",
+                    "@sari",
+                    "https://x.co ",
+                    "x.co",
+                    "각",
+                    "क्ष",
+                ]
+            ),
+            st.characters(),
+        ),
+        max_size=80,
+    ).map("".join),
+    st.integers(min_value=1, max_value=10),
+)
+def test_the_cut_point_equals_the_counting_one(
+    limits: tuple[Limit, ...], part: str, times: int
+) -> None:
+    """For every network's limits (and overrides), the cut is the one found by counting
+    each prefix's graphemes (the function before it knew them)."""
+    text = part * times  # long enough to be cut, with its features all along
+    assert cut_point(text, limits) == _cut_point_before(text, limits)
 
 
 # --- serving ------------------------------------------------------------------------------------
@@ -577,3 +685,50 @@ def test_a_broken_check_table_stops_publishing_with_a_located_error(
     assert "no-such-rule" in result.stderr
     assert "Traceback" not in result.stderr
     assert not Path("site").exists()
+
+
+# --- the template environment -------------------------------------------------------------------
+
+
+def _plain_environment() -> jinja2.Environment:
+    """The pages' environment as Jinja makes it, without the faster dict lookup."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("contentcal.views", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def test_the_faster_dict_lookup_renders_what_plain_jinja_renders(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every page of the example, with findings, notes and links, is the same text."""
+    placed = site_schedule(PLAN, now=NOW)
+    notes = [CalendarNote(at=dt.date(2026, 12, 1), label="Review", kind="review", href="r.html")]
+    arguments = {
+        "findings": check(PLAN, now=NOW),
+        "notes": notes,
+        "links": [("review.html", "Review")],
+    }
+    fast = render_site(placed, **arguments)
+    monkeypatch.setattr(views_site, "_environment", _plain_environment)
+    assert render_site(placed, **arguments) == fast
+
+
+NAMES = st.sampled_from(["size", "items", "get", "copy", "keys", "values", "x", "__len__", "pop"])
+
+
+@given(st.dictionaries(NAMES, st.integers()), NAMES)
+def test_the_faster_dict_lookup_finds_what_jinja_finds(values: dict[str, int], name: str) -> None:
+    """A key named like a dict method still loses to the method, as in Jinja; a missing key
+    is undefined in both."""
+    fast = views_site._environment().getattr(values, name)
+    plain = _plain_environment().getattr(values, name)
+    if isinstance(plain, jinja2.Undefined):
+        assert isinstance(fast, jinja2.Undefined)
+    else:
+        assert fast == plain

@@ -251,3 +251,27 @@ def test_a_concurrent_feeds_runs_staged_file_is_left_alone(write_files: WriteFil
         assert temporaries(staging) == [live.name]
     finally:
         os.close(descriptor)
+
+
+def test_a_sweep_of_many_names_removes_only_theirs(tmp_path: Path) -> None:
+    """Given many names (a published folder's files), only temporaries of those names go,
+    also where one name is the start of another, and whatever else the folder holds stays."""
+    names = {f"post-{number}.html" for number in range(2000)} | {"a", "a.b"}
+    gone = [
+        f".post-7.html.{DEAD_PID}-k1ll3d{TEMP_SUFFIX}",
+        f".a.{DEAD_PID}-k1ll3d{TEMP_SUFFIX}",
+        f".a.b.{DEAD_PID}-k1ll3d{TEMP_SUFFIX}",
+        ".a.b.k1ll3d.tmp",
+    ]
+    kept = [
+        f".a.c.{DEAD_PID}-k1ll3d{TEMP_SUFFIX}",
+        f".post-2000.html.{DEAD_PID}-k1ll3d{TEMP_SUFFIX}",
+        f"post-7.html.{DEAD_PID}-k1ll3d{TEMP_SUFFIX}",
+        ".hidden",
+        *sorted(names)[:50],
+    ]
+    for name in gone + kept:
+        (tmp_path / name).write_bytes(b"x")
+        os.utime(tmp_path / name, (OLD, OLD))
+    assert remove_stale_temporaries(tmp_path, names, now=OLD + STALE_AFTER) == len(gone)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(kept)

@@ -23,24 +23,50 @@ import json
 import os
 import posixpath
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from contentcal.errors import OutputError
 from contentcal.files.atomic import (
+    Staged,
+    commit_staged,
+    discard_staged,
+    holds,
     remove_stale_temporaries,
     remove_stale_temporaries_of,
+    stage_atomic,
     write_atomic,
-    write_if_changed,
 )
 from contentcal.files.regular import NotRegularError, TooLargeError, read_regular
 
 __all__ = ["SiteWriter", "manifest_for"]
 
+BATCH_FILES = 1000
+"""Files written to their temporaries before one sync makes them durable and they are renamed."""
+
+BATCH_BYTES = 64_000_000
+"""Bytes of a batch after which it is synced and renamed even with fewer files."""
+
 
 def manifest_for(plan_file: str | os.PathLike[str]) -> str:
     """Where a plan's publishing manifest lives: ``.contentcal/published.json`` beside it."""
     return os.path.join(os.path.dirname(os.fspath(plan_file)), ".contentcal", "published.json")
+
+
+def _by_folder(paths: Iterable[str]) -> dict[str, set[str]]:
+    """Relative paths grouped by folder: folder → the file names in it (one pass)."""
+    folders: dict[str, set[str]] = {}
+    for path in paths:
+        folder, name = posixpath.split(path)
+        folders.setdefault(folder, set()).add(name)
+    return folders
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 def _relative(path: str) -> str | None:
@@ -92,16 +118,14 @@ class SiteWriter:
         self.folders = self._read_manifest()
         self.previous = self.folders.get(self.key, [])
         self.written: list[str] = []
+        self._batch: list[Staged] = []
+        self._batch_bytes = 0
         if self.staging is not None:
             remove_stale_temporaries(self.staging)
         # Older versions (and the fallback) left temporaries beside the files they replace.
-        folders = {posixpath.dirname(name) for name in self.previous}
-        for folder in sorted(folders | {""}):
-            names = {
-                posixpath.basename(name)
-                for name in self.previous
-                if posixpath.dirname(name) == folder
-            }
+        folders = _by_folder(self.previous)
+        for folder in sorted({*folders, ""}):
+            names = folders.get(folder, set())
             remove_stale_temporaries(os.path.join(self.out_dir, folder), names or None)
         if self.manifest is not None:
             remove_stale_temporaries_of(self.manifest)  # written only when it changes
@@ -177,11 +201,31 @@ class SiteWriter:
                 f"cannot write {target}: its folder is a link that leads out of {self.out_dir}"
             )
         self.written.append(clean)
+        if unless_unchanged and isinstance(data, bytes) and holds(target, data):
+            return False
         # The folders were swept of leftovers once, in the constructor: not again per file.
-        if unless_unchanged and isinstance(data, bytes):
-            return write_if_changed(target, data, temp_dir=self.staging, sweep=False)
-        write_atomic(target, data, temp_dir=self.staging, sweep=False)
+        try:
+            staged = stage_atomic(target, data, temp_dir=self.staging)
+        except BaseException:
+            self.discard()
+            raise
+        self._batch.append(staged)
+        self._batch_bytes += len(data) if isinstance(data, bytes) else _size(staged.temporary)
+        if len(self._batch) >= BATCH_FILES or self._batch_bytes >= BATCH_BYTES:
+            self.commit()
         return True
+
+    def commit(self) -> None:
+        """Sync the files written since the last commit and rename them into place (at
+        once: one sync of the batch instead of one per file). :meth:`finish` commits too."""
+        batch, self._batch, self._batch_bytes = self._batch, [], 0
+        commit_staged(batch)
+
+    def discard(self) -> None:
+        """Drop the files written since the last commit (their old versions stay): for a
+        run that fails before :meth:`finish`."""
+        batch, self._batch, self._batch_bytes = self._batch, [], 0
+        discard_staged(batch)
 
     def finish(self) -> list[str]:
         """Delete what was published before and is gone now; record the new manifest.
@@ -189,9 +233,9 @@ class SiteWriter:
         Returns the removed paths. Deleting first means a run killed half-way still lists
         the files it did not get to in the old manifest, so the next run removes them.
         """
+        self.commit()
         current = set(self.written)
-        for folder in {posixpath.dirname(name) for name in current}:
-            names = {posixpath.basename(n) for n in current if posixpath.dirname(n) == folder}
+        for folder, names in _by_folder(current).items():
             remove_stale_temporaries(os.path.join(self.out_dir, folder), names)
         removed = []
         for name in self.previous:

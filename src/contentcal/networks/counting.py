@@ -26,6 +26,7 @@ __all__ = [
     "X_MAX_WEIGHTED_LENGTH",
     "X_URL_LENGTH",
     "char_length",
+    "grapheme_ends",
     "grapheme_length",
     "hashtag_count",
     "mastodon_length",
@@ -723,6 +724,25 @@ def grapheme_length(text: str) -> int:
     for chunk in _grapheme_chunk().finditer(text):
         length -= chunk.end() - chunk.start() - len(_GRAPHEME.findall(chunk.group()))
     return length
+
+
+def grapheme_ends(text: str) -> list[int]:
+    """The offset after each extended grapheme cluster of `text`, in order: the places a
+    network that counts graphemes can cut. Found as :func:`grapheme_length` counts them, so
+    ``len(grapheme_ends(text)) == grapheme_length(text)``.
+
+    >>> grapheme_ends("a🇮🇩é\\r\\n")
+    [1, 3, 4, 6]
+    """
+    ends: list[int] = []
+    position = 0
+    for chunk in _grapheme_chunk().finditer(text):
+        start = chunk.start()
+        ends.extend(range(position + 1, start + 1))  # simple characters stand alone
+        ends.extend(start + match.end() for match in _GRAPHEME.finditer(chunk.group()))
+        position = chunk.end()
+    ends.extend(range(position + 1, len(text) + 1))
+    return ends
 
 
 def utf8_length(text: str) -> int:

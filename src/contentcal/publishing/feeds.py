@@ -1443,14 +1443,15 @@ def write_feeds(
     base_url: str | None = None,
     progress: Callable[[int, int], None] | None = None,
     written_at: dt.datetime | None = None,
-    pages: Mapping[str, bytes] | None = None,
+    pages: Mapping[str, bytes] | Iterable[tuple[str, bytes]] | None = None,
     manifest: str | os.PathLike[str] | None = None,
 ) -> tuple[list[str], FeedState]:
     """Write every feed and ``index.html`` into `out_dir`, each file atomically.
 
     `pages` are the site's month, week and post pages by relative path (see
-    :func:`contentcal.publishing.site.build_pages`): each is written after the feeds, only
-    when its bytes changed, and the index links them.
+    :func:`contentcal.publishing.site.build_pages`), or (path, bytes) pairs made one at a
+    time (:func:`contentcal.publishing.site.iter_pages`): each is written after the feeds,
+    only when its bytes changed, and the index links them.
     With a `manifest` file (:func:`~contentcal.files.site.manifest_for` the plan), files
     published there before that are no longer part of the site (a removed platform's
     feed, a page that left the window) are deleted and the manifest is updated; see
@@ -1463,7 +1464,7 @@ def write_feeds(
     Raises :class:`~contentcal.errors.OutputError` when a file cannot be written and
     :class:`~contentcal.errors.InvalidOptionError` for a bad `base_url`.
     """
-    written, stamped = _write_feeds(
+    written, state, _, _ = _write_feeds(
         schedule,
         out_dir,
         state=state,
@@ -1473,7 +1474,7 @@ def write_feeds(
         pages=pages,
         manifest=manifest,
     )
-    return written, stamped.state
+    return written, state
 
 
 def _write_feeds(
@@ -1484,32 +1485,55 @@ def _write_feeds(
     base_url: str | None,
     progress: Callable[[int, int], None] | None,
     written_at: dt.datetime | None,
-    pages: Mapping[str, bytes] | None = None,
+    pages: Mapping[str, bytes] | Iterable[tuple[str, bytes]] | None = None,
     manifest: str | os.PathLike[str] | None = None,
-) -> tuple[list[str], _Stamped]:
-    """:func:`write_feeds`, also returning every stamped event (what the feeds hold)."""
+) -> tuple[list[str], FeedState, int, list[str]]:
+    """:func:`write_feeds`, also returning the number of stamped events (what ``all.ics``
+    holds) and the paths of the pages. `pages` may be (path, bytes) pairs made one at a
+    time (see :func:`contentcal.publishing.site.iter_pages`): each is written and dropped
+    before the next is asked for, so a million pages need no more memory than one; the
+    feeds' events are dropped before the first page."""
     # The plan's base_url was checked when the plan was loaded or validated; only an
     # explicit `base_url` argument needs checking here.
     base_url = _base_url(base_url) or schedule.plan.feed_settings.base_url
     stamped = _stamp_all(schedule, state or FeedState(), written_at=written_at)
     written = []
-    calendars = []
+    # Only what the index shows of each feed: the calendars themselves (every event of
+    # every feed) are dropped once written, before the pages.
+    feeds: list[tuple[str, _FeedRow]] = []
     paths = feed_paths(schedule.plan, stamped.entries)
     site = SiteWriter(out_dir, manifest=manifest)
-    for path, window in paths:
-        calendar = _calendar(schedule, stamped, window, path, base_url)
-        calendars.append((path, calendar))
-        site.write(path, functools.partial(write_ics, calendar))
-        written.append(path)
-        if progress is not None:
-            progress(len(written), len(paths))
-    for path, data in (pages or {}).items():
-        if site.write(path, data, unless_unchanged=True):
+    try:
+        for path, window in paths:
+            calendar = _calendar(schedule, stamped, window, path, base_url)
+            feeds.append((path, _FeedRow(calendar.name, len(calendar.events))))
+            site.write(path, functools.partial(write_ics, calendar))
+            del calendar
             written.append(path)
-    site.write("index.html", _index_html(schedule.plan, calendars, base_url, pages or ()).encode())
-    written.append("index.html")
-    site.finish()
-    return written, stamped
+            if progress is not None:
+                progress(len(written), len(paths))
+        state, events = stamped.state, len(stamped.events)
+        del stamped  # every event of every feed: not needed for the pages
+        page_paths = []
+        for path, data in pages.items() if isinstance(pages, Mapping) else pages or ():
+            page_paths.append(path)
+            if site.write(path, data, unless_unchanged=True):
+                written.append(path)
+        site.write("index.html", _index_html(schedule.plan, feeds, base_url, page_paths).encode())
+        written.append("index.html")
+        site.finish()
+    except BaseException:
+        site.discard()  # what was not committed yet: no temporaries left behind
+        raise
+    return written, state, events, page_paths
+
+
+@attrs.frozen
+class _FeedRow:
+    """What the index shows of a feed: its name and how many events it has."""
+
+    name: str
+    count: int
 
 
 def subscribe_links(base_url: str, path: str) -> tuple[str, str, str]:
@@ -1542,14 +1566,14 @@ def _pages_html(pages: Iterable[str]) -> str:
 
 def _index_html(
     plan: Plan,
-    calendars: Sequence[tuple[str, FeedCalendar]],
+    calendars: Sequence[tuple[str, FeedCalendar | _FeedRow]],
     base_url: str | None,
     pages: Iterable[str] = (),
 ) -> str:
     escape = html.escape
     rows = []
     for path, calendar in calendars:
-        count = len(calendar.events)
+        count = calendar.count if isinstance(calendar, _FeedRow) else len(calendar.events)
         if base_url:
             https, webcal, google = subscribe_links(base_url, path)
             links = (

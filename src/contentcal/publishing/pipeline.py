@@ -12,9 +12,10 @@ time of the run.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -44,7 +45,15 @@ from contentcal.publishing.feeds import save_state as write_state
 from contentcal.publishing.ics import ics_bytes
 from contentcal.scheduling.place import Schedule, schedule
 
-__all__ = ["FeedsFirst", "Published", "SiteBuilder", "publish_feed", "publish_feeds", "site_pages"]
+__all__ = [
+    "FeedsFirst",
+    "Published",
+    "SiteBuilder",
+    "iter_site_pages",
+    "publish_feed",
+    "publish_feeds",
+    "site_pages",
+]
 
 logger = logging.getLogger("contentcal.publish")
 
@@ -210,33 +219,36 @@ def publish_feeds(
     state, warning = load_state(path)
     # One placement for feeds and pages: the site's window only widens what is shown.
     placed = site_schedule(plan, now=now)
-    page_files = site_pages(placed) if pages else {}
+    # The check runs first (its peak memory is gone before the feeds'); each page is then
+    # rendered, written and dropped in turn.
+    page_stream = iter_site_pages(placed) if pages else iter(())
     with collector_paused():  # every event of every feed: many objects, no cycles
-        written, stamped = _write_feeds(
+        written, new_state, events, page_paths = _write_feeds(
             placed,
             out_dir,
             state=state,
             base_url=base_url,
             progress=progress,
             written_at=_written_at(now, written_at, save_state),
-            pages=page_files,
+            pages=page_stream,
             manifest=manifest_for(plan.source) if save_state and plan.source else None,
         )
     if save_state:
-        _save_if_changed(path, state, stamped.state)
+        _save_if_changed(path, state, new_state)
     warnings = [warning] if warning else []
     if not (base_url or plan.feed_settings.base_url):
         warnings.append(
             "index.html has relative links only; for subscribe links pass --base-url URL "
             "(the address the folder is published at) or set base_url under [feeds]"
         )
-    feeds = [path for path in written if path not in page_files]  # the feeds, then index
+    page_set = set(page_paths)
+    feeds = [path for path in written if path not in page_set]  # the feeds, then index
     return Published(
-        files=(*feeds[:-1], *page_files, *feeds[-1:]),
+        files=(*feeds[:-1], *page_paths, *feeds[-1:]),
         warnings=tuple(warnings),
-        events=len(stamped.events),
-        pages=tuple(page_files),
-        rewritten=tuple(path for path in written if path in page_files),
+        events=events,
+        pages=tuple(page_paths),
+        rewritten=tuple(path for path in written if path in page_set),
     )
 
 
@@ -246,15 +258,21 @@ def site_pages(placed: Schedule) -> dict[str, bytes]:
 
     The findings follow the plan's ``[check]`` table, which was validated with the plan.
     """
+    return dict(iter_site_pages(placed))
+
+
+def iter_site_pages(placed: Schedule) -> Iterator[tuple[str, bytes]]:
+    """The pages of :func:`site_pages` in the same order, as (path, bytes) pairs rendered
+    one at a time. The check and the review run now; each page when it is asked for."""
     from contentcal.checking.engine import check  # noqa: PLC0415 - rules load only to publish
-    from contentcal.publishing.site import build_pages, review_parts  # noqa: PLC0415 - as above
+    from contentcal.publishing.site import iter_pages, review_parts  # noqa: PLC0415 - as above
 
     plan = placed.plan
     findings = check(plan, now=placed.now)
     notes, review_page = review_parts(placed)
     links = [(path, "Review") for path in review_page]
-    pages = build_pages(placed, findings=findings, notes=notes, links=links)
-    return {**pages, **review_page}
+    pages = iter_pages(placed, findings=findings, notes=notes, links=links)
+    return itertools.chain(pages, review_page.items())
 
 
 @attrs.frozen

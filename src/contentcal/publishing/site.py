@@ -10,17 +10,17 @@ page that leaves the window is removed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from contentcal.model.zones import get_zone
 from contentcal.scheduling.place import Schedule
-from contentcal.views.site import CalendarNote, render_site, site_window
+from contentcal.views.site import CalendarNote, iter_site, site_window
 
 if TYPE_CHECKING:
     from contentcal.checking.engine import Finding
 
-__all__ = ["REVIEW_PAGE", "build_pages", "review_parts"]
+__all__ = ["REVIEW_PAGE", "build_pages", "iter_pages", "review_parts"]
 
 REVIEW_PAGE = "review.html"
 """Where the review report goes in the site, beside ``index.html``."""
@@ -40,8 +40,20 @@ def build_pages(
 
     See :func:`contentcal.views.site.render_site` for the arguments.
     """
-    pages = render_site(placed, findings=findings, notes=notes, links=links)
-    return {path: text.encode("utf-8") for path, text in pages.items()}
+    return dict(iter_pages(placed, findings=findings, notes=notes, links=links))
+
+
+def iter_pages(
+    placed: Schedule,
+    *,
+    findings: Iterable[Finding] = (),
+    notes: Iterable[CalendarNote] = (),
+    links: Sequence[tuple[str, str]] = (),
+) -> Iterator[tuple[str, bytes]]:
+    """The pages of :func:`build_pages` one at a time, as (path, bytes) in the same order:
+    each is rendered when asked for, so a writer holds one page at a time."""
+    for path, text in iter_site(placed, findings=findings, notes=notes, links=links):
+        yield path, text.encode("utf-8")
 
 
 def review_parts(placed: Schedule) -> tuple[list[CalendarNote], dict[str, bytes]]:

@@ -28,10 +28,11 @@ import calendar
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -39,10 +40,10 @@ import regex
 
 from contentcal.errors import ContentcalError
 from contentcal.model import ContentItem, Network, Plan, Platform
-from contentcal.model.zones import get_zone, localize
-from contentcal.networks.counting import hashtag_count
-from contentcal.networks.limits import Limit, network_info
-from contentcal.scheduling.place import Entry, Schedule, narrow, schedule
+from contentcal.model.zones import UTC, aware, get_zone, localize
+from contentcal.networks.counting import grapheme_ends, hashtag_count
+from contentcal.networks.limits import Counting, Limit, network_info
+from contentcal.scheduling.place import Entry, Schedule, entry_instant, narrow, schedule
 from contentcal.views.week import footer, select
 
 if TYPE_CHECKING:
@@ -54,6 +55,7 @@ __all__ = [
     "CalendarNote",
     "SiteWindow",
     "cut_point",
+    "iter_site",
     "post_paths",
     "render_site",
     "site_schedule",
@@ -191,7 +193,7 @@ def _boundaries(text: str) -> list[int]:
     """Offsets after each grapheme cluster: the only places a network can cut."""
     if text.isascii() and "\r" not in text:
         return list(range(1, len(text) + 1))  # every ASCII character but CR LF stands alone
-    return [match.end() for match in _GRAPHEME.finditer(text)]
+    return grapheme_ends(text)
 
 
 _GRAPHEME = regex.compile(r"\X")
@@ -216,12 +218,31 @@ def cut_point(
     low, high = 0, len(ends)  # ends[:low] fit; ends[high:] do not
     while low < high:
         middle = (low + high) // 2
-        prefix = text[: ends[middle]]
-        if all(limit.allows(prefix) for limit in limits):
+        if _prefix_fits(text, ends[middle], middle + 1, limits):
             low = middle + 1
         else:
             high = middle
     return ends[low - 1] if low else 0
+
+
+def _prefix_fits(text: str, end: int, graphemes: int, limits: Sequence[Limit]) -> bool:
+    """Whether ``text[:end]``, its first `graphemes` grapheme clusters, keeps every limit.
+
+    Its graphemes and characters are known without counting: a cluster's end depends only
+    on what comes before it, so the prefix's clusters are the text's first ones.
+    """
+    prefix = None
+    for limit in limits:
+        if limit.counting is Counting.GRAPHEMES:
+            size = graphemes
+        elif limit.counting is Counting.CHARACTERS:
+            size = end
+        else:
+            prefix = text[:end] if prefix is None else prefix
+            size = limit.measure(prefix)
+        if size > limit.value:
+            return False
+    return True
 
 
 # --- copy as the network shows it ---------------------------------------------------------------
@@ -341,6 +362,10 @@ class _Context:
     """Item ids in the order of their first entries (for previous/next links)."""
     stories: Mapping[str, Sequence[ContentItem]]
     """Story → its items in plan order."""
+    days: Mapping[dt.date, Sequence[Entry]]
+    """Day in the brand's zone → its entries (of `entries`, in their order)."""
+    weeks: Sequence[Sequence[Entry]]
+    """For each of the window's weeks, the schedule's entries :func:`narrow` shows in it."""
 
     @property
     def plan(self) -> Plan:
@@ -408,11 +433,8 @@ def _month_page(context: _Context, index: int) -> str:
     after = _month_after(first)
     plan, zone = context.plan, context.zone
     today = context.placed.now.astimezone(zone).date()
-    by_day: dict[dt.date, list[Entry]] = defaultdict(list)
-    for entry in context.entries:
-        day = _day(entry.start, zone)
-        if first <= day < after:
-            by_day[day].append(entry)
+    by_day: dict[dt.date, Sequence[Entry]] = defaultdict(list)
+    by_day.update((day, posts) for day, posts in context.days.items() if first <= day < after)
     holidays = {holiday.day: holiday.name for holiday in context.placed.holidays}
     weeks_shown = set(window.weeks)
     rows = []
@@ -482,12 +504,22 @@ def _month_page(context: _Context, index: int) -> str:
 def _week_page(context: _Context, index: int) -> str:
     monday = context.window.weeks[index]
     plan, zone = context.plan, context.zone
-    view = select(narrow(context.placed, start=monday, end=monday + dt.timedelta(weeks=1)))
+    view = select(
+        narrow(
+            context.placed,
+            start=monday,
+            end=monday + dt.timedelta(weeks=1),
+            entries=context.weeks[index],
+        )
+    )
     slots = view.schedule.slots
     columns = []
+    by_platform: dict[str, list[Entry]] = defaultdict(list)
+    for entry in view.entries:
+        by_platform[entry.platform.id].append(entry)
     for platform_id in view.platforms:
         platform = plan.platform(platform_id)
-        entries = [entry for entry in view.entries if entry.platform.id == platform_id]
+        entries = by_platform[platform_id]
         filled = sum(1 for entry in entries if not entry.all_day)
         columns.append(
             {
@@ -712,7 +744,20 @@ def _where(finding: Finding) -> str | None:
 def _environment() -> jinja2.Environment:
     import jinja2  # noqa: PLC0415 - only publishing renders pages; `contentcal week` never pays
 
-    return jinja2.Environment(
+    class Environment(jinja2.Environment):
+        """Looks up ``row.size`` in a dict (every view model here) without first failing to
+        find a ``size`` attribute: about a hundred lookups per page. The same result: a dict
+        has no attributes but its methods, which still go the usual way."""
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+                try:
+                    return obj[attribute]
+                except KeyError:
+                    pass
+            return super().getattr(obj, attribute)
+
+    return Environment(
         loader=jinja2.PackageLoader("contentcal.views", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -722,6 +767,9 @@ def _environment() -> jinja2.Environment:
         # Package data does not change while we run; skip a stat() per page.
         auto_reload=False,
     )
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
 def _render(template: str, values: Mapping[str, Any]) -> str:
@@ -745,6 +793,23 @@ def render_site(
     ``check`` findings; each shows on its item's page. `notes` appear on the month and week
     pages of their day. `links` are extra (href, text) pairs for every page's navigation,
     relative to the site's folder, e.g. ``("review.html", "Review")``.
+
+    :func:`iter_site` gives the same pages one at a time, for a site too large to hold.
+    """
+    return dict(iter_site(placed, findings=findings, notes=notes, links=links))
+
+
+def iter_site(
+    placed: Schedule,
+    *,
+    findings: Iterable[Finding] = (),
+    notes: Iterable[CalendarNote] = (),
+    links: Sequence[tuple[str, str]] = (),
+) -> Iterator[tuple[str, str]]:
+    """The pages of :func:`render_site`, as (path, HTML) pairs in the same order, each
+    rendered only when it is asked for: memory does not grow with the number of pages.
+
+    The arguments are read when the first page is asked for.
     """
     plan = placed.plan
     zone = get_zone(plan.brand.timezone)
@@ -778,15 +843,41 @@ def render_site(
         first_entry={item_id: item_entries[0] for item_id, item_entries in by_item.items()},
         order=_Order(by_item),
         stories=stories,
+        days=_by_day(entries, zone),
+        weeks=_by_week(placed, window.weeks, zone),
     )
-    pages: dict[str, str] = {}
     for index, month in enumerate(window.months):
-        pages[_month_path(month)] = _month_page(context, index)
+        yield _month_path(month), _month_page(context, index)
     for index, monday in enumerate(window.weeks):
-        pages[_week_path(monday)] = _week_page(context, index)
+        yield _week_path(monday), _week_page(context, index)
     for item_id, item_entries in by_item.items():
-        pages[context.posts[item_id]] = _post_page(context, item_entries[0].item, item_entries)
-    return pages
+        yield context.posts[item_id], _post_page(context, item_entries[0].item, item_entries)
+
+
+def _by_day(entries: Iterable[Entry], zone: dt.tzinfo) -> dict[dt.date, list[Entry]]:
+    days: dict[dt.date, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        days[_day(entry.start, zone)].append(entry)
+    return days
+
+
+def _by_week(placed: Schedule, weeks: Sequence[dt.date], zone: dt.tzinfo) -> list[list[Entry]]:
+    """The entries :func:`narrow` shows in each week, sorted into their weeks in one pass."""
+    if not weeks:
+        return []
+    mondays = [*weeks, weeks[-1] + dt.timedelta(weeks=1)]
+    # Consecutive Mondays: a week ends where the next begins; an entry falls into at most one.
+    bounds = [aware(monday, zone).astimezone(UTC) for monday in mondays]
+    if any(
+        later != monday + dt.timedelta(weeks=1) for monday, later in itertools.pairwise(mondays)
+    ):
+        raise ValueError("the site's weeks must follow each other")
+    found: list[list[Entry]] = [[] for _ in weeks]
+    for entry in placed.all_entries:
+        index = bisect.bisect_right(bounds, entry_instant(entry)) - 1
+        if 0 <= index < len(weeks):
+            found[index].append(entry)
+    return found
 
 
 def _instant(entry: Entry, zone: dt.tzinfo) -> dt.datetime:

@@ -82,9 +82,16 @@ class WeekView:
     owner: str | None = None
     """The person the view is narrowed to (its backlog, unplaced items and problems too)."""
 
+    _shown: frozenset[str] = attrs.field(init=False, eq=False, repr=False)
+    """`platforms` as a set: a plan may have a thousand, and every backlog item is looked up."""
+
+    @_shown.default
+    def _shown_default(self) -> frozenset[str]:
+        return frozenset(self.platforms)
+
     def shows(self, item: ContentItem) -> bool:
         """Whether `item` belongs in this view: on a shown platform and, if set, the owner's."""
-        return item.platform in self.platforms and (
+        return item.platform in self._shown and (
             self.owner is None or (item.owner or "").casefold() == self.owner.casefold()
         )
 
@@ -114,10 +121,11 @@ def select(
     except ValueError:
         raise InvalidOptionError(f"unknown time zone {zone!r}; {suggest_zone(zone)}") from None
     wanted_owner = owner.casefold() if owner else None
+    chosen_set = frozenset(chosen)
     entries = tuple(
         entry
         for entry in schedule.entries
-        if entry.platform.id in chosen
+        if entry.platform.id in chosen_set
         and (wanted_owner is None or (entry.item.owner or "").casefold() == wanted_owner)
     )
     if wanted_owner is not None:
