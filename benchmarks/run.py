@@ -485,9 +485,10 @@ def worker(stage: str, plan_dir: Path, scratch: Path, mode: str) -> dict[str, An
         report["traced_peak_bytes"] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     else:
-        wall, cpu = time.perf_counter(), time.process_time()
+        wall, cpu, workers = time.perf_counter(), time.process_time(), _children_cpu()
         result = call()
-        report["cpu_seconds"] = time.process_time() - cpu
+        # The duplicate search's pool workers are children: their CPU is the stage's too.
+        report["cpu_seconds"] = time.process_time() - cpu + _children_cpu() - workers
         report["seconds"] = time.perf_counter() - wall
     report["rss_before_kib"] = rss_before
     report["peak_rss_kib"] = _peak_rss_kib()
@@ -576,6 +577,12 @@ def ensure_plan(base: Path, items: int, platforms: int, seed: int, *, force: boo
     stamp.write_text(wanted)
     print(f"  generated in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return plan_dir
+
+
+def _children_cpu() -> float:
+    """User + system CPU seconds of the finished child processes (the pool's workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _median(values: Sequence[float]) -> float:
