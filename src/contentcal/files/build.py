@@ -838,6 +838,7 @@ class PlanBuilder:
         strict = self.strict
         make = _make_item
         default_zone = brand.timezone if brand else "UTC"
+        references = (("pillar", pillars, "pillars"), ("goal", goals, "goals"))
         # Taken from the end of the reversed list, so that each item's raw values (a dict
         # per item) are freed as soon as it is made, not held until the last one is.
         raw_items.reverse()
@@ -869,24 +870,16 @@ class PlanBuilder:
                     "unknown-reference",
                 )
                 ok = False
-            if "pillar" in values and values["pillar"] not in pillars:
-                report(
-                    raw,
-                    "pillar",
-                    f"unknown pillar {fields.quote(values['pillar'])}",
-                    unknown_reference_hint(values["pillar"], pillars, "pillars"),
-                    "unknown-reference",
-                )
-                ok = False
-            if "goal" in values and values["goal"] not in goals:
-                report(
-                    raw,
-                    "goal",
-                    f"unknown goal {fields.quote(values['goal'])}",
-                    unknown_reference_hint(values["goal"], goals, "goals"),
-                    "unknown-reference",
-                )
-                ok = False
+            for key, known, table in references:
+                if key in values and values[key] not in known:
+                    report(
+                        raw,
+                        key,
+                        f"unknown {key} {fields.quote(values[key])}",
+                        unknown_reference_hint(values[key], known, table),
+                        "unknown-reference",
+                    )
+                    ok = False
             zone_name = platform.timezone if platform is not None else default_zone
             raw_value = raw.raw_at
             if raw_value is not None:

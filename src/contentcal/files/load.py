@@ -152,16 +152,7 @@ class _Converted(RawTable):
 
 def _copy(item: RawItem) -> RawItem:
     """A copy `resolve_items` may fill in (it adds to the values) without touching `item`."""
-    return RawItem(
-        values=dict(item.values),
-        raw_at=item.raw_at,
-        raw_updated=item.raw_updated,
-        raw_repeat_at=item.raw_repeat_at,
-        given=item.given,
-        source=item.source,
-        path=item.path,
-        line_of=item.line_of,
-    )
+    return attrs.evolve(item, values=dict(item.values))
 
 
 class _ReusingBuilder(PlanBuilder):
