@@ -384,9 +384,9 @@ def test_the_cut_point_keeps_the_longest_start_that_fits(network: Network, text:
         return
     assert cut is not None
     assert all(limit.allows(text[:cut]) for limit in limits)
-    from contentcal.views.site import _boundaries
+    from contentcal.networks.counting import grapheme_ends
 
-    longer = [end for end in _boundaries(text) if end > cut]
+    longer = [end for end in grapheme_ends(text) if end > cut]
     assert longer
     assert not all(limit.allows(text[: longer[0]]) for limit in limits)
 

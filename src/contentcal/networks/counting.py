@@ -734,6 +734,8 @@ def grapheme_ends(text: str) -> list[int]:
     >>> grapheme_ends("a🇮🇩é\\r\\n")
     [1, 3, 4, 6]
     """
+    if text.isascii() and "\r" not in text:
+        return list(range(1, len(text) + 1))  # every ASCII character but CR LF stands alone
     ends: list[int] = []
     position = 0
     for chunk in _grapheme_chunk().finditer(text):

@@ -189,16 +189,6 @@ def _week_path(monday: dt.date) -> str:
 # --- lengths and cuts ---------------------------------------------------------------------------
 
 
-def _boundaries(text: str) -> list[int]:
-    """Offsets after each grapheme cluster: the only places a network can cut."""
-    if text.isascii() and "\r" not in text:
-        return list(range(1, len(text) + 1))  # every ASCII character but CR LF stands alone
-    return grapheme_ends(text)
-
-
-_GRAPHEME = regex.compile(r"\X")
-
-
 def cut_point(
     text: str, limits: Sequence[Limit], boundaries: Sequence[int] | None = None
 ) -> int | None:
@@ -210,11 +200,12 @@ def cut_point(
     >>> cut_point("short", x) is None, cut_point("é" * 300, x)
     (True, 280)
 
-    `boundaries` are :func:`_boundaries` of `text`, when the caller has them already.
+    `boundaries` are the grapheme ends of `text`
+    (:func:`~contentcal.networks.counting.grapheme_ends`), when the caller has them already.
     """
     if not limits or all(limit.allows(text) for limit in limits):
         return None
-    ends = _boundaries(text) if boundaries is None else boundaries
+    ends = grapheme_ends(text) if boundaries is None else boundaries
     low, high = 0, len(ends)  # ends[:low] fit; ends[high:] do not
     while low < high:
         middle = (low + high) // 2
@@ -583,7 +574,7 @@ def _lengths(item: ContentItem, platform: Platform, copy: str) -> dict[str, Any]
     if info.hashtags is not None:
         rows.append(_limit_row("Hashtags", info.hashtags, hashtag_count(copy)))
     cuts = []
-    boundaries = _boundaries(copy)  # once per post: segmenting graphemes is the slow part
+    boundaries = grapheme_ends(copy)  # once per post: segmenting graphemes is the slow part
     own_cut = cut_point(copy, info.text, boundaries)
     if own_cut is not None and platform.network not in (Network.X, Network.BLUESKY):
         cuts.append((own_cut, platform.name))
